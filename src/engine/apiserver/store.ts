@@ -1,0 +1,77 @@
+import type { Ctx } from '../context.ts'
+import { emit } from '../context.ts'
+import type { KObject, Kind, ObjectOfKind } from '../model/k8s.ts'
+import type { ClusterState, EtcdEntry } from '../model/state.ts'
+import { etcdKey, resourceForKind } from '../model/resources.ts'
+import { notifyWatchers } from './watch.ts'
+
+// etcd as the API server uses it: one key per object under /registry, a cluster-wide revision that
+// every write bumps, and the object's resourceVersion = the revision of its last write.
+
+export function keyOf(obj: Pick<KObject, 'kind' | 'metadata'>): string {
+  return etcdKey(resourceForKind(obj.kind), obj.metadata.namespace, obj.metadata.name)
+}
+
+function bucket(state: ClusterState, kind: Kind): Record<string, EtcdEntry> {
+  const name = resourceForKind(kind).etcdPrefix
+  return (state.etcd.buckets[name] ??= {})
+}
+
+export function getEntry(state: ClusterState, kind: Kind, namespace: string | undefined, name: string): EtcdEntry | undefined {
+  const r = resourceForKind(kind)
+  return state.etcd.buckets[r.etcdPrefix]?.[etcdKey(r, namespace, name)]
+}
+
+export function getObject<K extends Kind>(state: ClusterState, kind: K, namespace: string | undefined, name: string): ObjectOfKind<K> | undefined {
+  return getEntry(state, kind, namespace, name)?.value as ObjectOfKind<K> | undefined
+}
+
+/** Objects of a kind, in etcd key order (which is what a LIST returns: sorted by namespace, then name). */
+export function listObjects<K extends Kind>(state: ClusterState, kind: K, namespace?: string): ObjectOfKind<K>[] {
+  const r = resourceForKind(kind)
+  const b = state.etcd.buckets[r.etcdPrefix]
+  if (!b) return []
+  let keys = Object.keys(b)
+  if (r.namespaced && namespace !== undefined) {
+    const prefix = `/registry/${r.etcdPrefix}/${namespace}/`
+    keys = keys.filter((k) => k.startsWith(prefix))
+  }
+  keys.sort()
+  return keys.map((k) => b[k]!.value as ObjectOfKind<K>)
+}
+
+/** Every key in etcd, sorted as `etcdctl get --prefix /registry --keys-only` lists them. */
+export function allEntries(state: ClusterState): [string, EtcdEntry][] {
+  const out: [string, EtcdEntry][] = []
+  for (const b of Object.values(state.etcd.buckets)) for (const [k, e] of Object.entries(b)) out.push([k, e])
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+}
+
+export function putObject<T extends KObject>(ctx: Ctx, obj: T): T {
+  const { state } = ctx
+  const key = keyOf(obj)
+  const b = bucket(state, obj.kind)
+  const prev = b[key]
+  const revision = ++state.etcd.revision
+  obj.metadata.resourceVersion = String(revision)
+  b[key] = {
+    value: obj,
+    createRevision: prev ? prev.createRevision : revision,
+    modRevision: revision,
+    version: prev ? prev.version + 1 : 1,
+  }
+  if (obj.kind !== 'Event') emit(ctx, { type: 'etcd.put', key, revision, created: !prev, kind: obj.kind })
+  notifyWatchers(ctx, obj, prev?.value)
+  return obj
+}
+
+export function deleteObject(ctx: Ctx, obj: KObject): void {
+  const { state } = ctx
+  const key = keyOf(obj)
+  const b = bucket(state, obj.kind)
+  if (!b[key]) return
+  delete b[key]
+  const revision = ++state.etcd.revision
+  if (obj.kind !== 'Event') emit(ctx, { type: 'etcd.delete', key, revision, kind: obj.kind })
+  notifyWatchers(ctx, undefined, obj)
+}

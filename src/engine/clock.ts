@@ -1,0 +1,84 @@
+import type { QueuedWork, WorkItem } from './model/state.ts'
+
+// The virtual clock's agenda: due work ordered by (time, insertion seq), ties broken by the counter,
+// never by sort stability (compare xstate's SimulatedClock). It lives beside the immutable
+// ClusterState rather than inside it: it changes on every step, nothing renders it, and a binary heap
+// is much cheaper than an immutable sorted array. Snapshots copy it (see engine/simulation.ts).
+
+function before(a: QueuedWork, b: QueuedWork): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq)
+}
+
+export class Agenda {
+  private heap: QueuedWork[] = []
+  private pending = new Set<string>()
+  seq = 0
+
+  get size(): number {
+    return this.heap.length
+  }
+
+  clone(): Agenda {
+    const a = new Agenda()
+    a.heap = this.heap.slice()
+    a.pending = new Set(this.pending)
+    a.seq = this.seq
+    return a
+  }
+
+  schedule(now: number, delayMs: number, work: WorkItem, background = false, dedupKey?: string): void {
+    if (dedupKey !== undefined) {
+      if (this.pending.has(dedupKey)) return
+      this.pending.add(dedupKey)
+    }
+    const item: QueuedWork = { at: now + Math.max(0, delayMs), seq: this.seq++, background, work, ...(dedupKey !== undefined ? { dedupKey } : {}) }
+    const h = this.heap
+    h.push(item)
+    let i = h.length - 1
+    while (i > 0) {
+      const p = (i - 1) >> 1
+      if (!before(h[i]!, h[p]!)) break
+      ;[h[i], h[p]] = [h[p]!, h[i]!]
+      i = p
+    }
+  }
+
+  peek(): QueuedWork | undefined {
+    return this.heap[0]
+  }
+
+  /** Removes and returns the earliest item if it is due at or before `until`. */
+  takeDue(until: number): QueuedWork | undefined {
+    const h = this.heap
+    const top = h[0]
+    if (!top || top.at > until) return undefined
+    const last = h.pop()!
+    if (h.length > 0) {
+      h[0] = last
+      let i = 0
+      for (;;) {
+        const l = 2 * i + 1
+        const r = l + 1
+        let m = i
+        if (l < h.length && before(h[l]!, h[m]!)) m = l
+        if (r < h.length && before(h[r]!, h[m]!)) m = r
+        if (m === i) break
+        ;[h[i], h[m]] = [h[m]!, h[i]!]
+        i = m
+      }
+    }
+    if (top.dedupKey !== undefined) this.pending.delete(top.dedupKey)
+    return top
+  }
+
+  /** Earliest time of foreground work: when it is empty the cluster has settled. */
+  nextForegroundAt(): number | undefined {
+    let best: number | undefined
+    for (const q of this.heap) if (!q.background && (best === undefined || q.at < best)) best = q.at
+    return best
+  }
+
+  items(): readonly QueuedWork[] {
+    return this.heap.slice().sort((a, b) => (before(a, b) ? -1 : 1))
+  }
+}

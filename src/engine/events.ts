@@ -1,0 +1,55 @@
+// SimEvents: the contract between the engine and everything that watches it (views animate them,
+// scenarios wait for them, tests assert them). Each one carries what a lesson shows.
+
+export type Layer = 'kubernetes' | 'node' | 'aws'
+
+interface Base {
+  /** simulated time (ms since the simulation epoch) */
+  at: number
+}
+
+export type SimEvent = Base &
+  (
+    | { type: 'etcd.put'; key: string; revision: number; created: boolean; kind: string }
+    | { type: 'etcd.delete'; key: string; revision: number; kind: string }
+    | { type: 'watch.notify'; watcher: string; key: string }
+    | { type: 'pod.scheduled'; namespace: string; pod: string; node: string }
+    | { type: 'pod.unschedulable'; namespace: string; pod: string; message: string }
+    | { type: 'pod.phase'; namespace: string; pod: string; node: string; phase: string; reason?: string }
+    | { type: 'pod.ip'; namespace: string; pod: string; node: string; ip: string }
+    | { type: 'container.pull'; node: string; image: string; ok: boolean; ms: number }
+    | { type: 'container.start'; node: string; namespace: string; pod: string; container: string; id: string }
+    | { type: 'container.exit'; node: string; namespace: string; pod: string; container: string; exitCode: number }
+    | { type: 'log.append'; node: string; namespace: string; pod: string; container: string; stream: 'stdout' | 'stderr'; text: string }
+    | { type: 'ec2.launch'; instanceId: string; instanceType: string; ip: string }
+    | { type: 'k8s.event'; namespace: string; object: string; reason: string; message: string; eventType: 'Normal' | 'Warning' }
+  )
+
+export type SimEventType = SimEvent['type']
+
+export function layerOf(e: SimEvent): Layer {
+  switch (e.type) {
+    case 'etcd.put':
+    case 'etcd.delete':
+    case 'watch.notify':
+    case 'pod.scheduled':
+    case 'pod.unschedulable':
+    case 'k8s.event':
+      return 'kubernetes'
+    case 'pod.phase':
+    case 'pod.ip':
+    case 'container.pull':
+    case 'container.start':
+    case 'container.exit':
+    case 'log.append':
+      return 'node'
+    case 'ec2.launch':
+      return 'aws'
+    default:
+      return assertNever(e)
+  }
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected: ${JSON.stringify(x)}`)
+}

@@ -1,0 +1,71 @@
+import type { KObject } from './k8s.ts'
+import type { AwsState } from './aws.ts'
+import type { NodeRuntime } from './node.ts'
+import type { RngState } from '../random.ts'
+
+/** One etcd key-value pair as etcd's mvcc keeps it. */
+export interface EtcdEntry {
+  value: KObject
+  createRevision: number
+  modRevision: number
+  version: number
+}
+
+export interface EtcdState {
+  revision: number
+  /** One keyspace, kept in buckets by resource prefix (`pods`, `services/specs`, …) so that a LIST or a
+   * watch touches only its own resource. `allKeys()` in apiserver/store.ts gives etcd's sorted view. */
+  buckets: Record<string, Record<string, EtcdEntry>>
+}
+
+/** Scheduled work on the virtual clock. Plain data, so state stays serialisable and replayable. */
+export type WorkItem =
+  | { kind: 'reconcile'; controller: ControllerName; key: string }
+  | { kind: 'kubelet.sync'; node: string; podUid: string }
+  | { kind: 'container.tick'; node: string; podUid: string; container: string; containerId: string }
+  | { kind: 'node.heartbeat'; node: string }
+
+export type ControllerName =
+  | 'deployment'
+  | 'replicaset'
+  | 'daemonset'
+  | 'scheduler'
+  | 'endpointslice'
+  | 'kubelet'
+  | 'namespace'
+  | 'gc'
+
+export interface QueuedWork {
+  at: number
+  seq: number
+  dedupKey?: string
+  /** background work (heartbeats, container output, back-off retries) does not keep the cluster "unsettled" */
+  background: boolean
+  work: WorkItem
+}
+
+export interface ClusterState {
+  seed: number
+  rng: RngState
+  /** virtual time in ms since EPOCH_MS */
+  now: number
+  etcd: EtcdState
+  aws: AwsState
+  nodes: Record<string, NodeRuntime>
+  /** the event recorder's aggregation index: reason+message+object → Event name */
+  eventIndex: Record<string, string>
+  /** ClusterIPs handed out from the service CIDR */
+  serviceIps: Record<string, string>
+  config: SimulationConfig
+}
+
+export interface SimulationConfig {
+  clusterName: string
+  region: string
+  kubernetesVersion: string
+  nodeCount: number
+  instanceType: string
+  /** containerd's max_container_log_line_size and kubelet's rotation limits, so scenarios can shrink them */
+  containerLogMaxSize: number
+  containerLogMaxFiles: number
+}

@@ -1,0 +1,186 @@
+import { produce } from 'immer'
+import { Agenda } from './clock.ts'
+import type { Ctx } from './context.ts'
+import type { SimEvent } from './events.ts'
+import type { ClusterState, SimulationConfig } from './model/state.ts'
+import { createRng } from './random.ts'
+import { runWork } from './controllers/index.ts'
+import { BOOT, bootstrapAddons, bootstrapControlPlane, createAws, createNodeGroup } from './aws/bootstrap.ts'
+import { randomHex } from './random.ts'
+
+// The one way in: a seeded, deterministic discrete-event simulation of an EKS cluster.
+// State is immutable (immer); every change happens in a transaction that either commits whole or
+// leaves the state untouched, so a rejected command changes nothing.
+
+export const DEFAULT_CONFIG: SimulationConfig = {
+  clusterName: 'demo',
+  region: 'us-west-2',
+  kubernetesVersion: '1.32',
+  nodeCount: 3,
+  instanceType: 't3.medium',
+  containerLogMaxSize: 10 * 1024 * 1024,
+  containerLogMaxFiles: 5,
+}
+
+/** When the cluster is "settled": no foreground work left, and nothing more due within this window. */
+const SETTLE_GRACE_MS = 1000
+const DEFAULT_SETTLE_LIMIT_MS = 15 * 60_000
+
+export type TransactResult<T> = { ok: true; value: T; events: SimEvent[] } | { ok: false; error: unknown }
+
+export interface SimSnapshot {
+  state: ClusterState
+  agenda: Agenda
+  version: number
+}
+
+export type Listener = (events: readonly SimEvent[], state: ClusterState) => void
+
+export interface Simulation {
+  readonly state: ClusterState
+  /** bumps on every committed change (a cheap change stamp for views) */
+  readonly version: number
+  /** Runs `fn` on a draft; commits if it returns, discards everything if it throws. */
+  transact<T>(fn: (ctx: Ctx) => T): TransactResult<T>
+  /** Moves the virtual clock forward by `ms`, running all work that falls due. */
+  advance(ms: number): SimEvent[]
+  /** Runs until the cluster has settled (see SETTLE_GRACE_MS), at most `limitMs` of virtual time. */
+  settle(limitMs?: number): SimEvent[]
+  /** Runs work item by item until `done(state)` holds or `limitMs` passes; returns whether it held. */
+  runUntil(done: (s: ClusterState) => boolean, limitMs: number, onProgress?: (s: ClusterState) => void): boolean
+  /** Time the next piece of work falls due, if any. */
+  nextDueAt(): number | undefined
+  snapshot(): SimSnapshot
+  restore(s: SimSnapshot): void
+  subscribe(l: Listener): () => void
+}
+
+export interface CreateOptions {
+  seed?: number
+  config?: Partial<SimulationConfig>
+}
+
+export function createSimulation(opts: CreateOptions = {}): Simulation {
+  const seed = (opts.seed ?? 1) >>> 0
+  const config: SimulationConfig = { ...DEFAULT_CONFIG, ...opts.config }
+  const rng = createRng(seed)
+  const aws = createAws(rng, config)
+  let state: ClusterState = { seed, rng, now: 0, etcd: { revision: 1, buckets: {} }, aws, nodes: {}, serviceIps: {}, eventIndex: {}, config }
+  let agenda = new Agenda()
+  let version = 0
+  const listeners = new Set<Listener>()
+
+  function commit(next: ClusterState, events: SimEvent[]) {
+    if (next !== state) {
+      state = next
+      version++
+    }
+    if (events.length) for (const l of listeners) l(events, state)
+  }
+
+  function transact<T>(fn: (ctx: Ctx) => T): TransactResult<T> {
+    const backup = agenda.clone()
+    const events: SimEvent[] = []
+    let value!: T
+    try {
+      const next = produce(state, (draft) => {
+        value = fn({ state: draft, agenda, events })
+      })
+      commit(next, events)
+      return { ok: true, value, events }
+    } catch (error) {
+      agenda = backup
+      return { ok: false, error }
+    }
+  }
+
+  function runItems(until: number, stopAfterEach?: (s: ClusterState) => boolean): SimEvent[] {
+    const all: SimEvent[] = []
+    const r = transact((ctx) => {
+      let item
+      while ((item = agenda.takeDue(until))) {
+        if (item.at > ctx.state.now) ctx.state.now = item.at
+        runWork(ctx, item.work)
+        if (stopAfterEach) {
+          const next = agenda.peek()
+          if ((!next || next.at > ctx.state.now) && stopAfterEach(ctx.state)) return true
+        }
+      }
+      if (until > ctx.state.now && Number.isFinite(until)) ctx.state.now = until
+      return false
+    })
+    if (!r.ok) throw r.error
+    all.push(...r.events)
+    return all
+  }
+
+  const sim: Simulation = {
+    get state() {
+      return state
+    },
+    get version() {
+      return version
+    },
+    transact,
+    advance(ms) {
+      return runItems(state.now + Math.max(0, ms))
+    },
+    settle(limitMs = DEFAULT_SETTLE_LIMIT_MS) {
+      const events: SimEvent[] = []
+      const deadline = state.now + limitMs
+      let lastForeground = state.now
+      for (;;) {
+        const fg = agenda.nextForegroundAt()
+        if (fg !== undefined && fg <= deadline) {
+          events.push(...runItems(fg))
+          lastForeground = state.now
+          continue
+        }
+        const next = agenda.peek()
+        if (next && next.at < lastForeground + SETTLE_GRACE_MS && next.at <= deadline) {
+          events.push(...runItems(next.at))
+          continue
+        }
+        return events
+      }
+    },
+    runUntil(done, limitMs, onProgress) {
+      const deadline = state.now + limitMs
+      if (done(state)) return true
+      for (;;) {
+        const next = agenda.peek()
+        if (!next || next.at > deadline) {
+          runItems(deadline)
+          return done(state)
+        }
+        runItems(next.at)
+        onProgress?.(state)
+        if (done(state)) return true
+      }
+    },
+    nextDueAt() {
+      return agenda.peek()?.at
+    },
+    snapshot() {
+      return { state, agenda: agenda.clone(), version }
+    },
+    restore(s) {
+      state = s.state
+      agenda = s.agenda.clone()
+      version++
+    },
+    subscribe(l) {
+      listeners.add(l)
+      return () => listeners.delete(l)
+    },
+  }
+
+  // Create the cluster as EKS and eksctl would, then let it run until the simulation's start time.
+  sim.transact((ctx) => bootstrapControlPlane(ctx))
+  sim.advance(BOOT.addonsAt)
+  sim.transact((ctx) => bootstrapAddons(ctx))
+  sim.advance(BOOT.nodesAt - BOOT.addonsAt)
+  sim.transact((ctx) => createNodeGroup(ctx, `ng-${randomHex(ctx.state.rng, 8)}`, config.instanceType, config.nodeCount))
+  sim.advance(BOOT.startAt - state.now)
+  return sim
+}
