@@ -1,0 +1,111 @@
+import { parseDuration } from '../../engine/index.ts'
+import type { CommandSpec, OutputLine } from '../types.ts'
+import { ok, fail, out, dim, textLines } from '../types.ts'
+import { commandsForMode } from './index.ts'
+import { base64Decode, base64Encode, utf8Decode, utf8Encode } from '../base64.ts'
+
+// Shell builtins and small utilities of the learner's own machine.
+
+const help: CommandSpec = {
+  path: ['help'],
+  modes: ['local', 'node', 'container'],
+  summary: 'List the commands this simulated shell knows',
+  usage: 'help',
+  rawArgs: true,
+  run(_inv, env) {
+    const specs = commandsForMode(env.mode)
+    const width = Math.max(...specs.map((s) => s.path.join(' ').length)) + 2
+    const where = env.mode.kind === 'local' ? 'your machine (kubectl and the AWS CLI are configured for the cluster)' : env.mode.kind === 'node' ? `the node ${env.mode.node}` : `container ${env.mode.container} of pod ${env.mode.pod}`
+    const lines: OutputLine[] = [out(`Commands available on ${where}:`), out('')]
+    for (const s of specs) lines.push(out(`  ${s.path.join(' ').padEnd(width)}${s.summary}`))
+    lines.push(out(''), dim('Add --help to a command for its flags. Up/Down recall history; Tab completes.'))
+    return ok(lines)
+  },
+}
+
+const clear: CommandSpec = {
+  path: ['clear'],
+  modes: ['local', 'node', 'container'],
+  summary: 'Clear the screen',
+  usage: 'clear',
+  rawArgs: true,
+  run(_inv, env) {
+    env.clear()
+    return ok()
+  },
+}
+
+const history: CommandSpec = {
+  path: ['history'],
+  modes: ['local', 'node'],
+  summary: 'Show the commands you have run',
+  usage: 'history',
+  rawArgs: true,
+  run(_inv, env) {
+    return ok(env.history.map((h, i) => `${String(i + 1).padStart(5)}  ${h.split('\n')[0]}`))
+  },
+}
+
+const echo: CommandSpec = {
+  path: ['echo'],
+  modes: ['local', 'node', 'container'],
+  summary: 'Print its arguments',
+  usage: 'echo [-n] [text …]',
+  rawArgs: true,
+  run(inv) {
+    const args = inv.args[0] === '-n' ? inv.args.slice(1) : inv.args
+    return ok([args.join(' ')])
+  },
+}
+
+const sleep: CommandSpec = {
+  path: ['sleep'],
+  modes: ['local', 'node', 'container'],
+  summary: 'Let simulated time pass (e.g. sleep 30, sleep 2m)',
+  usage: 'sleep <duration>',
+  rawArgs: true,
+  run(inv, env) {
+    const arg = inv.args[0]
+    if (!arg) return fail(['sleep: missing operand', "Try 'sleep --help' for more information."])
+    const ms = parseDuration(arg)
+    if (ms === undefined || ms < 0) return fail([`sleep: invalid time interval '${arg}'`, "Try 'sleep --help' for more information."])
+    // at most a day at a time, so a typo cannot stall the page
+    env.sim.advance(Math.min(ms, 24 * 3600_000))
+    return ok()
+  },
+}
+
+const base64: CommandSpec = {
+  path: ['base64'],
+  modes: ['local', 'node', 'container'],
+  summary: 'Encode or decode base64 (encoding, not encryption)',
+  usage: 'base64 [-d|--decode] [-w 0]',
+  rawArgs: true,
+  run(inv) {
+    const decode = inv.args.includes('-d') || inv.args.includes('--decode')
+    const input = inv.stdin ?? ''
+    if (decode) {
+      const bytes = base64Decode(input)
+      if (!bytes) return fail(['base64: invalid input'])
+      return ok(textLines(utf8Decode(bytes)))
+    }
+    const enc = base64Encode(utf8Encode(input))
+    const wrap = inv.args.includes('-w') && inv.args[inv.args.indexOf('-w') + 1] === '0' ? 0 : 76
+    const lines = wrap ? (enc.match(new RegExp(`.{1,${wrap}}`, 'g')) ?? ['']) : [enc]
+    return ok(lines)
+  },
+}
+
+const cat: CommandSpec = {
+  path: ['cat'],
+  modes: ['local'],
+  summary: 'Print standard input (for `cat <<EOF | kubectl apply -f -`)',
+  usage: 'cat',
+  rawArgs: true,
+  run(inv) {
+    if (inv.args.length && inv.args[0] !== '-') return fail(inv.args.map((a) => `cat: ${a}: No such file or directory`))
+    return ok(inv.stdin ? textLines(inv.stdin) : [])
+  },
+}
+
+export const BUILTIN_COMMANDS: CommandSpec[] = [help, echo, cat, base64, sleep, history, clear]

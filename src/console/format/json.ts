@@ -1,0 +1,28 @@
+// `kubectl get -o json` prints the object as the API server encoded it: Go struct field order
+// (apiVersion, kind, metadata, spec, status; ObjectMeta in its own order), 4-space indent.
+
+const TOP = ['apiVersion', 'kind', 'metadata']
+const TOP_LAST = ['spec', 'status']
+const META = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields']
+
+function ordered(obj: Record<string, unknown>, first: string[], last: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const k of first) if (k in obj) out[k] = obj[k]
+  for (const k of Object.keys(obj)) if (!first.includes(k) && !last.includes(k)) out[k] = obj[k]
+  for (const k of last) if (k in obj) out[k] = obj[k]
+  return out
+}
+
+export function orderApiObject(v: unknown): unknown {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return v
+  const o = v as Record<string, unknown>
+  if (!('kind' in o) || !('metadata' in o)) return v
+  const top = ordered(o, TOP, TOP_LAST)
+  if (top.metadata && typeof top.metadata === 'object') top.metadata = ordered(top.metadata as Record<string, unknown>, META)
+  if (Array.isArray(top.items)) top.items = top.items.map(orderApiObject)
+  return top
+}
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(orderApiObject(value), null, 4)
+}

@@ -1,0 +1,157 @@
+import type { Simulation } from '../engine/index.ts'
+import { COMMANDS, resolveCommand, commandsForMode } from './commands/index.ts'
+import { parseFlags } from './flags.ts'
+import { needsMoreInput, parseCommandLine } from './tokenize.ts'
+import type { CommandEnv, CommandResult, CommandSource, CommandSpec, OutputLine, ShellMode } from './types.ts'
+import { err, dim } from './types.ts'
+import { complete as completeInput } from './complete.ts'
+import { helpFor } from './help.ts'
+
+// One console session: the interpreter behind both the web terminal and `npm run console`.
+// Text in, structured lines out; the caller decides how to render them.
+
+export interface ConsoleOptions {
+  /** The terminal console lets the cluster settle after every command so a script's output is deterministic. */
+  settleAfterCommands?: boolean
+}
+
+export interface RunResult {
+  lines: OutputLine[]
+  exitCode: number
+  /** the learner asked for `clear` */
+  cleared: boolean
+}
+
+export interface LoggedCommand {
+  input: string
+  at: number
+  source: CommandSource
+  exitCode: number
+}
+
+export class Console {
+  mode: ShellMode = { kind: 'local' }
+  readonly history: string[] = []
+  /** every command run, with the simulated time it ran at: the replayable source of truth */
+  readonly log: LoggedCommand[] = []
+  private readonly settle: boolean
+
+  constructor(
+    readonly sim: Simulation,
+    opts: ConsoleOptions = {},
+  ) {
+    this.settle = opts.settleAfterCommands ?? false
+  }
+
+  prompt(): string {
+    return promptFor(this.mode)
+  }
+
+  needsMoreInput(text: string): boolean {
+    return needsMoreInput(text)
+  }
+
+  complete(input: string): string[] {
+    return completeInput(input, this.mode, this.sim.state)
+  }
+
+  run(input: string, source: CommandSource = 'terminal'): RunResult {
+    const trimmed = input.trim()
+    const at = this.sim.state.now
+    if (!trimmed) return { lines: [], exitCode: 0, cleared: false }
+    this.history.push(trimmed.split('\n')[0]!.length < trimmed.length ? trimmed : trimmed)
+    let cleared = false
+    const lines: OutputLine[] = []
+    let exitCode = 0
+    const parsed = parseCommandLine(input)
+    if (!parsed.ok) {
+      lines.push(err(parsed.error))
+      exitCode = 2
+    } else {
+      for (const pipeline of parsed.pipelines) {
+        if (pipeline.andThen && exitCode !== 0) break
+        let stdin: string | undefined
+        let last: CommandResult = { lines: [], exitCode: 0 }
+        for (let i = 0; i < pipeline.commands.length; i++) {
+          const cmd = pipeline.commands[i]!
+          const isLast = i === pipeline.commands.length - 1
+          last = this.runOne(cmd.argv, cmd.heredoc ?? stdin, source, () => {
+            cleared = true
+            lines.length = 0
+          })
+          if (isLast) lines.push(...last.lines)
+          else {
+            // stdout flows to the next command; stderr still reaches the screen
+            lines.push(...last.lines.filter((l) => l.tone === 'err' || l.tone === 'warn'))
+            stdin = last.lines
+              .filter((l) => l.tone !== 'err' && l.tone !== 'warn')
+              .map((l) => l.text)
+              .join('\n')
+            if (stdin) stdin += '\n'
+          }
+        }
+        exitCode = last.exitCode
+      }
+    }
+    this.log.push({ input, at, source, exitCode })
+    return { lines, exitCode, cleared }
+  }
+
+  private runOne(argv: string[], stdin: string | undefined, source: CommandSource, clear: () => void): CommandResult {
+    const found = resolveCommand(argv, this.mode)
+    if (!found.ok) return { lines: found.lines, exitCode: found.exitCode }
+    const { spec, rest } = found
+    const beforeDashDash = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest
+    if (!spec.rawArgs && (beforeDashDash.includes('--help') || beforeDashDash.includes('-h'))) return { lines: helpFor(spec), exitCode: 0 }
+    let inv
+    if (spec.rawArgs) inv = { args: rest, flags: {}, rest: [], ...(stdin !== undefined ? { stdin } : {}) }
+    else {
+      const p = parseFlags(rest, spec.flags ?? [])
+      if (!p.ok) return { lines: flagErrorLines(spec, p.error), exitCode: 1 }
+      inv = { args: p.args, flags: p.flags, rest: p.rest, ...(stdin !== undefined ? { stdin } : {}) }
+    }
+    const env: CommandEnv = {
+      sim: this.sim,
+      mode: this.mode,
+      source,
+      settleAfterCommands: this.settle,
+      history: this.history,
+      setMode: (m) => {
+        this.mode = m
+      },
+      clear,
+    }
+    let result: CommandResult
+    try {
+      result = spec.run(inv, env)
+    } catch (e) {
+      // never a stack trace: report and carry on (the state is unchanged: mutations run in transactions)
+      result = { lines: [err(`error: internal simulation error in "${spec.path.join(' ')}": ${e instanceof Error ? e.message : String(e)}`)], exitCode: 1 }
+    }
+    if (this.settle && spec.mutates && result.exitCode === 0) this.sim.settle()
+    return result
+  }
+}
+
+function flagErrorLines(spec: CommandSpec, error: string): OutputLine[] {
+  const tool = spec.path[0]
+  if (tool === 'kubectl' || tool === 'eksctl') return [err(`error: ${error}`), err(`See '${spec.path.join(' ')} --help' for usage.`)]
+  if (tool === 'aws') return [err(`usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]`), err(`aws: error: ${error.replace('unknown flag: ', 'Unknown options: ')}`)]
+  return [err(`${tool}: ${error}`)]
+}
+
+export function promptFor(mode: ShellMode): string {
+  switch (mode.kind) {
+    case 'local':
+      return '$ '
+    case 'node': {
+      const short = mode.node.split('.')[0]
+      return mode.via === 'ssm' ? 'sh-5.2# ' : `[root@${short} ~]# `
+    }
+    case 'container':
+      // busybox's ash prints `/ # `; Debian-based images (nginx) run bash: `root@<pod>:/# `
+      return mode.shell === 'bash' ? `root@${mode.pod}:/# ` : mode.shell === 'ash' ? '/ # ' : '~ $ '
+  }
+}
+
+export { COMMANDS, commandsForMode, dim }
