@@ -1,5 +1,12 @@
 import type { CommandSpec } from '../types.ts'
 import { kubectlGet } from './kubectl-get.ts'
+import { kubectlApply } from './kubectl-apply.ts'
+import { CREATE_COMMANDS } from './kubectl-create.ts'
+import { kubectlDelete } from './kubectl-delete.ts'
+import { kubectlScale } from './kubectl-scale.ts'
+import { kubectlRolloutRestart, kubectlRolloutStatus } from './kubectl-rollout.ts'
+import { kubectlWait } from './kubectl-wait.ts'
+import { MISC_COMMANDS } from './kubectl-misc.ts'
 
 // kubectl subcommands (describe lives in describe.group.ts, exec in shell.group.ts).
-export const KUBECTL_COMMANDS: CommandSpec[] = [kubectlGet]
+export const KUBECTL_COMMANDS: CommandSpec[] = [kubectlGet, kubectlApply, ...CREATE_COMMANDS, kubectlDelete, kubectlScale, kubectlRolloutStatus, kubectlRolloutRestart, kubectlWait, ...MISC_COMMANDS]

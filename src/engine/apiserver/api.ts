@@ -6,8 +6,8 @@ import { nameSuffix, uuid } from '../random.ts'
 import { rfc3339 } from '../time.ts'
 import { ApiError, alreadyExists, invalid, notFound } from './errors.ts'
 import { deleteObject, getObject, putObject } from './store.ts'
-import { applyDefaults } from './defaults.ts'
-import { validateObject } from './validation.ts'
+import { applyDefaults, applyUpdateDefaults } from './defaults.ts'
+import { validateObject, validateUpdate } from './validation.ts'
 import { enqueue, objectKey } from './watch.ts'
 
 // The API server's verbs. Each one validates everything first and throws an ApiError before it
@@ -82,7 +82,9 @@ function forbiddenTerminating(kind: Kind, name: string, namespace: string): ApiE
 export function updateObject<T extends KObject>(ctx: Ctx, obj: T): T {
   const current = getObject(ctx.state, obj.kind, obj.metadata.namespace, obj.metadata.name)
   if (!current) throw notFound(resourceName(obj.kind), obj.metadata.name)
+  applyUpdateDefaults(obj)
   validateObject(obj)
+  validateUpdate(current, obj)
   if ('spec' in obj && 'spec' in current && JSON.stringify(obj.spec) !== JSON.stringify(current.spec)) {
     if (obj.metadata.generation !== undefined) obj.metadata.generation = (current.metadata.generation ?? 1) + 1
   }

@@ -129,6 +129,28 @@ export function applyDefaults(ctx: Ctx, obj: KObject): void {
   }
 }
 
+/** Defaulting also runs on updates (an applied manifest adds a container without imagePullPolicy…). */
+export function applyUpdateDefaults(obj: KObject): void {
+  switch (obj.kind) {
+    case 'Pod':
+      defaultPodSpec(obj.spec)
+      break
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'DaemonSet':
+      defaultTemplate(obj.spec.template)
+      break
+    case 'Service':
+      for (const p of obj.spec.ports ?? []) {
+        p.protocol ??= 'TCP'
+        p.targetPort ??= p.port
+      }
+      break
+    default:
+      break
+  }
+}
+
 function serviceAccountVolume(name: string) {
   return {
     name,

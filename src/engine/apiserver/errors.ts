@@ -27,7 +27,7 @@ export class ApiError extends Error {
   constructor(
     readonly reason: StatusReason,
     message: string,
-    readonly details?: { name?: string; group?: string; kind?: string },
+    readonly details?: { name?: string; group?: string; kind?: string; causes?: string[] },
   ) {
     super(message)
     this.code = CODES[reason]
@@ -60,5 +60,6 @@ export function alreadyExists(resourceWithGroup: string, name: string): ApiError
 
 /** `Deployment.apps "x" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0` */
 export function invalid(kindWithGroup: string, name: string, causes: string[]): ApiError {
-  return new ApiError('Invalid', `${kindWithGroup} "${name}" is invalid: ${causes.join(', ')}`, { name, kind: kindWithGroup })
+  const msg = causes.length === 1 ? causes[0] : `[${causes.join(', ')}]`
+  return new ApiError('Invalid', `${kindWithGroup} "${name}" is invalid: ${msg}`, { name, kind: kindWithGroup, causes })
 }

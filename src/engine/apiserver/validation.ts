@@ -135,3 +135,24 @@ export function validateObject(obj: KObject): void {
   }
   if (errors.length) throw invalid(kindName(obj.kind), name, errors)
 }
+
+/** Fields the API server refuses to change on update (pkg/apis/core/validation ValidatePodUpdate, apps validation). */
+export function validateUpdate(old: KObject, obj: KObject): void {
+  if (old.kind === 'Pod' && obj.kind === 'Pod') {
+    const strip = (p: typeof obj) => JSON.stringify({ ...p.spec, containers: p.spec.containers.map((c) => ({ ...c, image: '' })), initContainers: p.spec.initContainers?.map((c) => ({ ...c, image: '' })), activeDeadlineSeconds: undefined, tolerations: undefined })
+    if (strip(old) !== strip(obj))
+      throw invalid('Pod', obj.metadata.name, [
+        'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+      ])
+  }
+  if ((old.kind === 'Deployment' || old.kind === 'ReplicaSet' || old.kind === 'DaemonSet') && obj.kind === old.kind) {
+    if (JSON.stringify(old.spec.selector) !== JSON.stringify((obj as typeof old).spec.selector))
+      throw invalid(kindName(obj.kind), obj.metadata.name, [`spec.selector: Invalid value: ${goSelector((obj as typeof old).spec.selector)}: field is immutable`])
+  }
+  if (old.kind === 'Service' && obj.kind === 'Service' && old.spec.clusterIP && obj.spec.clusterIP && old.spec.clusterIP !== obj.spec.clusterIP)
+    throw invalid('Service', obj.metadata.name, [`spec.clusterIPs[0]: Invalid value: []string{"${obj.spec.clusterIP}"}: may not change once set`])
+}
+
+function goSelector(s: LabelSelector | undefined): string {
+  return `v1.LabelSelector{MatchLabels:${goMap(s?.matchLabels)}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}`
+}

@@ -4,7 +4,8 @@ import type { Deployment, DeploymentCondition, ReplicaSet } from '../model/k8s.t
 import { createObject, patchObject } from '../apiserver/api.ts'
 import { getObject, listObjects, putObject } from '../apiserver/store.ts'
 import { recordEvent } from '../apiserver/recorder.ts'
-import { rfc3339 } from '../time.ts'
+import { parseRfc3339, rfc3339 } from '../time.ts'
+import { enqueue } from '../apiserver/watch.ts'
 import { canonicalJson, computeTemplateHash } from './hash.ts'
 import { isPodActive, ownedPods } from './replicaset.ts'
 
@@ -203,10 +204,19 @@ function writeDeploymentStatus(ctx: Ctx, key: string, created: boolean): void {
       : prevProgressing.reason === 'NewReplicaSetCreated' && prevProgressing.message.includes(`"${rsName}"`) && updated === 0
         ? prevProgressing
         : cond('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`)
+  // progressDeadlineSeconds: no progress for that long marks the rollout failed (DeploymentProgressing=False)
+  let progressingFinal = progressing
+  if (!complete && progressing.reason !== 'NewReplicaSetAvailable') {
+    const since = parseRfc3339(progressing.lastUpdateTime)
+    const deadline = since + d.spec.progressDeadlineSeconds * 1000
+    if (prevProgressing?.reason === 'ProgressDeadlineExceeded' && prevProgressing.message.includes(`"${rsName}"`)) progressingFinal = prevProgressing
+    else if (ctx.state.now >= deadline) progressingFinal = cond('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`)
+    else enqueue(ctx, 'deployment', key, deadline - ctx.state.now + 1, true)
+  }
   const status: Deployment['status'] = {
     ...(available ? { availableReplicas: available } : {}),
     ...(d.status.collisionCount !== undefined ? { collisionCount: d.status.collisionCount } : {}),
-    conditions: [availableCond, progressing],
+    conditions: [availableCond, progressingFinal],
     observedGeneration: d.metadata.generation,
     ...(ready ? { readyReplicas: ready } : {}),
     ...(replicas ? { replicas } : {}),

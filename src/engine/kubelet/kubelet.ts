@@ -412,7 +412,8 @@ function containerStatus(now: number, pod: Pod, rt: PodRuntime, c: ContainerRunt
     ...(c.id ? { containerID: `containerd://${c.id}` } : {}),
     image: c.imageRef ?? spec.image,
     imageID: c.imageId ?? '',
-    lastState: prev && prev.state === 'exited' ? { terminated: terminatedOf(prev) } : {},
+    // while a crashed container waits out its back-off, lastState is that crash; once restarted, the previous instance
+    lastState: c.state === 'exited' && 'waiting' in state ? { terminated: terminatedOf(c) } : prev && prev.state === 'exited' ? { terminated: terminatedOf(prev) } : {},
     name: c.name,
     ready: c.state === 'running' && !c.init,
     restartCount: c.restartCount,

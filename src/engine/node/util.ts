@@ -1,0 +1,128 @@
+import { fnv32a } from '../controllers/hash.ts'
+import { EPOCH_MS, rfc3339Nano } from '../time.ts'
+import type { LogRecord } from '../model/node.ts'
+
+// Small pure helpers shared by the node filesystem, process table and container views.
+// Values that a real node draws at random (tokens, temp-dir suffixes, session ids) are derived
+// from a hash of stable inputs here, so reading the filesystem never touches the seeded rng.
+
+/** Deterministic hex of any length from a seed string. */
+export function hashHex(seed: string, length: number): string {
+  let out = ''
+  let i = 0
+  while (out.length < length) out += fnv32a(`${seed}#${i++}`).toString(16).padStart(8, '0')
+  return out.slice(0, length)
+}
+
+/** Deterministic integer in [0, n). */
+export function hashInt(seed: string, n: number): number {
+  return fnv32a(seed) % n
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+export function utf8Bytes(s: string): number[] {
+  const out: number[] = []
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00)
+    if (c < 0x80) out.push(c)
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63))
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63))
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63))
+  }
+  return out
+}
+
+export function base64(bytes: number[], url = false): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0)
+    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + (i + 1 < bytes.length ? B64[(n >> 6) & 63]! : '=') + (i + 2 < bytes.length ? B64[n & 63]! : '=')
+  }
+  return url ? s.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '') : s
+}
+
+/** base64 → text (UTF-8, invalid sequences as U+FFFD); undefined when the input is not base64. */
+export function base64DecodeText(s: string): string | undefined {
+  const clean = s.replace(/\s/g, '')
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return undefined
+  const bytes: number[] = []
+  let buf = 0
+  let bits = 0
+  for (const ch of clean.replace(/=+$/, '')) {
+    buf = (buf << 6) | B64.indexOf(ch)
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      bytes.push((buf >> bits) & 0xff)
+    }
+  }
+  let out = ''
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!
+    const len = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0
+    if (len === 0 || i + len > bytes.length) {
+      out += '\ufffd'
+      i++
+      continue
+    }
+    let c = len === 1 ? b : b & (0xff >> (len + 1))
+    for (let k = 1; k < len; k++) c = (c << 6) | (bytes[i + k]! & 63)
+    out += String.fromCodePoint(c)
+    i += len
+  }
+  return out
+}
+
+const p2 = (n: number) => String(n).padStart(2, '0')
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+export const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+
+export function utcParts(simMs: number) {
+  const d = new Date(EPOCH_MS + Math.floor(simMs))
+  return { y: d.getUTCFullYear(), mo: d.getUTCMonth(), d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds(), ms: d.getUTCMilliseconds(), wd: d.getUTCDay() }
+}
+
+/** `2026-03-02 08:46:12.123456789 +0000` (GNU stat %y) */
+export function statTime(simMs: number, seed = ''): string {
+  const t = utcParts(simMs)
+  const ns = String(t.ms * 1e6 + (seed ? hashInt(seed, 1e6) : 0)).padStart(9, '0')
+  return `${t.y}-${p2(t.mo + 1)}-${p2(t.d)} ${p2(t.h)}:${p2(t.mi)}:${p2(t.s)}.${ns} +0000`
+}
+
+/** `..2026_03_02_08_46_12.1234567890`: the timestamped directory of the kubelet's atomic writer */
+export function atomicWriterDir(simMs: number, seed: string): string {
+  const t = utcParts(simMs)
+  return `..${t.y}_${p2(t.mo + 1)}_${p2(t.d)}_${p2(t.h)}_${p2(t.mi)}_${p2(t.s)}.${1000000000 + hashInt(seed, 3000000000)}`
+}
+
+/** containerd's CRI log line limit (max_container_log_line_size, default 16 KiB) */
+const MAX_LINE = 16 * 1024
+
+/**
+ * The bytes containerd writes for a container's output: one `<RFC3339Nano> <stream> <tag> <text>`
+ * line per record (internal/cri/io/logger.go). Records of the same simulated instant get distinct
+ * nanosecond offsets, as real writes a few microseconds apart would.
+ */
+export function criLogText(records: readonly LogRecord[]): string {
+  let out = ''
+  let lastTime = Number.NaN
+  let same = 0
+  for (const r of records) {
+    same = r.time === lastTime ? same + 1 : 0
+    lastTime = r.time
+    const ts = rfc3339Nano(r.time, same * 18_433)
+    let text = r.text
+    while (utf8Length(text) > MAX_LINE) {
+      out += `${ts} ${r.stream} P ${text.slice(0, MAX_LINE)}\n`
+      text = text.slice(MAX_LINE)
+    }
+    out += `${ts} ${r.stream} F ${text}\n`
+  }
+  return out
+}
+
+function utf8Length(s: string): number {
+  return utf8Bytes(s).length
+}
