@@ -11,7 +11,8 @@ function before(a: QueuedWork, b: QueuedWork): boolean {
 
 export class Agenda {
   private heap: QueuedWork[] = []
-  private pending = new Set<string>()
+  /** dedup key -> time of the earliest queued item with that key */
+  private pending = new Map<string, number>()
   seq = 0
 
   get size(): number {
@@ -21,17 +22,21 @@ export class Agenda {
   clone(): Agenda {
     const a = new Agenda()
     a.heap = this.heap.slice()
-    a.pending = new Set(this.pending)
+    a.pending = new Map(this.pending)
     a.seq = this.seq
     return a
   }
 
   schedule(now: number, delayMs: number, work: WorkItem, background = false, dedupKey?: string): void {
+    const at = now + Math.max(0, delayMs)
     if (dedupKey !== undefined) {
-      if (this.pending.has(dedupKey)) return
-      this.pending.add(dedupKey)
+      // already due no later than this: nothing to add. A later one (e.g. a deadline timer) must not
+      // hide an earlier request, so an earlier request is queued as well.
+      const queued = this.pending.get(dedupKey)
+      if (queued !== undefined && queued <= at) return
+      this.pending.set(dedupKey, at)
     }
-    const item: QueuedWork = { at: now + Math.max(0, delayMs), seq: this.seq++, background, work, ...(dedupKey !== undefined ? { dedupKey } : {}) }
+    const item: QueuedWork = { at, seq: this.seq++, background, work, ...(dedupKey !== undefined ? { dedupKey } : {}) }
     const h = this.heap
     h.push(item)
     let i = h.length - 1
@@ -67,7 +72,7 @@ export class Agenda {
         i = m
       }
     }
-    if (top.dedupKey !== undefined) this.pending.delete(top.dedupKey)
+    if (top.dedupKey !== undefined && this.pending.get(top.dedupKey) === top.at) this.pending.delete(top.dedupKey)
     return top
   }
 

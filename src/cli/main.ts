@@ -1,0 +1,92 @@
+import { createInterface } from 'node:readline'
+import { createSimulation } from '../engine/index.ts'
+import { Console } from '../console/session.ts'
+import { renderLine } from './ansi.ts'
+
+// `npm run console [-- --seed N]`: the same interpreter as the web terminal, on stdin/stdout.
+// Piped input runs line by line and exits 0 at end of input; a TTY gets a prompt, history and Tab.
+
+function parseArgs(argv: string[]): { seed: number; nodes?: number; instanceType?: string; help: boolean } | string {
+  const out: { seed: number; nodes?: number; instanceType?: string; help: boolean } = { seed: 1, help: false }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined]
+    const value = () => inline ?? argv[++i]
+    if (name === '--seed') {
+      const v = Number(value())
+      if (!Number.isInteger(v) || v < 0) return `--seed needs a non-negative integer`
+      out.seed = v
+    } else if (name === '--nodes') {
+      const v = Number(value())
+      if (!Number.isInteger(v) || v < 1 || v > 100) return `--nodes needs an integer from 1 to 100`
+      out.nodes = v
+    } else if (name === '--node-type') out.instanceType = value()
+    else if (name === '--help' || name === '-h') out.help = true
+    else return `unknown option: ${a}`
+  }
+  return out
+}
+
+const args = parseArgs(process.argv.slice(2))
+if (typeof args === 'string') {
+  process.stderr.write(`cutaway console: ${args}\nUsage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium]\n`)
+  process.exit(2)
+}
+if (args.help) {
+  process.stdout.write('Usage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium]\nReads commands from stdin (one per line, heredocs allowed) or interactively; type `help` for the commands.\n')
+  process.exit(0)
+}
+
+const sim = createSimulation({ seed: args.seed, config: { ...(args.nodes ? { nodeCount: args.nodes } : {}), ...(args.instanceType ? { instanceType: args.instanceType } : {}) } })
+const session = new Console(sim, { settleAfterCommands: true })
+const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY
+const color = interactive && !process.env.NO_COLOR
+
+const rl = createInterface({
+  input: process.stdin,
+  output: interactive ? process.stdout : undefined,
+  terminal: interactive,
+  historySize: 500,
+  completer: (line: string) => {
+    const words = line.split(/\s+/)
+    const last = words[words.length - 1] ?? ''
+    return [session.complete(line), last]
+  },
+})
+
+if (interactive) {
+  process.stdout.write(`Cutaway: a see-through EKS cluster (seed ${args.seed}). Type \`help\` for commands, Ctrl+D to quit.\n`)
+  rl.setPrompt(session.prompt())
+  rl.prompt()
+}
+
+let buffer: string | undefined
+rl.on('line', (line) => {
+  const text = buffer === undefined ? line : `${buffer}\n${line}`
+  if (session.needsMoreInput(text)) {
+    buffer = text
+    if (interactive) {
+      rl.setPrompt('> ')
+      rl.prompt()
+    }
+    return
+  }
+  buffer = undefined
+  if (!interactive && text.trim()) process.stdout.write(`${session.prompt()}${text}\n`)
+  const result = session.run(text, 'cli')
+  if (result.cleared && interactive) process.stdout.write('\x1b[2J\x1b[H')
+  for (const l of result.lines) process.stdout.write(renderLine(l, color) + '\n')
+  if (interactive) {
+    rl.setPrompt(session.prompt())
+    rl.prompt()
+  }
+})
+
+rl.on('close', () => {
+  if (buffer !== undefined) {
+    const result = session.run(buffer, 'cli')
+    for (const l of result.lines) process.stdout.write(renderLine(l, color) + '\n')
+  }
+  if (interactive) process.stdout.write('\n')
+  process.exit(0)
+})
