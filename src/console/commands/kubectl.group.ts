@@ -6,7 +6,7 @@ import { kubectlDelete } from './kubectl-delete.ts'
 import { kubectlScale } from './kubectl-scale.ts'
 import { kubectlRolloutRestart, kubectlRolloutStatus } from './kubectl-rollout.ts'
 import { kubectlWait } from './kubectl-wait.ts'
-import { MISC_COMMANDS } from './kubectl-misc.ts'
+import { MISC_COMMANDS, kubectlRoot } from './kubectl-misc.ts'
 
 // kubectl subcommands (describe lives in describe.group.ts, exec in shell.group.ts).
-export const KUBECTL_COMMANDS: CommandSpec[] = [kubectlGet, kubectlApply, ...CREATE_COMMANDS, kubectlDelete, kubectlScale, kubectlRolloutStatus, kubectlRolloutRestart, kubectlWait, ...MISC_COMMANDS]
+export const KUBECTL_COMMANDS: CommandSpec[] = [kubectlRoot, kubectlGet, kubectlApply, ...CREATE_COMMANDS, kubectlDelete, kubectlScale, kubectlRolloutStatus, kubectlRolloutRestart, kubectlWait, ...MISC_COMMANDS.filter((c) => c !== kubectlRoot)]

@@ -1,0 +1,50 @@
+import { test, expect } from './fixtures.ts'
+import { createSimulation } from '../src/engine/index.ts'
+import { Console } from '../src/console/session.ts'
+
+/** What the terminal console prints for the same seed and commands, computed in Node. */
+function nodeOutput(seed: number, commands: string[]): string[][] {
+  const session = new Console(createSimulation({ seed }), { settleAfterCommands: true })
+  return commands.map((c) => session.run(c).lines.map((l) => l.text || ' '))
+}
+
+test('a learner creates a deployment and sees kubectl output identical to the terminal console', async ({ terminal }) => {
+  const commands = ['kubectl create deployment web --image=nginx --replicas=3', 'kubectl rollout status deployment/web', 'kubectl get pods -o wide', 'kubectl get nodes']
+  const expected = nodeOutput(7, commands)
+  await terminal.goto(7)
+  for (const [i, cmd] of commands.entries()) {
+    await terminal.run(cmd)
+    expect(await terminal.lastOutput()).toEqual(expected[i])
+  }
+  await expect(terminal.output).toContainText('deployment "web" successfully rolled out')
+  await expect(terminal.output.getByText(/^web-[4-9bcdf]+-[a-z0-9]{5} +1\/1 +Running/).first()).toBeVisible()
+})
+
+test('heredoc apply, history recall and errors that change nothing', async ({ terminal, page }) => {
+  await terminal.goto(3)
+  await terminal.run('kubectl apply -f - <<EOF\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\nEOF')
+  expect(await terminal.lastOutput()).toEqual(['namespace/shop created'])
+  await terminal.run('kubectl get pods --bogus')
+  expect(await terminal.lastOutput()).toEqual(['error: unknown flag: --bogus', "See 'kubectl get --help' for usage."])
+  await expect(page.locator('pre.line.err').first()).toBeVisible()
+  await terminal.run('kubectl get ns shop')
+  expect((await terminal.lastOutput())[1]).toMatch(/^shop +Active +\d+s$/)
+  // ArrowUp recalls the previous command
+  await terminal.input.press('ArrowUp')
+  await expect(terminal.input).toHaveValue('kubectl get ns shop')
+})
+
+test('the page has a title, a labelled command input and no console errors', async ({ page, terminal }) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text())
+  })
+  await terminal.goto()
+  await expect(page).toHaveTitle(/Cutaway/)
+  await expect(terminal.input).toBeFocused()
+  await terminal.run('help')
+  await expect(terminal.output).toContainText('Commands available on your machine')
+  await page.screenshot({ path: 'test-results/terminal.png' })
+  expect(errors).toEqual([])
+})
