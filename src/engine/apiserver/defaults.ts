@@ -7,6 +7,8 @@ import { allocateClusterIp } from './serviceips.ts'
 // (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go) and the admission plugins that
 // every EKS API server runs (ServiceAccount, DefaultTolerationSeconds).
 
+const SYSTEM_PRIORITIES: Record<string, number> = { 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 }
+
 export function imagePullPolicyFor(image: string): 'Always' | 'IfNotPresent' {
   const lastPart = image.split('/').pop() ?? image
   if (image.includes('@')) return 'IfNotPresent'
@@ -46,7 +48,8 @@ export function applyDefaults(ctx: Ctx, obj: KObject): void {
       defaultPodSpec(pod.spec)
       pod.spec.enableServiceLinks ??= true
       pod.spec.preemptionPolicy ??= 'PreemptLowerPriority'
-      pod.spec.priority ??= 0
+      // Priority admission: the built-in system classes resolve to their values
+      pod.spec.priority ??= SYSTEM_PRIORITIES[pod.spec.priorityClassName ?? ''] ?? 0
       // ServiceAccount admission: the default SA and its projected token volume
       pod.spec.serviceAccountName ??= 'default'
       pod.spec.serviceAccount = pod.spec.serviceAccountName

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts'
 import { schedule } from '../context.ts'
-import type { KObject, Pod } from '../model/k8s.ts'
+import type { KObject, Node, Pod } from '../model/k8s.ts'
 import { getObject, listObjects } from './store.ts'
 import type { ControllerName } from '../model/state.ts'
 
@@ -66,10 +66,14 @@ export function notifyWatchers(ctx: Ctx, obj: KObject | undefined, prev: KObject
     case 'Service':
       enqueue(ctx, 'endpointslice', key)
       break
-    case 'Node':
+    case 'Node': {
+      // a heartbeat (only timestamps changed) matters to nobody that reconciles
+      const strip = (n: KObject | undefined) => n && JSON.stringify({ spec: (n as Node).spec, allocatable: (n as Node).status.allocatable, ready: (n as Node).status.conditions.map((c) => c.status) })
+      if (obj && prev && strip(obj) === strip(prev)) break
       for (const ds of listObjects(ctx.state, 'DaemonSet')) enqueue(ctx, 'daemonset', objectKey(ds))
       enqueue(ctx, 'scheduler', '*')
       break
+    }
     case 'Namespace':
       if (obj) enqueue(ctx, 'namespace', key)
       break

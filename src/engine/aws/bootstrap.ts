@@ -1,5 +1,6 @@
 import type { Ctx } from '../context.ts'
-import { emit } from '../context.ts'
+import { emit, schedule } from '../context.ts'
+import { NODE_STATUS_REPORT_MS } from '../kubelet/kubelet.ts'
 import type { AwsState, Instance, Subnet } from '../model/aws.ts'
 import type { DaemonSet, Deployment, Node, Service } from '../model/k8s.ts'
 import type { NodeRuntime } from '../model/node.ts'
@@ -376,6 +377,7 @@ export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRun
       images: [],
     },
   } as never)
+  schedule(ctx, NODE_STATUS_REPORT_MS, { kind: 'node.heartbeat', node: dns }, { background: true })
   const src = { component: 'kubelet', host: dns }
   recordEvent(ctx, node, 'Normal', 'Starting', 'Starting kubelet.', src)
   for (const [reason, msg] of [

@@ -7,7 +7,7 @@ import { reconcileDaemonSet } from './daemonset.ts'
 import { reconcileEndpointSlices } from './endpointslice.ts'
 import { collectGarbage, reconcileNamespace } from './gc.ts'
 import { schedulePending } from '../scheduler/scheduler.ts'
-import { containerTick, syncPod } from '../kubelet/kubelet.ts'
+import { containerTick, nodeHeartbeat, syncPod } from '../kubelet/kubelet.ts'
 
 // Who reconciles what. The kube-controller-manager's controllers and the scheduler run in the
 // AWS-managed control plane; the kubelet runs on each node.
@@ -36,6 +36,7 @@ export function runWork(ctx: Ctx, work: WorkItem): void {
       containerTick(ctx, work.node, work.podUid, work.container, work.containerId)
       return
     case 'node.heartbeat':
+      nodeHeartbeat(ctx, work.node)
       return
     default:
       assertNever(work)

@@ -482,3 +482,17 @@ export function writeStatus(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRuntim
     emit(ctx, { type: 'pod.phase', namespace: rt.namespace, pod: rt.name, node: node.name, phase: copy.status.phase })
   putObject(ctx, copy)
 }
+
+/** nodeStatusReportFrequency: with nothing changed, the kubelet still reports node status every 5 minutes. */
+export const NODE_STATUS_REPORT_MS = 5 * 60_000
+
+export function nodeHeartbeat(ctx: Ctx, nodeName: string): void {
+  const rt = ctx.state.nodes[nodeName]
+  const node = getObject(ctx.state, 'Node', undefined, nodeName)
+  if (!rt || !node || !rt.ready) return
+  const copy = deepClone(node)
+  const now = rfc3339(ctx.state.now)
+  for (const c of copy.status.conditions) c.lastHeartbeatTime = now
+  putObject(ctx, copy)
+  schedule(ctx, NODE_STATUS_REPORT_MS, { kind: 'node.heartbeat', node: nodeName }, { background: true })
+}

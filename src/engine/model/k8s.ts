@@ -152,6 +152,7 @@ export interface PodStatus {
   podIPs?: { ip: string }[]
   startTime?: string
   containerStatuses?: ContainerStatus[]
+  initContainerStatuses?: ContainerStatus[]
   qosClass?: 'Guaranteed' | 'Burstable' | 'BestEffort'
 }
 

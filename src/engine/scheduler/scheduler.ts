@@ -117,7 +117,10 @@ function scheduleOne(ctx: Ctx, pod: Pod): void {
       .map(([r, n]) => (r.startsWith('1 node(s)') ? r.replace(/^1 /, `${n} `) : `${n} ${r}`))
       .sort()
       .join(', ')
-    const message = `0/${total} nodes are available: ${detail}${detail ? '. ' : ''}preemption: 0/${total} nodes are available: ${total} No preemption victims found for incoming pod.`
+    const message =
+      total === 0
+        ? 'no nodes available to schedule pods'
+        : `0/${total} nodes are available: ${detail}${detail ? '. ' : ''}preemption: 0/${total} nodes are available: ${total} No preemption victims found for incoming pod.`
     const current = pod.status.conditions?.find((c) => c.type === 'PodScheduled')
     if (current?.message !== message) {
       const copy = deepClone(pod)
