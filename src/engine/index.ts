@@ -21,3 +21,5 @@ export { resolveImage, normalizeImage, knownImages } from './workloads/images.ts
 export { isPodReady } from './controllers/replicaset.ts'
 export { surgeAndUnavailable } from './controllers/deployment.ts'
 export { deepClone } from './clone.ts'
+export { applyUpdateDefaults } from './apiserver/defaults.ts'
+export { canonicalJson } from './controllers/hash.ts'

@@ -1,4 +1,4 @@
-import { produce } from 'immer'
+import { current, isDraft, produce } from 'immer'
 import { Agenda } from './clock.ts'
 import type { Ctx } from './context.ts'
 import type { SimEvent } from './events.ts'
@@ -85,6 +85,8 @@ export function createSimulation(opts: CreateOptions = {}): Simulation {
     try {
       const next = produce(state, (draft) => {
         value = fn({ state: draft, agenda, events })
+        // a draft must not escape: its proxy is revoked when the transaction ends
+        if (isDraft(value)) value = current(value) as T
       })
       commit(next, events)
       return { ok: true, value, events }

@@ -87,6 +87,24 @@ export function renderStructured(fmt: OutputFormat, objs: KObject[], single: boo
   }
 }
 
+/** --field-selector: `path=value`, `path==value`, `path!=value`, comma-joined (fields.ParseSelector). */
+function parseFieldSelector(text: string | undefined): ((o: KObject) => boolean) | string {
+  if (!text) return () => true
+  const reqs: { path: string[]; neq: boolean; value: string }[] = []
+  for (const part of text.split(',')) {
+    const m = /^([\w.]+)\s*(!=|==|=)\s*(.*)$/.exec(part.trim())
+    if (!m) return `invalid selector: '${text}'; can't understand '${part}'`
+    reqs.push({ path: m[1]!.split('.'), neq: m[2] === '!=', value: m[3]! })
+  }
+  return (o) =>
+    reqs.every((r) => {
+      let v: unknown = o
+      for (const k of r.path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined
+      const s = v === undefined || v === null ? '' : String(v)
+      return r.neq ? s !== r.value : s === r.value
+    })
+}
+
 function sortBy(objs: KObject[], path: string): KObject[] {
   const tpl = path.startsWith('{') ? path : `{${path}}`
   const key = (o: KObject) => evaluateJsonPath(tpl, JSON.parse(JSON.stringify(o)))
@@ -140,6 +158,7 @@ export const kubectlGet: CommandSpec = {
     ALL_NAMESPACES_FLAG,
     { name: 'show-labels', type: 'bool', description: 'When printing, show all labels as the last column (default hide labels column).' },
     { name: 'no-headers', type: 'bool', description: 'When using the default or custom-column output format, don\'t print headers (default print headers).' },
+    { name: 'field-selector', type: 'string', description: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)." },
     { name: 'sort-by', type: 'string', description: "If non-empty, sort list types using this field specification (a JSONPath expression, e.g. '{.metadata.name}')." },
   ]),
   run(inv, env) {
@@ -164,6 +183,8 @@ export const kubectlGet: CommandSpec = {
     const sel = selText !== undefined ? parseSelector(selText) : []
     if (typeof sel === 'string') return fail([`error: ${sel}`])
     const sortPath = str(inv.flags, 'sort-by')
+    const fieldSel = parseFieldSelector(str(inv.flags, 'field-selector'))
+    if (typeof fieldSel === 'string') return fail([`error: ${fieldSel}`])
 
     const lines: OutputLine[] = []
     const errors: OutputLine[] = []
@@ -180,7 +201,7 @@ export const kubectlGet: CommandSpec = {
           else errors.push(err(`Error from server (NotFound): ${groupResource(r)} "${n}" not found`))
         }
       } else {
-        objs = listFor(state, r, allNs ? undefined : ns).filter((o) => matchesSelector(sel, o.metadata.labels))
+        objs = listFor(state, r, allNs ? undefined : ns).filter((o) => matchesSelector(sel, o.metadata.labels) && fieldSel(o))
       }
       if (sortPath) objs = sortBy(objs, sortPath)
       collected.push({ r, objs })

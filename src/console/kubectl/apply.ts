@@ -1,5 +1,5 @@
 import type { Ctx, KObject } from '../../engine/index.ts'
-import { createObject, getObject, updateObject, deepClone } from '../../engine/index.ts'
+import { applyUpdateDefaults, canonicalJson, createObject, getObject, updateObject, deepClone } from '../../engine/index.ts'
 import type { Manifest } from './manifests.ts'
 
 // Client-side `kubectl apply`: create when absent; otherwise a three-way merge of the live object,
@@ -14,13 +14,21 @@ type Obj = Record<string, Json>
 
 const isObj = (v: Json): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v)
 
+/** The patchMergeKey of the list, as the API types declare it: name, or containerPort / port for port lists. */
+function mergeKeyOf(desired: Json[], live: Json[]): string | undefined {
+  for (const key of ['name', 'containerPort', 'port']) {
+    if ([...desired, ...live].every((x) => isObj(x) && x[key] !== undefined)) return key
+  }
+  return undefined
+}
+
 function mergeList(live: Json[], desired: Json[], last: Json[] | undefined): Json[] {
-  const named = (xs: Json[]) => xs.every((x) => isObj(x) && typeof x.name === 'string')
-  if (!named(desired) || !named(live)) return deepClone(desired)
+  const key = mergeKeyOf(desired, live)
+  if (!key) return deepClone(desired)
   return desired.map((d) => {
-    const name = (d as Obj).name
-    const l = live.find((x) => (x as Obj).name === name)
-    const la = last?.find((x) => isObj(x) && x.name === name)
+    const k = (d as Obj)[key]
+    const l = live.find((x) => (x as Obj)[key] === k)
+    const la = last?.find((x) => isObj(x) && x[key] === k)
     return l ? merge(l, d, la) : deepClone(d)
   })
 }
@@ -62,7 +70,9 @@ export function applyOne(ctx: Ctx, m: Manifest, namespace: string, dryRun: boole
   merged.metadata.resourceVersion = live.metadata.resourceVersion
   merged.metadata.creationTimestamp = live.metadata.creationTimestamp
   ;(merged as { status?: unknown }).status = (live as { status?: unknown }).status
-  if (JSON.stringify(merged) === JSON.stringify(live)) return { outcome: 'unchanged', obj: live, warnMissingAnnotation: false }
+  // compare as the server would store it: defaulted fields the manifest leaves out are not changes
+  applyUpdateDefaults(merged)
+  if (canonicalJson(merged) === canonicalJson(live)) return { outcome: 'unchanged', obj: deepClone(live), warnMissingAnnotation: false }
   const obj = dryRun ? merged : updateObject(ctx, merged)
   return { outcome: 'configured', obj, warnMissingAnnotation: !lastText }
 }
