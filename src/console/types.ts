@@ -14,7 +14,7 @@ export type CommandSource = 'terminal' | 'button' | 'scenario' | 'cli'
 /** Where the learner's shell is: their laptop, a node (ssh / SSM), or inside a container (kubectl exec -it). */
 export type ShellMode =
   | { kind: 'local' }
-  | { kind: 'node'; node: string; via: 'ssh' | 'ssm' }
+  | { kind: 'node'; node: string; via: 'ssh' | 'ssm'; /** working directory (default: the login's home) */ cwd?: string }
   | { kind: 'container'; namespace: string; pod: string; container: string; shell: 'bash' | 'ash' | 'sh' }
 
 export interface FlagSpec {

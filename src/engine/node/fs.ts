@@ -5,7 +5,7 @@ import { getObject } from '../apiserver/store.ts'
 import { NODE_OS } from '../aws/nodeInfo.ts'
 import { EPOCH_MS } from '../time.ts'
 import { FsBuilder, type VirtualFs } from './vfs.ts'
-import { atomicWriterDir, base64, base64DecodeText, criLogText, hashHex, hashInt, utf8Bytes } from './util.ts'
+import { atomicWriterDir, base64, base64DecodeText, criLogText, hashHex, hashInt, utf8Bytes, vethName } from './util.ts'
 import { NODE_USERS, instanceTypeOf, kubeletArgs, nodeProcesses } from './processes.ts'
 import { maxPods } from '../aws/instanceTypes.ts'
 
@@ -343,7 +343,7 @@ function cniLogs(state: ClusterState, node: NodeRuntime) {
     ipamd.push(line(t + 3, 'info', 'datastore/data_store.go:991', `AssignPodIPv4Address: Assign IP ${p.ip} to sandbox aws-cni/${p.sandboxId}/eth0`))
     ipamd.push(line(t + 3, 'info', 'rpc/rpc.pb.go:881', `Send AddNetworkReply: IPv4Addr: ${p.ip}, IPv6Addr: , DeviceNumber: 0, err: <nil>`))
     plugin.push(line(t + 4, 'info', 'routed-eni-cni-plugin/cni.go:128', `Received add network response from ipamd for container ${p.sandboxId} interface eth0: Success:true IPAllocationMetadata:{IPv4Addr:"${p.ip}" RouteTableId:254} VPCv4CIDRs:"${state.aws.vpc.cidrBlock}"`))
-    plugin.push(line(t + 5, 'debug', 'driver/driver.go:280', `SetupPodNetwork: hostVethName=eni${hashHex(`${p.namespace}.${p.name}`, 11)}, contVethName=eth0, netnsPath=${p.netns}, ipAddr=${p.ip}/32, routeTableNumber=254, mtu=9001`))
+    plugin.push(line(t + 5, 'debug', 'driver/driver.go:280', `SetupPodNetwork: hostVethName=${vethName(p.namespace, p.name)}, contVethName=eth0, netnsPath=${p.netns}, ipAddr=${p.ip}/32, routeTableNumber=254, mtu=9001`))
   }
   return { ipamd: ipamd.map((l) => l + '\n').join(''), plugin: plugin.map((l) => l + '\n').join('') }
 }
@@ -508,6 +508,7 @@ function addPod(b: FsBuilder, state: ClusterState, node: NodeRuntime, rt: PodRun
   if (!pod) return
   for (const v of pod.spec.volumes ?? []) {
     if (v.projected && v.name.startsWith('kube-api-access-')) {
+      b.dir(`${dir}/volumes/kubernetes.io~projected`, { mtime: rt.startedAt + 150 })
       const vdir = `${dir}/volumes/kubernetes.io~projected/${v.name}`
       projectedDir(b, vdir, rt.startedAt + 150, serviceAccountFiles(state, pod, node, rt.startedAt + 150))
     } else if (v.configMap) {

@@ -9,14 +9,27 @@ import type { LogRecord } from '../model/node.ts'
 /** Deterministic hex of any length from a seed string. */
 export function hashHex(seed: string, length: number): string {
   let out = ''
-  let i = 0
-  while (out.length < length) out += fnv32a(`${seed}#${i++}`).toString(16).padStart(8, '0')
+  let h = fnv32a(seed)
+  for (let i = 0; out.length < length; i++) {
+    h = fmix32((h ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0)
+    out += h.toString(16).padStart(8, '0')
+  }
   return out.slice(0, length)
+}
+
+/** MurmurHash3's finaliser: spreads every input bit over the whole word. */
+function fmix32(h: number): number {
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return h >>> 0
 }
 
 /** Deterministic integer in [0, n). */
 export function hashInt(seed: string, n: number): number {
-  return fnv32a(seed) % n
+  return fmix32(fnv32a(seed)) % n
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
@@ -68,7 +81,17 @@ export function base64DecodeText(s: string): string | undefined {
       continue
     }
     let c = len === 1 ? b : b & (0xff >> (len + 1))
-    for (let k = 1; k < len; k++) c = (c << 6) | (bytes[i + k]! & 63)
+    let valid = true
+    for (let k = 1; k < len; k++) {
+      const cont = bytes[i + k]!
+      if ((cont & 0xc0) !== 0x80) valid = false
+      c = (c << 6) | (cont & 63)
+    }
+    if (!valid || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+      out += '\ufffd'
+      i++
+      continue
+    }
     out += String.fromCodePoint(c)
     i += len
   }
@@ -125,4 +148,46 @@ export function criLogText(records: readonly LogRecord[]): string {
 
 function utf8Length(s: string): number {
   return utf8Bytes(s).length
+}
+
+/** SHA-1 (FIPS 180-4) of a UTF-8 string, as hex. Used for the VPC CNI's veth names. */
+export function sha1Hex(text: string): string {
+  const bytes = utf8Bytes(text)
+  const ml = bytes.length * 8
+  bytes.push(0x80)
+  while (bytes.length % 64 !== 56) bytes.push(0)
+  for (let i = 7; i >= 0; i--) bytes.push(i >= 4 ? 0 : (ml >>> (i * 8)) & 0xff)
+  let h0 = 0x67452301
+  let h1 = 0xefcdab89
+  let h2 = 0x98badcfe
+  let h3 = 0x10325476
+  let h4 = 0xc3d2e1f0
+  const w = new Array<number>(80)
+  const rotl = (x: number, n: number) => ((x << n) | (x >>> (32 - n))) >>> 0
+  for (let off = 0; off < bytes.length; off += 64) {
+    for (let i = 0; i < 16; i++) w[i] = ((bytes[off + i * 4]! << 24) | (bytes[off + i * 4 + 1]! << 16) | (bytes[off + i * 4 + 2]! << 8) | bytes[off + i * 4 + 3]!) >>> 0
+    for (let i = 16; i < 80; i++) w[i] = rotl(w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!, 1)
+    let [a, b, c, d, e] = [h0, h1, h2, h3, h4]
+    for (let i = 0; i < 80; i++) {
+      const f = i < 20 ? (b & c) | (~b & d) : i < 40 ? b ^ c ^ d : i < 60 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d
+      const k = i < 20 ? 0x5a827999 : i < 40 ? 0x6ed9eba1 : i < 60 ? 0x8f1bbcdc : 0xca62c1d6
+      const t = (rotl(a, 5) + (f >>> 0) + e + k + w[i]!) >>> 0
+      e = d
+      d = c
+      c = rotl(b, 30)
+      b = a
+      a = t
+    }
+    h0 = (h0 + a) >>> 0
+    h1 = (h1 + b) >>> 0
+    h2 = (h2 + c) >>> 0
+    h3 = (h3 + d) >>> 0
+    h4 = (h4 + e) >>> 0
+  }
+  return [h0, h1, h2, h3, h4].map((x) => x.toString(16).padStart(8, '0')).join('')
+}
+
+/** The host side of a pod's veth: `eni` + first 11 hex of SHA-1("<namespace>.<pod>") (amazon-vpc-cni-k8s names.go). */
+export function vethName(namespace: string, pod: string, prefix = 'eni'): string {
+  return prefix + sha1Hex(`${namespace}.${pod}`).slice(0, 11)
 }
