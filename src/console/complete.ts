@@ -36,7 +36,7 @@ export function complete(input: string, mode: ShellMode, state: ClusterState): s
   const kind = kinds[Math.min(positional.length, kinds.length - 1)]
   const nsIdx = before.findIndex((w) => w === '-n' || w === '--namespace')
   const ns = nsIdx >= 0 ? before[nsIdx + 1] : 'default'
-  let candidates: string[] = []
+  let candidates: string[]
   switch (kind) {
     case 'resource':
       candidates = RESOURCES.flatMap((r) => [r.resource, ...r.shortNames])

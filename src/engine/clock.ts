@@ -14,6 +14,7 @@ export class Agenda {
   /** dedup key -> time of the earliest queued item with that key */
   private pending = new Map<string, number>()
   seq = 0
+  private foreground = 0
 
   get size(): number {
     return this.heap.length
@@ -24,6 +25,7 @@ export class Agenda {
     a.heap = this.heap.slice()
     a.pending = new Map(this.pending)
     a.seq = this.seq
+    a.foreground = this.foreground
     return a
   }
 
@@ -37,6 +39,7 @@ export class Agenda {
       this.pending.set(dedupKey, at)
     }
     const item: QueuedWork = { at, seq: this.seq++, background, work, ...(dedupKey !== undefined ? { dedupKey } : {}) }
+    if (!background) this.foreground++
     const h = this.heap
     h.push(item)
     let i = h.length - 1
@@ -73,10 +76,15 @@ export class Agenda {
       }
     }
     if (top.dedupKey !== undefined && this.pending.get(top.dedupKey) === top.at) this.pending.delete(top.dedupKey)
+    if (!top.background) this.foreground--
     return top
   }
 
-  /** Earliest time of foreground work: when it is empty the cluster has settled. */
+  hasForeground(): boolean {
+    return this.foreground > 0
+  }
+
+  /** Earliest time of foreground work: when there is none, the cluster has settled. */
   nextForegroundAt(): number | undefined {
     let best: number | undefined
     for (const q of this.heap) if (!q.background && (best === undefined || q.at < best)) best = q.at

@@ -1,4 +1,4 @@
-import { current, isDraft, produce } from 'immer'
+import { current, isDraft, produce, type Draft } from 'immer'
 import { Agenda } from './clock.ts'
 import type { Ctx } from './context.ts'
 import type { SimEvent } from './events.ts'
@@ -46,7 +46,10 @@ export interface Simulation {
   advance(ms: number): SimEvent[]
   /** Runs until the cluster has settled (see SETTLE_GRACE_MS), at most `limitMs` of virtual time. */
   settle(limitMs?: number): SimEvent[]
-  /** Runs work item by item until `done(state)` holds or `limitMs` passes; returns whether it held. */
+  /**
+   * Runs work item by item until `done(state)` holds or `limitMs` passes; returns whether it held.
+   * `done` and `onProgress` receive the state being built (read from it, keep no references).
+   */
   runUntil(done: (s: ClusterState) => boolean, limitMs: number, onProgress?: (s: ClusterState) => void): boolean
   /** Time the next piece of work falls due, if any. */
   nextDueAt(): number | undefined
@@ -86,7 +89,7 @@ export function createSimulation(opts: CreateOptions = {}): Simulation {
       const next = produce(state, (draft) => {
         value = fn({ state: draft, agenda, events })
         // a draft must not escape: its proxy is revoked when the transaction ends
-        if (isDraft(value)) value = current(value) as T
+        if (isDraft(value)) value = current(value as Draft<T>) as T
       })
       commit(next, events)
       return { ok: true, value, events }
@@ -96,24 +99,29 @@ export function createSimulation(opts: CreateOptions = {}): Simulation {
     }
   }
 
-  function runItems(until: number, stopAfterEach?: (s: ClusterState) => boolean): SimEvent[] {
-    const all: SimEvent[] = []
+  /**
+   * Runs due work in ONE transaction (one immer produce: copying big buckets once, not per item).
+   * `next` decides, before each item, whether to take it; `after` may stop the run after an item.
+   */
+  function run(next: (item: { at: number; background: boolean }, ctx: Ctx) => boolean, until: number, after?: (ctx: Ctx) => boolean): SimEvent[] {
     const r = transact((ctx) => {
-      let item
-      while ((item = agenda.takeDue(until))) {
+      for (;;) {
+        const head = agenda.peek()
+        if (!head || head.at > until) break
+        // stopped early (settled): the clock stays where the last work happened
+        if (!next(head, ctx)) return
+        const item = agenda.takeDue(until)!
         if (item.at > ctx.state.now) ctx.state.now = item.at
         runWork(ctx, item.work)
-        if (stopAfterEach) {
-          const next = agenda.peek()
-          if ((!next || next.at > ctx.state.now) && stopAfterEach(ctx.state)) return true
+        if (after) {
+          const following = agenda.peek()
+          if ((!following || following.at > ctx.state.now) && after(ctx)) return
         }
       }
-      if (until > ctx.state.now && Number.isFinite(until)) ctx.state.now = until
-      return false
+      if (Number.isFinite(until) && until > ctx.state.now) ctx.state.now = until
     })
     if (!r.ok) throw r.error
-    all.push(...r.events)
-    return all
+    return r.events
   }
 
   const sim: Simulation = {
@@ -125,40 +133,41 @@ export function createSimulation(opts: CreateOptions = {}): Simulation {
     },
     transact,
     advance(ms) {
-      return runItems(state.now + Math.max(0, ms))
+      return run(() => true, state.now + Math.max(0, ms))
     },
     settle(limitMs = DEFAULT_SETTLE_LIMIT_MS) {
-      const events: SimEvent[] = []
+      // foreground work runs; background work (container output, back-off retries, heartbeats) only
+      // while it falls within SETTLE_GRACE_MS of the last foreground step, so a crash-looping or
+      // chatty container cannot keep the cluster "busy" forever
       const deadline = state.now + limitMs
       let lastForeground = state.now
-      for (;;) {
-        const fg = agenda.nextForegroundAt()
-        if (fg !== undefined && fg <= deadline) {
-          events.push(...runItems(fg))
-          lastForeground = state.now
-          continue
-        }
-        const next = agenda.peek()
-        if (next && next.at < lastForeground + SETTLE_GRACE_MS && next.at <= deadline) {
-          events.push(...runItems(next.at))
-          continue
-        }
-        return events
-      }
+      return run(
+        (item) => {
+          if (!item.background) {
+            lastForeground = item.at
+            return true
+          }
+          if (item.at < lastForeground + SETTLE_GRACE_MS) return true
+          // a background item beyond the window: go on only if foreground work is still queued
+          return agenda.hasForeground()
+        },
+        deadline,
+      )
     },
     runUntil(done, limitMs, onProgress) {
       const deadline = state.now + limitMs
       if (done(state)) return true
-      for (;;) {
-        const next = agenda.peek()
-        if (!next || next.at > deadline) {
-          runItems(deadline)
-          return done(state)
-        }
-        runItems(next.at)
-        onProgress?.(state)
-        if (done(state)) return true
-      }
+      let reached = false
+      run(
+        () => true,
+        deadline,
+        (ctx) => {
+          onProgress?.(ctx.state)
+          reached = done(ctx.state)
+          return reached
+        },
+      )
+      return reached || done(state)
     },
     nextDueAt() {
       return agenda.peek()?.at

@@ -20,7 +20,7 @@ function seedFromUrl(): number {
 }
 
 export function App() {
-  const seed = useMemo(seedFromUrl, [])
+  const seed = useMemo(() => seedFromUrl(), [])
   const session = useMemo(() => new Console(createSimulation({ seed }), { settleAfterCommands: true }), [seed])
   const [entries, setEntries] = useState<Entry[]>([])
   const [input, setInput] = useState('')

@@ -1,7 +1,7 @@
 import type { KObject } from '../../engine/index.ts'
 import { createObject, qualifiedSingular } from '../../engine/index.ts'
 import type { CommandEnv, CommandResult, CommandSpec, Invocation, OutputLine } from '../types.ts'
-import { ok, fail, out, err } from '../types.ts'
+import { fail, out, err } from '../types.ts'
 import { str, strs } from '../flags.ts'
 import { DRY_RUN_FLAG, FILENAME_FLAG, OUTPUT_FLAG, namespaceOf, withGlobals } from './kubectlFlags.ts'
 import { parseManifests, type Manifest } from '../kubectl/manifests.ts'

@@ -1,7 +1,7 @@
 import type { KObject, NewObjectLike } from './kubectlTypes.ts'
 import { createObject, getObject } from '../../engine/index.ts'
 import type { CommandEnv, CommandResult, CommandSpec, Invocation } from '../types.ts'
-import { ok, fail, out } from '../types.ts'
+import { ok, fail } from '../types.ts'
 import { bool, int, str, strs } from '../flags.ts'
 import { DRY_RUN_FLAG, FILENAME_FLAG, OUTPUT_FLAG, namespaceOf, withGlobals } from './kubectlFlags.ts'
 import { apiErrorLines } from '../errors.ts'

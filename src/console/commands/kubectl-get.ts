@@ -1,7 +1,7 @@
 import type { ClusterState, KObject, ResourceInfo } from '../../engine/index.ts'
 import { apiVersionOf } from '../../engine/index.ts'
 import type { CommandSpec, OutputLine } from '../types.ts'
-import { ok, fail, out, err, textLines } from '../types.ts'
+import { fail, out, err, textLines } from '../types.ts'
 import { bool, str } from '../flags.ts'
 import { ALL_NAMESPACES_FLAG, OUTPUT_FLAG, SELECTOR_FLAG, namespaceOf, withGlobals } from './kubectlFlags.ts'
 import { PRINTERS, formatLabels } from '../printers.ts'

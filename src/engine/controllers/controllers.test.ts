@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { TestCluster } from '../testing/TestCluster.ts'
 import { K8S_RAND_ALPHABET } from '../random.ts'
 import { isPodActive } from './replicaset.ts'
+import { listObjects } from '../apiserver/store.ts'
 
 const hashRe = /^[4-9bcdf]{6,10}$/
 
@@ -83,8 +84,10 @@ describe('the kubelet', () => {
   it('reports ErrImagePull then ImagePullBackOff for an image that does not exist', () => {
     const c = new TestCluster()
     c.deployment('bad', 'nginxx', 1)
-    const waiting = () => c.pods('bad-')[0]?.status.containerStatuses?.[0]?.state.waiting
-    expect(c.sim.runUntil(() => waiting()?.reason === 'ErrImagePull', 5000)).toBe(true)
+    const waitingIn = (s: typeof c.state) => listObjects(s, 'Pod', 'default').find((p) => p.metadata.name.startsWith('bad-'))?.status.containerStatuses?.[0]?.state.waiting
+    const waiting = () => waitingIn(c.state)
+    // runUntil hands its predicate the state being built: read from it
+    expect(c.sim.runUntil((s) => waitingIn(s)?.reason === 'ErrImagePull', 5000)).toBe(true)
     expect(waiting()?.message).toContain('pull access denied, repository does not exist or may require authorization')
     c.advance(3000)
     expect(waiting()?.reason).toBe('ImagePullBackOff')

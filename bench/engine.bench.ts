@@ -1,0 +1,94 @@
+import { performance } from 'node:perf_hooks'
+import { createSimulation } from '../src/engine/index.ts'
+import { Console } from '../src/console/session.ts'
+
+// `npm run bench`: engine and console costs on big clusters, each against a budget. Budgets are
+// generous for a shared 2-core machine; the point is to catch an order-of-magnitude regression.
+
+interface Row {
+  name: string
+  ms: number
+  budgetMs: number
+  note: string
+}
+
+const rows: Row[] = []
+function measure<T>(name: string, budgetMs: number, fn: () => T, note: (r: T) => string = () => ''): T {
+  const t0 = performance.now()
+  const r = fn()
+  rows.push({ name, ms: performance.now() - t0, budgetMs, note: note(r) })
+  return r
+}
+
+// 1. a 100-node, 3,000-pod cluster, built from commands (m5.xlarge: 58 pods per node)
+const big = measure(
+  'build 100 nodes + 3,000 pods from commands',
+  60_000,
+  () => {
+    const c = new Console(createSimulation({ seed: 1, config: { nodeCount: 100, instanceType: 'm5.xlarge' } }), { settleAfterCommands: true })
+    for (let i = 0; i < 30; i++) c.run(`kubectl create deployment app-${i} --image=${i % 3 === 0 ? 'busybox' : 'nginx'} --replicas=100${i % 3 === 0 ? " -- sh -c 'while true; do echo tick; sleep 5; done'" : ''}`)
+    return c
+  },
+  (c) => {
+    const pods = Object.keys(c.sim.state.etcd.buckets['pods'] ?? {}).length
+    const running = Object.values(c.sim.state.etcd.buckets['pods'] ?? {}).filter((e) => (e.value as { status: { phase: string } }).status.phase === 'Running').length
+    return `${pods} pods (${running} Running), etcd revision ${c.sim.state.etcd.revision}`
+  },
+)
+
+// 2. one `kubectl get pods -A` on that cluster
+measure('kubectl get pods -A (3,000+ pods)', 2_000, () => big.run('kubectl get pods -A'), (r) => `${r.lines.length} lines`)
+measure('kubectl get pods -A -o json (3,000+ pods)', 5_000, () => big.run('kubectl get pods -A -o json'), (r) => `${r.lines.length} lines`)
+
+// 3. replay a 200-command log on a fresh simulation (what step back / shared links do)
+const script: string[] = []
+for (let i = 0; i < 200; i++) {
+  const n = i % 10
+  switch (i % 8) {
+    case 0:
+      script.push(`kubectl create deployment w${n}-${i} --image=nginx --replicas=${1 + (i % 4)}`)
+      break
+    case 1:
+      script.push(`kubectl scale deployment w${(i - 1) % 10}-${i - 1} --replicas=${(i % 5) + 1}`)
+      break
+    case 2:
+      script.push('kubectl get pods -o wide')
+      break
+    case 3:
+      script.push(`sleep ${5 + (i % 20)}`)
+      break
+    case 4:
+      script.push(`kubectl delete deployment w${(i - 4) % 10}-${i - 4}`)
+      break
+    case 5:
+      script.push('kubectl get deploy,rs,svc')
+      break
+    case 6:
+      script.push(`kubectl expose deployment w${(i - 6) % 10}-${i - 6} --port=80`)
+      break
+    default:
+      script.push('kubectl get events')
+  }
+}
+const record = new Console(createSimulation({ seed: 2 }), { settleAfterCommands: true })
+const recorded = script.map((cmd) => record.run(cmd).lines.map((l) => l.text).join('\n'))
+measure(
+  'replay a 200-command log',
+  10_000,
+  () => {
+    const replay = new Console(createSimulation({ seed: 2 }), { settleAfterCommands: true })
+    return script.map((cmd) => replay.run(cmd).lines.map((l) => l.text).join('\n'))
+  },
+  (out) => (JSON.stringify(out) === JSON.stringify(recorded) ? 'byte-identical to the recording' : 'MISMATCH with the recording'),
+)
+measure('boot a default cluster (3 nodes)', 500, () => createSimulation({ seed: 3 }))
+
+const pad = (s: string, n: number) => s.padEnd(n)
+console.log(`\n${pad('benchmark', 44)}${pad('time', 12)}${pad('budget', 12)}${pad('status', 8)}notes`)
+let failed = 0
+for (const r of rows) {
+  const ok = r.ms <= r.budgetMs
+  if (!ok) failed++
+  console.log(`${pad(r.name, 44)}${pad(`${r.ms.toFixed(0)} ms`, 12)}${pad(`${r.budgetMs} ms`, 12)}${pad(ok ? 'ok' : 'OVER', 8)}${r.note}`)
+}
+console.log(`\n${rows.length - failed} within budget, ${failed} over (node ${process.version}, ${process.arch})`)
