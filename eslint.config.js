@@ -12,7 +12,10 @@ export default defineConfig([
     extends: [js.configs.recommended, tseslint.configs.recommended],
     languageOptions: { ecmaVersion: 2022, globals: { ...globals.browser, ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -26,7 +29,11 @@ export default defineConfig([
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'Draw from the seeded rng in ClusterState.' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Draw from the seeded rng in ClusterState.',
+        },
         { object: 'Date', property: 'now', message: 'Use the virtual clock (state.now).' },
       ],
       'no-restricted-globals': [
@@ -39,11 +46,24 @@ export default defineConfig([
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use the virtual clock.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Use the virtual clock.',
+        },
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: ['react', 'react-dom', 'zustand*', 'd3-selection', 'node:*', '../views/*', '../state/*'] },
+        {
+          patterns: [
+            'react',
+            'react-dom',
+            'zustand*',
+            'd3-selection',
+            'node:*',
+            '../views/*',
+            '../state/*',
+          ],
+        },
       ],
     },
   },

@@ -13,7 +13,12 @@ interface Row {
 }
 
 const rows: Row[] = []
-function measure<T>(name: string, budgetMs: number, fn: () => T, note: (r: T) => string = () => ''): T {
+function measure<T>(
+  name: string,
+  budgetMs: number,
+  fn: () => T,
+  note: (r: T) => string = () => '',
+): T {
   const t0 = performance.now()
   const r = fn()
   rows.push({ name, ms: performance.now() - t0, budgetMs, note: note(r) })
@@ -25,20 +30,38 @@ const big = measure(
   'build 100 nodes + 3,000 pods from commands',
   60_000,
   () => {
-    const c = new Console(createSimulation({ seed: 1, config: { nodeCount: 100, instanceType: 'm5.xlarge' } }), { settleAfterCommands: true })
-    for (let i = 0; i < 30; i++) c.run(`kubectl create deployment app-${i} --image=${i % 3 === 0 ? 'busybox' : 'nginx'} --replicas=100${i % 3 === 0 ? " -- sh -c 'while true; do echo tick; sleep 5; done'" : ''}`)
+    const c = new Console(
+      createSimulation({ seed: 1, config: { nodeCount: 100, instanceType: 'm5.xlarge' } }),
+      { settleAfterCommands: true },
+    )
+    for (let i = 0; i < 30; i++)
+      c.run(
+        `kubectl create deployment app-${i} --image=${i % 3 === 0 ? 'busybox' : 'nginx'} --replicas=100${i % 3 === 0 ? " -- sh -c 'while true; do echo tick; sleep 5; done'" : ''}`,
+      )
     return c
   },
   (c) => {
     const pods = Object.keys(c.sim.state.etcd.buckets['pods'] ?? {}).length
-    const running = Object.values(c.sim.state.etcd.buckets['pods'] ?? {}).filter((e) => (e.value as { status: { phase: string } }).status.phase === 'Running').length
+    const running = Object.values(c.sim.state.etcd.buckets['pods'] ?? {}).filter(
+      (e) => (e.value as { status: { phase: string } }).status.phase === 'Running',
+    ).length
     return `${pods} pods (${running} Running), etcd revision ${c.sim.state.etcd.revision}`
   },
 )
 
 // 2. one `kubectl get pods -A` on that cluster
-measure('kubectl get pods -A (3,000+ pods)', 2_000, () => big.run('kubectl get pods -A'), (r) => `${r.lines.length} lines`)
-measure('kubectl get pods -A -o json (3,000+ pods)', 5_000, () => big.run('kubectl get pods -A -o json'), (r) => `${r.lines.length} lines`)
+measure(
+  'kubectl get pods -A (3,000+ pods)',
+  2_000,
+  () => big.run('kubectl get pods -A'),
+  (r) => `${r.lines.length} lines`,
+)
+measure(
+  'kubectl get pods -A -o json (3,000+ pods)',
+  5_000,
+  () => big.run('kubectl get pods -A -o json'),
+  (r) => `${r.lines.length} lines`,
+)
 
 // 3. replay a 200-command log on a fresh simulation (what step back / shared links do)
 const script: string[] = []
@@ -71,24 +94,43 @@ for (let i = 0; i < 200; i++) {
   }
 }
 const record = new Console(createSimulation({ seed: 2 }), { settleAfterCommands: true })
-const recorded = script.map((cmd) => record.run(cmd).lines.map((l) => l.text).join('\n'))
+const recorded = script.map((cmd) =>
+  record
+    .run(cmd)
+    .lines.map((l) => l.text)
+    .join('\n'),
+)
 measure(
   'replay a 200-command log',
   10_000,
   () => {
     const replay = new Console(createSimulation({ seed: 2 }), { settleAfterCommands: true })
-    return script.map((cmd) => replay.run(cmd).lines.map((l) => l.text).join('\n'))
+    return script.map((cmd) =>
+      replay
+        .run(cmd)
+        .lines.map((l) => l.text)
+        .join('\n'),
+    )
   },
-  (out) => (JSON.stringify(out) === JSON.stringify(recorded) ? 'byte-identical to the recording' : 'MISMATCH with the recording'),
+  (out) =>
+    JSON.stringify(out) === JSON.stringify(recorded)
+      ? 'byte-identical to the recording'
+      : 'MISMATCH with the recording',
 )
 measure('boot a default cluster (3 nodes)', 500, () => createSimulation({ seed: 3 }))
 
 const pad = (s: string, n: number) => s.padEnd(n)
-console.log(`\n${pad('benchmark', 44)}${pad('time', 12)}${pad('budget', 12)}${pad('status', 8)}notes`)
+console.log(
+  `\n${pad('benchmark', 44)}${pad('time', 12)}${pad('budget', 12)}${pad('status', 8)}notes`,
+)
 let failed = 0
 for (const r of rows) {
   const ok = r.ms <= r.budgetMs
   if (!ok) failed++
-  console.log(`${pad(r.name, 44)}${pad(`${r.ms.toFixed(0)} ms`, 12)}${pad(`${r.budgetMs} ms`, 12)}${pad(ok ? 'ok' : 'OVER', 8)}${r.note}`)
+  console.log(
+    `${pad(r.name, 44)}${pad(`${r.ms.toFixed(0)} ms`, 12)}${pad(`${r.budgetMs} ms`, 12)}${pad(ok ? 'ok' : 'OVER', 8)}${r.note}`,
+  )
 }
-console.log(`\n${rows.length - failed} within budget, ${failed} over (node ${process.version}, ${process.arch})`)
+console.log(
+  `\n${rows.length - failed} within budget, ${failed} over (node ${process.version}, ${process.arch})`,
+)

@@ -8,8 +8,15 @@ function nodeOutput(seed: number, commands: string[]): string[][] {
   return commands.map((c) => session.run(c).lines.map((l) => l.text || ' '))
 }
 
-test('a learner creates a deployment and sees kubectl output identical to the terminal console', async ({ terminal }) => {
-  const commands = ['kubectl create deployment web --image=nginx --replicas=3', 'kubectl rollout status deployment/web', 'kubectl get pods -o wide', 'kubectl get nodes']
+test('a learner creates a deployment and sees kubectl output identical to the terminal console', async ({
+  terminal,
+}) => {
+  const commands = [
+    'kubectl create deployment web --image=nginx --replicas=3',
+    'kubectl rollout status deployment/web',
+    'kubectl get pods -o wide',
+    'kubectl get nodes',
+  ]
   const expected = nodeOutput(7, commands)
   await terminal.goto(7)
   for (const [i, cmd] of commands.entries()) {
@@ -17,15 +24,22 @@ test('a learner creates a deployment and sees kubectl output identical to the te
     expect(await terminal.lastOutput()).toEqual(expected[i])
   }
   await expect(terminal.output).toContainText('deployment "web" successfully rolled out')
-  await expect(terminal.output.getByText(/^web-[4-9bcdf]+-[a-z0-9]{5} +1\/1 +Running/).first()).toBeVisible()
+  await expect(
+    terminal.output.getByText(/^web-[4-9bcdf]+-[a-z0-9]{5} +1\/1 +Running/).first(),
+  ).toBeVisible()
 })
 
 test('heredoc apply, history recall and errors that change nothing', async ({ terminal, page }) => {
   await terminal.goto(3)
-  await terminal.run('kubectl apply -f - <<EOF\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\nEOF')
+  await terminal.run(
+    'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\nEOF',
+  )
   expect(await terminal.lastOutput()).toEqual(['namespace/shop created'])
   await terminal.run('kubectl get pods --bogus')
-  expect(await terminal.lastOutput()).toEqual(['error: unknown flag: --bogus', "See 'kubectl get --help' for usage."])
+  expect(await terminal.lastOutput()).toEqual([
+    'error: unknown flag: --bogus',
+    "See 'kubectl get --help' for usage.",
+  ])
   await expect(page.locator('pre.line.err').first()).toBeVisible()
   await terminal.run('kubectl get ns shop')
   expect((await terminal.lastOutput())[1]).toMatch(/^shop +Active +\d+s$/)
@@ -34,7 +48,10 @@ test('heredoc apply, history recall and errors that change nothing', async ({ te
   await expect(terminal.input).toHaveValue('kubectl get ns shop')
 })
 
-test('the page has a title, a labelled command input and no console errors', async ({ page, terminal }) => {
+test('the page has a title, a labelled command input and no console errors', async ({
+  page,
+  terminal,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   page.on('console', (m) => {

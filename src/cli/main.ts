@@ -6,11 +6,18 @@ import { renderLine } from './ansi.ts'
 // `npm run console [-- --seed N]`: the same interpreter as the web terminal, on stdin/stdout.
 // Piped input runs line by line and exits 0 at end of input; a TTY gets a prompt, history and Tab.
 
-function parseArgs(argv: string[]): { seed: number; nodes?: number; instanceType?: string; help: boolean } | string {
-  const out: { seed: number; nodes?: number; instanceType?: string; help: boolean } = { seed: 1, help: false }
+function parseArgs(
+  argv: string[],
+): { seed: number; nodes?: number; instanceType?: string; help: boolean } | string {
+  const out: { seed: number; nodes?: number; instanceType?: string; help: boolean } = {
+    seed: 1,
+    help: false,
+  }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
-    const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined]
+    const [name, inline] = a.includes('=')
+      ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+      : [a, undefined]
     const value = () => inline ?? argv[++i]
     if (name === '--seed') {
       const v = Number(value())
@@ -29,15 +36,25 @@ function parseArgs(argv: string[]): { seed: number; nodes?: number; instanceType
 
 const args = parseArgs(process.argv.slice(2))
 if (typeof args === 'string') {
-  process.stderr.write(`cutaway console: ${args}\nUsage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium]\n`)
+  process.stderr.write(
+    `cutaway console: ${args}\nUsage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium]\n`,
+  )
   process.exit(2)
 }
 if (args.help) {
-  process.stdout.write('Usage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium]\nReads commands from stdin (one per line, heredocs allowed) or interactively; type `help` for the commands.\n')
+  process.stdout.write(
+    'Usage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium]\nReads commands from stdin (one per line, heredocs allowed) or interactively; type `help` for the commands.\n',
+  )
   process.exit(0)
 }
 
-const sim = createSimulation({ seed: args.seed, config: { ...(args.nodes ? { nodeCount: args.nodes } : {}), ...(args.instanceType ? { instanceType: args.instanceType } : {}) } })
+const sim = createSimulation({
+  seed: args.seed,
+  config: {
+    ...(args.nodes ? { nodeCount: args.nodes } : {}),
+    ...(args.instanceType ? { instanceType: args.instanceType } : {}),
+  },
+})
 const session = new Console(sim, { settleAfterCommands: true })
 const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY
 const color = interactive && !process.env.NO_COLOR
@@ -55,7 +72,9 @@ const rl = createInterface({
 })
 
 if (interactive) {
-  process.stdout.write(`Cutaway: a see-through EKS cluster (seed ${args.seed}). Type \`help\` for commands, Ctrl+D to quit.\n`)
+  process.stdout.write(
+    `Cutaway: a see-through EKS cluster (seed ${args.seed}). Type \`help\` for commands, Ctrl+D to quit.\n`,
+  )
   rl.setPrompt(session.prompt())
   rl.prompt()
 }

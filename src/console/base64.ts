@@ -8,14 +8,15 @@ export function utf8Encode(s: string): number[] {
     if (c < 0x80) out.push(c)
     else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63))
     else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63))
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63))
+    else
+      out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63))
   }
   return out
 }
 
 export function utf8Decode(bytes: readonly number[]): string {
   let s = ''
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!
     let c: number
     if (b < 0x80) {
@@ -28,7 +29,11 @@ export function utf8Decode(bytes: readonly number[]): string {
       c = ((b & 15) << 12) | ((bytes[i + 1]! & 63) << 6) | (bytes[i + 2]! & 63)
       i += 3
     } else {
-      c = ((b & 7) << 18) | ((bytes[i + 1]! & 63) << 12) | ((bytes[i + 2]! & 63) << 6) | (bytes[i + 3]! & 63)
+      c =
+        ((b & 7) << 18) |
+        ((bytes[i + 1]! & 63) << 12) |
+        ((bytes[i + 2]! & 63) << 6) |
+        (bytes[i + 3]! & 63)
       i += 4
     }
     s += String.fromCodePoint(c)

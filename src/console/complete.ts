@@ -14,12 +14,20 @@ export function complete(input: string, mode: ShellMode, state: ClusterState): s
   const before = words.slice(0, -1).filter(Boolean)
   const specs = commandsForMode(mode)
   // command words
-  const matchingPrefix = specs.filter((s) => s.path.slice(0, before.length).every((w, i) => w === before[i]) && s.path.length > before.length)
+  const matchingPrefix = specs.filter(
+    (s) =>
+      s.path.slice(0, before.length).every((w, i) => w === before[i]) &&
+      s.path.length > before.length,
+  )
   if (matchingPrefix.length && !last.startsWith('-')) {
-    const next = [...new Set(matchingPrefix.map((s) => s.path[before.length]!))].filter((w) => w.startsWith(last)).sort()
+    const next = [...new Set(matchingPrefix.map((s) => s.path[before.length]!))]
+      .filter((w) => w.startsWith(last))
+      .sort()
     if (next.length) return next
   }
-  const spec = specs.filter((s) => s.path.every((w, i) => before[i] === w)).sort((a, b) => b.path.length - a.path.length)[0]
+  const spec = specs
+    .filter((s) => s.path.every((w, i) => before[i] === w))
+    .sort((a, b) => b.path.length - a.path.length)[0]
   if (!spec) return []
   if (last.startsWith('-')) {
     return (spec.flags ?? [])
@@ -28,9 +36,14 @@ export function complete(input: string, mode: ShellMode, state: ClusterState): s
       .sort()
   }
   const prev = before[before.length - 1]
-  const flag = spec.flags?.find((f) => prev === `--${f.name}` || (f.short && prev === `-${f.short}`))
+  const flag = spec.flags?.find(
+    (f) => prev === `--${f.name}` || (f.short && prev === `-${f.short}`),
+  )
   if (flag?.values) return flag.values.filter((v) => v.startsWith(last))
-  if (flag && flag.name === 'namespace') return listObjects(state, 'Namespace').map((n) => n.metadata.name).filter((n) => n.startsWith(last))
+  if (flag && flag.name === 'namespace')
+    return listObjects(state, 'Namespace')
+      .map((n) => n.metadata.name)
+      .filter((n) => n.startsWith(last))
   const positional = before.slice(spec.path.length).filter((w) => !w.startsWith('-'))
   const kinds = spec.args ?? []
   const kind = kinds[Math.min(positional.length, kinds.length - 1)]
@@ -44,8 +57,14 @@ export function complete(input: string, mode: ShellMode, state: ClusterState): s
     case 'pod': {
       // after a resource type, complete names of that type
       const typed = positional[0]
-      const r = typed ? RESOURCES.find((x) => x.resource === typed || x.singular === typed || x.shortNames.includes(typed)) : undefined
-      candidates = listObjects(state, r?.kind ?? 'Pod', r && !r.namespaced ? undefined : ns).map((o) => o.metadata.name)
+      const r = typed
+        ? RESOURCES.find(
+            (x) => x.resource === typed || x.singular === typed || x.shortNames.includes(typed),
+          )
+        : undefined
+      candidates = listObjects(state, r?.kind ?? 'Pod', r && !r.namespaced ? undefined : ns).map(
+        (o) => o.metadata.name,
+      )
       break
     }
     case 'node':

@@ -20,11 +20,13 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
       case 'bool': {
         if (raw === undefined || raw === 'true') flags[spec.name] = true
         else if (raw === 'false') flags[spec.name] = false
-        else return `invalid argument "${raw}" for "${display}" flag: strconv.ParseBool: parsing "${raw}": invalid syntax`
+        else
+          return `invalid argument "${raw}" for "${display}" flag: strconv.ParseBool: parsing "${raw}": invalid syntax`
         return undefined
       }
       case 'int': {
-        if (!/^-?\d+$/.test(raw ?? '')) return `invalid argument "${raw}" for "${display}" flag: strconv.ParseInt: parsing "${raw}": invalid syntax`
+        if (!/^-?\d+$/.test(raw ?? ''))
+          return `invalid argument "${raw}" for "${display}" flag: strconv.ParseInt: parsing "${raw}": invalid syntax`
         flags[spec.name] = Number(raw)
         return undefined
       }
@@ -74,7 +76,8 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
         let raw = a.slice(j + 1)
         if (raw.startsWith('=')) raw = raw.slice(1)
         if (raw === '') {
-          if (i + 1 >= argv.length) return { ok: false, error: `flag needs an argument: '${c}' in -${c}` }
+          if (i + 1 >= argv.length)
+            return { ok: false, error: `flag needs an argument: '${c}' in -${c}` }
           raw = argv[++i]!
         }
         const e = set(spec, raw, `-${c}, --${spec.name}`)

@@ -2,7 +2,14 @@ import type { Simulation } from '../engine/index.ts'
 import { COMMANDS, resolveCommand, commandsForMode } from './commands/index.ts'
 import { parseFlags } from './flags.ts'
 import { needsMoreInput, parseCommandLine } from './tokenize.ts'
-import type { CommandEnv, CommandResult, CommandSource, CommandSpec, OutputLine, ShellMode } from './types.ts'
+import type {
+  CommandEnv,
+  CommandResult,
+  CommandSource,
+  CommandSpec,
+  OutputLine,
+  ShellMode,
+} from './types.ts'
 import { err, dim } from './types.ts'
 import { complete as completeInput } from './complete.ts'
 import { helpFor } from './help.ts'
@@ -97,18 +104,30 @@ export class Console {
     return { lines, exitCode, cleared }
   }
 
-  private runOne(argv: string[], stdin: string | undefined, source: CommandSource, clear: () => void): CommandResult {
+  private runOne(
+    argv: string[],
+    stdin: string | undefined,
+    source: CommandSource,
+    clear: () => void,
+  ): CommandResult {
     const found = resolveCommand(argv, this.mode)
     if (!found.ok) return { lines: found.lines, exitCode: found.exitCode }
     const { spec, rest } = found
     const beforeDashDash = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest
-    if (!spec.rawArgs && (beforeDashDash.includes('--help') || beforeDashDash.includes('-h'))) return { lines: helpFor(spec), exitCode: 0 }
+    if (!spec.rawArgs && (beforeDashDash.includes('--help') || beforeDashDash.includes('-h')))
+      return { lines: helpFor(spec), exitCode: 0 }
     let inv
-    if (spec.rawArgs) inv = { args: rest, flags: {}, rest: [], ...(stdin !== undefined ? { stdin } : {}) }
+    if (spec.rawArgs)
+      inv = { args: rest, flags: {}, rest: [], ...(stdin !== undefined ? { stdin } : {}) }
     else {
       const p = parseFlags(rest, spec.flags ?? [])
       if (!p.ok) return { lines: flagErrorLines(spec, p.error), exitCode: 1 }
-      inv = { args: p.args, flags: p.flags, rest: p.rest, ...(stdin !== undefined ? { stdin } : {}) }
+      inv = {
+        args: p.args,
+        flags: p.flags,
+        rest: p.rest,
+        ...(stdin !== undefined ? { stdin } : {}),
+      }
     }
     const env: CommandEnv = {
       sim: this.sim,
@@ -126,7 +145,14 @@ export class Console {
       result = spec.run(inv, env)
     } catch (e) {
       // never a stack trace: report and carry on (the state is unchanged: mutations run in transactions)
-      result = { lines: [err(`error: internal simulation error in "${spec.path.join(' ')}": ${e instanceof Error ? e.message : String(e)}`)], exitCode: 1 }
+      result = {
+        lines: [
+          err(
+            `error: internal simulation error in "${spec.path.join(' ')}": ${e instanceof Error ? e.message : String(e)}`,
+          ),
+        ],
+        exitCode: 1,
+      }
     }
     if (this.settle && spec.mutates && result.exitCode === 0) this.sim.settle()
     return result
@@ -135,8 +161,13 @@ export class Console {
 
 function flagErrorLines(spec: CommandSpec, error: string): OutputLine[] {
   const tool = spec.path[0]
-  if (tool === 'kubectl' || tool === 'eksctl') return [err(`error: ${error}`), err(`See '${spec.path.join(' ')} --help' for usage.`)]
-  if (tool === 'aws') return [err(`usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]`), err(`aws: error: ${error.replace('unknown flag: ', 'Unknown options: ')}`)]
+  if (tool === 'kubectl' || tool === 'eksctl')
+    return [err(`error: ${error}`), err(`See '${spec.path.join(' ')} --help' for usage.`)]
+  if (tool === 'aws')
+    return [
+      err(`usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]`),
+      err(`aws: error: ${error.replace('unknown flag: ', 'Unknown options: ')}`),
+    ]
   return [err(`${tool}: ${error}`)]
 }
 

@@ -3,15 +3,30 @@ import { needsMoreInput, parseCommandLine } from './tokenize.ts'
 
 describe('parseCommandLine', () => {
   it('keeps a quoted sh -c script as one word after --', () => {
-    const r = parseCommandLine("kubectl create deployment t --image=busybox -- sh -c 'while true; do echo tick; sleep 1; done'")
-    expect(r.ok && r.pipelines[0]!.commands[0]!.argv).toEqual(['kubectl', 'create', 'deployment', 't', '--image=busybox', '--', 'sh', '-c', 'while true; do echo tick; sleep 1; done'])
+    const r = parseCommandLine(
+      "kubectl create deployment t --image=busybox -- sh -c 'while true; do echo tick; sleep 1; done'",
+    )
+    expect(r.ok && r.pipelines[0]!.commands[0]!.argv).toEqual([
+      'kubectl',
+      'create',
+      'deployment',
+      't',
+      '--image=busybox',
+      '--',
+      'sh',
+      '-c',
+      'while true; do echo tick; sleep 1; done',
+    ])
   })
 
   it('reads a heredoc body and hands it to the first command', () => {
     const r = parseCommandLine('kubectl apply -f - <<EOF\napiVersion: v1\nkind: Namespace\nEOF')
     expect(r.ok).toBe(true)
     if (!r.ok) return
-    expect(r.pipelines[0]!.commands[0]).toEqual({ argv: ['kubectl', 'apply', '-f', '-'], heredoc: 'apiVersion: v1\nkind: Namespace\n' })
+    expect(r.pipelines[0]!.commands[0]).toEqual({
+      argv: ['kubectl', 'apply', '-f', '-'],
+      heredoc: 'apiVersion: v1\nkind: Namespace\n',
+    })
   })
 
   it("supports quoted delimiters and `cat <<'EOF' | cmd`", () => {
@@ -22,7 +37,9 @@ describe('parseCommandLine', () => {
 
   it('splits pipes, ; and &&', () => {
     const r = parseCommandLine('echo czNjcjN0 | base64 -d; echo a && echo b')
-    expect(r.ok && r.pipelines.map((p) => [p.andThen, p.commands.map((c) => c.argv.join(' '))])).toEqual([
+    expect(
+      r.ok && r.pipelines.map((p) => [p.andThen, p.commands.map((c) => c.argv.join(' '))]),
+    ).toEqual([
       [false, ['echo czNjcjN0', 'base64 -d']],
       [false, ['echo a']],
       [true, ['echo b']],
@@ -35,7 +52,10 @@ describe('parseCommandLine', () => {
   })
 
   it('rejects an unterminated heredoc and unsupported operators with a message', () => {
-    expect(parseCommandLine('cat <<EOF\nabc')).toEqual({ ok: false, error: "bash: warning: here-document delimited by end-of-file (wanted `EOF')" })
+    expect(parseCommandLine('cat <<EOF\nabc')).toEqual({
+      ok: false,
+      error: "bash: warning: here-document delimited by end-of-file (wanted `EOF')",
+    })
     const r = parseCommandLine('kubectl get pods > out.txt')
     expect(r.ok).toBe(false)
   })

@@ -53,7 +53,11 @@ export function parseCommandLine(input: string): ParseResult {
   if (m) {
     const delim = m[2]!
     const end = lines.findIndex((l, i) => i > 0 && l.trim() === delim)
-    if (end < 0) return { ok: false, error: `bash: warning: here-document delimited by end-of-file (wanted \`${delim}')` }
+    if (end < 0)
+      return {
+        ok: false,
+        error: `bash: warning: here-document delimited by end-of-file (wanted \`${delim}')`,
+      }
     heredoc = lines.slice(1, end).join('\n') + '\n'
     first = first.replace(HEREDOC, ' ')
   } else {
@@ -85,7 +89,8 @@ export function parseCommandLine(input: string): ParseResult {
     else if ('op' in t) {
       if (t.op === 'glob') words.push((t as { pattern: string }).pattern)
       else if (t.op === '|') {
-        if (!words.length) return { ok: false, error: "bash: syntax error near unexpected token `|'" }
+        if (!words.length)
+          return { ok: false, error: "bash: syntax error near unexpected token `|'" }
         endCommand()
       } else if (t.op === ';') endPipeline(false)
       else if (t.op === '&&') endPipeline(true)

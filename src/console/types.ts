@@ -14,8 +14,19 @@ export type CommandSource = 'terminal' | 'button' | 'scenario' | 'cli'
 /** Where the learner's shell is: their laptop, a node (ssh / SSM), or inside a container (kubectl exec -it). */
 export type ShellMode =
   | { kind: 'local' }
-  | { kind: 'node'; node: string; via: 'ssh' | 'ssm'; /** working directory (default: the login's home) */ cwd?: string }
-  | { kind: 'container'; namespace: string; pod: string; container: string; shell: 'bash' | 'ash' | 'sh' }
+  | {
+      kind: 'node'
+      node: string
+      via: 'ssh' | 'ssm'
+      /** working directory (default: the login's home) */ cwd?: string
+    }
+  | {
+      kind: 'container'
+      namespace: string
+      pod: string
+      container: string
+      shell: 'bash' | 'ash' | 'sh'
+    }
 
 export interface FlagSpec {
   name: string
@@ -56,7 +67,16 @@ export interface CommandResult {
 }
 
 /** What tab completion may offer for a positional argument. */
-export type ArgKind = 'resource' | 'pod' | 'node' | 'deployment' | 'namespace' | 'instance' | 'path' | 'command' | 'none'
+export type ArgKind =
+  | 'resource'
+  | 'pod'
+  | 'node'
+  | 'deployment'
+  | 'namespace'
+  | 'instance'
+  | 'path'
+  | 'command'
+  | 'none'
 
 export interface CommandSpec {
   /** the words that select this command: ['kubectl', 'get'] */

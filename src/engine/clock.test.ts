@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { Agenda } from './clock.ts'
 
-const work = (key: string) => ({ kind: 'reconcile' as const, controller: 'deployment' as const, key })
+const work = (key: string) => ({
+  kind: 'reconcile' as const,
+  controller: 'deployment' as const,
+  key,
+})
 
 describe('Agenda', () => {
   it('runs work in (time, insertion) order, ties broken by the insertion counter', () => {

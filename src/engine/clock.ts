@@ -29,7 +29,13 @@ export class Agenda {
     return a
   }
 
-  schedule(now: number, delayMs: number, work: WorkItem, background = false, dedupKey?: string): void {
+  schedule(
+    now: number,
+    delayMs: number,
+    work: WorkItem,
+    background = false,
+    dedupKey?: string,
+  ): void {
     const at = now + Math.max(0, delayMs)
     if (dedupKey !== undefined) {
       // already due no later than this: nothing to add. A later one (e.g. a deadline timer) must not
@@ -38,7 +44,13 @@ export class Agenda {
       if (queued !== undefined && queued <= at) return
       this.pending.set(dedupKey, at)
     }
-    const item: QueuedWork = { at, seq: this.seq++, background, work, ...(dedupKey !== undefined ? { dedupKey } : {}) }
+    const item: QueuedWork = {
+      at,
+      seq: this.seq++,
+      background,
+      work,
+      ...(dedupKey !== undefined ? { dedupKey } : {}),
+    }
     if (!background) this.foreground++
     const h = this.heap
     h.push(item)
@@ -75,7 +87,8 @@ export class Agenda {
         i = m
       }
     }
-    if (top.dedupKey !== undefined && this.pending.get(top.dedupKey) === top.at) this.pending.delete(top.dedupKey)
+    if (top.dedupKey !== undefined && this.pending.get(top.dedupKey) === top.at)
+      this.pending.delete(top.dedupKey)
     if (!top.background) this.foreground--
     return top
   }

@@ -10,7 +10,12 @@ export interface Ctx {
   events: SimEvent[]
 }
 
-export function schedule(ctx: Ctx, delayMs: number, work: WorkItem, opts: { background?: boolean; dedupKey?: string } = {}): void {
+export function schedule(
+  ctx: Ctx,
+  delayMs: number,
+  work: WorkItem,
+  opts: { background?: boolean; dedupKey?: string } = {},
+): void {
   ctx.agenda.schedule(ctx.state.now, delayMs, work, opts.background ?? false, opts.dedupKey)
 }
 

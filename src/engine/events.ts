@@ -15,14 +15,50 @@ export type SimEvent = Base &
     | { type: 'watch.notify'; watcher: string; key: string }
     | { type: 'pod.scheduled'; namespace: string; pod: string; node: string }
     | { type: 'pod.unschedulable'; namespace: string; pod: string; message: string }
-    | { type: 'pod.phase'; namespace: string; pod: string; node: string; phase: string; reason?: string }
+    | {
+        type: 'pod.phase'
+        namespace: string
+        pod: string
+        node: string
+        phase: string
+        reason?: string
+      }
     | { type: 'pod.ip'; namespace: string; pod: string; node: string; ip: string }
     | { type: 'container.pull'; node: string; image: string; ok: boolean; ms: number }
-    | { type: 'container.start'; node: string; namespace: string; pod: string; container: string; id: string }
-    | { type: 'container.exit'; node: string; namespace: string; pod: string; container: string; exitCode: number }
-    | { type: 'log.append'; node: string; namespace: string; pod: string; container: string; stream: 'stdout' | 'stderr'; text: string }
+    | {
+        type: 'container.start'
+        node: string
+        namespace: string
+        pod: string
+        container: string
+        id: string
+      }
+    | {
+        type: 'container.exit'
+        node: string
+        namespace: string
+        pod: string
+        container: string
+        exitCode: number
+      }
+    | {
+        type: 'log.append'
+        node: string
+        namespace: string
+        pod: string
+        container: string
+        stream: 'stdout' | 'stderr'
+        text: string
+      }
     | { type: 'ec2.launch'; instanceId: string; instanceType: string; ip: string }
-    | { type: 'k8s.event'; namespace: string; object: string; reason: string; message: string; eventType: 'Normal' | 'Warning' }
+    | {
+        type: 'k8s.event'
+        namespace: string
+        object: string
+        reason: string
+        message: string
+        eventType: 'Normal' | 'Warning'
+      }
   )
 
 export type SimEventType = SimEvent['type']

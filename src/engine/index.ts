@@ -1,6 +1,12 @@
 // Public facade of the engine. Views, the console and scenarios import from here.
 export { createSimulation, DEFAULT_CONFIG } from './simulation.ts'
-export type { Simulation, SimSnapshot, TransactResult, Listener, CreateOptions } from './simulation.ts'
+export type {
+  Simulation,
+  SimSnapshot,
+  TransactResult,
+  Listener,
+  CreateOptions,
+} from './simulation.ts'
 export type { Ctx } from './context.ts'
 export type { SimEvent, SimEventType, Layer } from './events.ts'
 export { layerOf } from './events.ts'
@@ -8,13 +14,37 @@ export type * from './model/k8s.ts'
 export type * from './model/aws.ts'
 export type * from './model/node.ts'
 export type { ClusterState, SimulationConfig, EtcdEntry } from './model/state.ts'
-export { RESOURCES, lookupResource, resourceForKind, apiVersionOf, qualifiedSingular, etcdKey } from './model/resources.ts'
+export {
+  RESOURCES,
+  lookupResource,
+  resourceForKind,
+  apiVersionOf,
+  qualifiedSingular,
+  etcdKey,
+} from './model/resources.ts'
 export type { ResourceInfo } from './model/resources.ts'
 export { ApiError } from './apiserver/errors.ts'
-export { createObject, updateObject, patchObject, deleteObjectGracefully, resourceName, kindName } from './apiserver/api.ts'
+export {
+  createObject,
+  updateObject,
+  patchObject,
+  deleteObjectGracefully,
+  resourceName,
+  kindName,
+} from './apiserver/api.ts'
 export { getObject, listObjects, allEntries, getEntry } from './apiserver/store.ts'
 export { selectorMatches } from './apiserver/validation.ts'
-export { humanDuration, rfc3339, rfc3339Nano, parseDuration, parseRfc3339, EPOCH_MS, SECOND, MINUTE, HOUR } from './time.ts'
+export {
+  humanDuration,
+  rfc3339,
+  rfc3339Nano,
+  parseDuration,
+  parseRfc3339,
+  EPOCH_MS,
+  SECOND,
+  MINUTE,
+  HOUR,
+} from './time.ts'
 export { INSTANCE_TYPES, maxPods } from './aws/instanceTypes.ts'
 export { NODE_OS } from './aws/nodeInfo.ts'
 export { resolveImage, normalizeImage, knownImages } from './workloads/images.ts'

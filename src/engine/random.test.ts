@@ -6,7 +6,9 @@ describe('seeded rng', () => {
   it('gives the same sequence for the same seed', () => {
     const a = createRng(42)
     const b = createRng(42)
-    expect(Array.from({ length: 5 }, () => nextFloat(a))).toEqual(Array.from({ length: 5 }, () => nextFloat(b)))
+    expect(Array.from({ length: 5 }, () => nextFloat(a))).toEqual(
+      Array.from({ length: 5 }, () => nextFloat(b)),
+    )
   })
 
   it('stays in [0, 1) for any seed', () => {
@@ -24,7 +26,8 @@ describe('seeded rng', () => {
 
   it('makes generateName suffixes from apimachinery rand alphabet and v4 uids', () => {
     const r = createRng(1)
-    for (let i = 0; i < 100; i++) expect(nameSuffix(r)).toMatch(new RegExp(`^[${K8S_RAND_ALPHABET}]{5}$`))
+    for (let i = 0; i < 100; i++)
+      expect(nameSuffix(r)).toMatch(new RegExp(`^[${K8S_RAND_ALPHABET}]{5}$`))
     expect(uuid(r)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
   })
 })

@@ -11,7 +11,11 @@ describe('a new cluster (eksctl create cluster defaults, 3 x t3.medium)', () => 
 
   it('has the eksctl VPC layout: 192.168.0.0/16, a public and a private /19 per AZ, IGW and a NAT gateway', () => {
     expect(s.aws.vpc.cidrBlock).toBe('192.168.0.0/16')
-    expect(s.aws.subnets.map((x) => `${x.public ? 'public' : 'private'} ${x.cidrBlock} ${x.availabilityZone}`)).toEqual([
+    expect(
+      s.aws.subnets.map(
+        (x) => `${x.public ? 'public' : 'private'} ${x.cidrBlock} ${x.availabilityZone}`,
+      ),
+    ).toEqual([
       'public 192.168.0.0/19 us-west-2a',
       'public 192.168.32.0/19 us-west-2b',
       'public 192.168.64.0/19 us-west-2c',
@@ -20,10 +24,17 @@ describe('a new cluster (eksctl create cluster defaults, 3 x t3.medium)', () => 
       'private 192.168.160.0/19 us-west-2c',
     ])
     const pub = s.aws.routeTables.find((r) => r.name.endsWith('PublicRouteTable'))!
-    expect(pub.routes).toContainEqual({ destinationCidrBlock: '0.0.0.0/0', gatewayId: s.aws.internetGateway.internetGatewayId })
+    expect(pub.routes).toContainEqual({
+      destinationCidrBlock: '0.0.0.0/0',
+      gatewayId: s.aws.internetGateway.internetGatewayId,
+    })
     const priv = s.aws.routeTables.filter((r) => r.name.includes('PrivateRouteTable'))
     expect(priv).toHaveLength(3)
-    for (const r of priv) expect(r.routes).toContainEqual({ destinationCidrBlock: '0.0.0.0/0', natGatewayId: s.aws.natGateways[0]!.natGatewayId })
+    for (const r of priv)
+      expect(r.routes).toContainEqual({
+        destinationCidrBlock: '0.0.0.0/0',
+        natGatewayId: s.aws.natGateways[0]!.natGatewayId,
+      })
     expect(s.aws.natGateways[0]!.natGatewayId).toMatch(/^nat-0[0-9a-f]{16}$/)
   })
 
@@ -53,7 +64,9 @@ describe('a new cluster (eksctl create cluster defaults, 3 x t3.medium)', () => 
     expect(pods.filter((p) => p.metadata.name.startsWith('aws-node-'))).toHaveLength(3)
     expect(pods.filter((p) => p.metadata.name.startsWith('kube-proxy-'))).toHaveLength(3)
     for (const p of pods) expect(p.status.phase).toBe('Running')
-    const svcs = listObjects(s, 'Service').map((x) => `${x.metadata.namespace}/${x.metadata.name} ${x.spec.clusterIP}`)
+    const svcs = listObjects(s, 'Service').map(
+      (x) => `${x.metadata.namespace}/${x.metadata.name} ${x.spec.clusterIP}`,
+    )
     expect(svcs).toEqual(['default/kubernetes 10.100.0.1', 'kube-system/kube-dns 10.100.0.10'])
   })
 
@@ -63,7 +76,11 @@ describe('a new cluster (eksctl create cluster defaults, 3 x t3.medium)', () => 
     expect(keys).toContain('/registry/namespaces/kube-system')
     expect(keys).toContain('/registry/deployments/kube-system/coredns')
     expect(keys).toContain('/registry/endpointslices/default/kubernetes')
-    expect(keys.some((k) => /^\/registry\/minions\/ip-192-168-\d+-\d+\.us-west-2\.compute\.internal$/.test(k))).toBe(true)
+    expect(
+      keys.some((k) =>
+        /^\/registry\/minions\/ip-192-168-\d+-\d+\.us-west-2\.compute\.internal$/.test(k),
+      ),
+    ).toBe(true)
     expect(keys.some((k) => /^\/registry\/pods\/kube-system\/coredns-/.test(k))).toBe(true)
     for (const [, e] of allEntries(s)) {
       expect(e.value.metadata.resourceVersion).toBe(String(e.modRevision))
@@ -71,11 +88,17 @@ describe('a new cluster (eksctl create cluster defaults, 3 x t3.medium)', () => 
     }
   })
 
-  it('gives hostNetwork pods the node IP and other pods addresses of their node\'s subnet', () => {
+  it("gives hostNetwork pods the node IP and other pods addresses of their node's subnet", () => {
     for (const p of listObjects(s, 'Pod')) {
       const node = s.nodes[p.spec.nodeName!]!
       if (p.spec.hostNetwork) expect(p.status.podIP).toBe(node.ip)
-      else expect(cidrContains(s.aws.subnets.find((x) => x.subnetId === node.subnetId)!.cidrBlock, p.status.podIP!)).toBe(true)
+      else
+        expect(
+          cidrContains(
+            s.aws.subnets.find((x) => x.subnetId === node.subnetId)!.cidrBlock,
+            p.status.podIP!,
+          ),
+        ).toBe(true)
     }
   })
 })
@@ -104,6 +127,8 @@ describe('transactions', () => {
     expect(sim.state).toBe(before)
     expect(sim.version).toBe(version)
     sim.settle()
-    expect(listObjects(sim.state, 'Namespace').map((n) => n.metadata.name)).not.toContain('half-done')
+    expect(listObjects(sim.state, 'Namespace').map((n) => n.metadata.name)).not.toContain(
+      'half-done',
+    )
   })
 })

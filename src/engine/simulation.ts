@@ -5,7 +5,13 @@ import type { SimEvent } from './events.ts'
 import type { ClusterState, SimulationConfig } from './model/state.ts'
 import { createRng } from './random.ts'
 import { runWork } from './controllers/index.ts'
-import { BOOT, bootstrapAddons, bootstrapControlPlane, createAws, createNodeGroup } from './aws/bootstrap.ts'
+import {
+  BOOT,
+  bootstrapAddons,
+  bootstrapControlPlane,
+  createAws,
+  createNodeGroup,
+} from './aws/bootstrap.ts'
 import { randomHex } from './random.ts'
 
 // The one way in: a seeded, deterministic discrete-event simulation of an EKS cluster.
@@ -26,7 +32,8 @@ export const DEFAULT_CONFIG: SimulationConfig = {
 const SETTLE_GRACE_MS = 1000
 const DEFAULT_SETTLE_LIMIT_MS = 15 * 60_000
 
-export type TransactResult<T> = { ok: true; value: T; events: SimEvent[] } | { ok: false; error: unknown }
+export type TransactResult<T> =
+  { ok: true; value: T; events: SimEvent[] } | { ok: false; error: unknown }
 
 export interface SimSnapshot {
   state: ClusterState
@@ -50,7 +57,11 @@ export interface Simulation {
    * Runs work item by item until `done(state)` holds or `limitMs` passes; returns whether it held.
    * `done` and `onProgress` receive the state being built (read from it, keep no references).
    */
-  runUntil(done: (s: ClusterState) => boolean, limitMs: number, onProgress?: (s: ClusterState) => void): boolean
+  runUntil(
+    done: (s: ClusterState) => boolean,
+    limitMs: number,
+    onProgress?: (s: ClusterState) => void,
+  ): boolean
   /** Time the next piece of work falls due, if any. */
   nextDueAt(): number | undefined
   snapshot(): SimSnapshot
@@ -68,7 +79,17 @@ export function createSimulation(opts: CreateOptions = {}): Simulation {
   const config: SimulationConfig = { ...DEFAULT_CONFIG, ...opts.config }
   const rng = createRng(seed)
   const aws = createAws(rng, config)
-  let state: ClusterState = { seed, rng, now: 0, etcd: { revision: 1, buckets: {} }, aws, nodes: {}, serviceIps: {}, eventIndex: {}, config }
+  let state: ClusterState = {
+    seed,
+    rng,
+    now: 0,
+    etcd: { revision: 1, buckets: {} },
+    aws,
+    nodes: {},
+    serviceIps: {},
+    eventIndex: {},
+    config,
+  }
   let agenda = new Agenda()
   let version = 0
   const listeners = new Set<Listener>()
@@ -103,7 +124,11 @@ export function createSimulation(opts: CreateOptions = {}): Simulation {
    * Runs due work in ONE transaction (one immer produce: copying big buckets once, not per item).
    * `next` decides, before each item, whether to take it; `after` may stop the run after an item.
    */
-  function run(next: (item: { at: number; background: boolean }, ctx: Ctx) => boolean, until: number, after?: (ctx: Ctx) => boolean): SimEvent[] {
+  function run(
+    next: (item: { at: number; background: boolean }, ctx: Ctx) => boolean,
+    until: number,
+    after?: (ctx: Ctx) => boolean,
+  ): SimEvent[] {
     const r = transact((ctx) => {
       for (;;) {
         const head = agenda.peek()
@@ -141,18 +166,15 @@ export function createSimulation(opts: CreateOptions = {}): Simulation {
       // chatty container cannot keep the cluster "busy" forever
       const deadline = state.now + limitMs
       let lastForeground = state.now
-      return run(
-        (item) => {
-          if (!item.background) {
-            lastForeground = item.at
-            return true
-          }
-          if (item.at < lastForeground + SETTLE_GRACE_MS) return true
-          // a background item beyond the window: go on only if foreground work is still queued
-          return agenda.hasForeground()
-        },
-        deadline,
-      )
+      return run((item) => {
+        if (!item.background) {
+          lastForeground = item.at
+          return true
+        }
+        if (item.at < lastForeground + SETTLE_GRACE_MS) return true
+        // a background item beyond the window: go on only if foreground work is still queued
+        return agenda.hasForeground()
+      }, deadline)
     },
     runUntil(done, limitMs, onProgress) {
       const deadline = state.now + limitMs
@@ -191,7 +213,14 @@ export function createSimulation(opts: CreateOptions = {}): Simulation {
   sim.advance(BOOT.addonsAt)
   sim.transact((ctx) => bootstrapAddons(ctx))
   sim.advance(BOOT.nodesAt - BOOT.addonsAt)
-  sim.transact((ctx) => createNodeGroup(ctx, `ng-${randomHex(ctx.state.rng, 8)}`, config.instanceType, config.nodeCount))
+  sim.transact((ctx) =>
+    createNodeGroup(
+      ctx,
+      `ng-${randomHex(ctx.state.rng, 8)}`,
+      config.instanceType,
+      config.nodeCount,
+    ),
+  )
   sim.advance(BOOT.startAt - state.now)
   return sim
 }

@@ -21,7 +21,10 @@ function seedFromUrl(): number {
 
 export function App() {
   const seed = useMemo(() => seedFromUrl(), [])
-  const session = useMemo(() => new Console(createSimulation({ seed }), { settleAfterCommands: true }), [seed])
+  const session = useMemo(
+    () => new Console(createSimulation({ seed }), { settleAfterCommands: true }),
+    [seed],
+  )
   const [entries, setEntries] = useState<Entry[]>([])
   const [input, setInput] = useState('')
   const [cursor, setCursor] = useState<number | null>(null)
@@ -35,7 +38,11 @@ export function App() {
 
   // Test bridge for end-to-end tests (STYLE.md 19): reach a state fast, then assert what the learner sees.
   useEffect(() => {
-    ;(window as unknown as { __sim?: unknown }).__sim = { session, run: (cmd: string) => session.run(cmd, 'terminal'), now: () => session.sim.state.now }
+    ;(window as unknown as { __sim?: unknown }).__sim = {
+      session,
+      run: (cmd: string) => session.run(cmd, 'terminal'),
+      now: () => session.sim.state.now,
+    }
   }, [session])
 
   function submit() {
@@ -62,7 +69,16 @@ export function App() {
       const h = session.history
       if (h.length === 0) return
       e.preventDefault()
-      const next = e.key === 'ArrowUp' ? (cursor === null ? h.length - 1 : Math.max(0, cursor - 1)) : cursor === null ? null : cursor + 1 >= h.length ? null : cursor + 1
+      const next =
+        e.key === 'ArrowUp'
+          ? cursor === null
+            ? h.length - 1
+            : Math.max(0, cursor - 1)
+          : cursor === null
+            ? null
+            : cursor + 1 >= h.length
+              ? null
+              : cursor + 1
       setCursor(next)
       setInput(next === null ? '' : h[next]!)
     } else if (e.key === 'Tab') {
@@ -73,7 +89,15 @@ export function App() {
         words[words.length - 1] = candidates[0]!
         setInput(words.join('') + ' ')
       } else if (candidates.length > 1) {
-        setEntries((prev) => [...prev, { id: idRef.current++, prompt: session.prompt(), input, lines: [{ text: candidates.join('  '), tone: 'dim' }] }])
+        setEntries((prev) => [
+          ...prev,
+          {
+            id: idRef.current++,
+            prompt: session.prompt(),
+            input,
+            lines: [{ text: candidates.join('  '), tone: 'dim' }],
+          },
+        ])
       }
     } else if (e.key === 'c' && e.ctrlKey) {
       setPending(null)
@@ -89,12 +113,22 @@ export function App() {
       <header className="app-header">
         <h1>Cutaway</h1>
         <p>
-          A see-through Amazon EKS cluster, simulated in your browser. Cluster <code>{session.sim.state.aws.cluster.name}</code> in{' '}
+          A see-through Amazon EKS cluster, simulated in your browser. Cluster{' '}
+          <code>{session.sim.state.aws.cluster.name}</code> in{' '}
           <code>{session.sim.state.aws.region}</code>, seed {seed}. Type <code>help</code> to start.
         </p>
       </header>
-      <main className="terminal" aria-label="Terminal" onClick={() => document.getElementById('command')?.focus()}>
-        <div role="log" aria-live="polite" aria-label="Terminal output" data-testid="terminal.output">
+      <main
+        className="terminal"
+        aria-label="Terminal"
+        onClick={() => document.getElementById('command')?.focus()}
+      >
+        <div
+          role="log"
+          aria-live="polite"
+          aria-label="Terminal output"
+          data-testid="terminal.output"
+        >
           {entries.map((e) => (
             <div key={e.id} className="entry">
               <pre className="cmd">

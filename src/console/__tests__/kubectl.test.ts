@@ -6,15 +6,27 @@ import { session, text, transcript } from './helpers.ts'
 describe('kubectl on a seeded cluster (golden transcripts)', () => {
   it('the issue acceptance script: create, rollout status, get pods -o wide', async () => {
     const c = session(7)
-    const t = transcript(c, ['kubectl create deployment web --image=nginx --replicas=3', 'kubectl rollout status deployment/web', 'kubectl get pods -o wide'])
+    const t = transcript(c, [
+      'kubectl create deployment web --image=nginx --replicas=3',
+      'kubectl rollout status deployment/web',
+      'kubectl get pods -o wide',
+    ])
     await expect(t).toMatchFileSnapshot('./__golden__/acceptance.txt')
     expect(t).toMatch(/deployment "web" successfully rolled out/)
-    expect(t).toMatch(/^web-[4-9bcdf]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5} {3}1\/1 {5}Running {3}0 {10}\d+s +192\.168\.\d+\.\d+ +ip-192-168-\d+-\d+\.us-west-2\.compute\.internal +<none> {11}<none>$/m)
+    expect(t).toMatch(
+      /^web-[4-9bcdf]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5} {3}1\/1 {5}Running {3}0 {10}\d+s +192\.168\.\d+\.\d+ +ip-192-168-\d+-\d+\.us-west-2\.compute\.internal +<none> {11}<none>$/m,
+    )
   })
 
   it('cluster overview tables', async () => {
     const c = session(7)
-    const t = transcript(c, ['kubectl get nodes -o wide', 'kubectl get all -A', 'kubectl get svc,endpointslices -A', 'kubectl get ns', 'kubectl get events -n kube-system --sort-by=.metadata.name'])
+    const t = transcript(c, [
+      'kubectl get nodes -o wide',
+      'kubectl get all -A',
+      'kubectl get svc,endpointslices -A',
+      'kubectl get ns',
+      'kubectl get events -n kube-system --sort-by=.metadata.name',
+    ])
     await expect(t).toMatchFileSnapshot('./__golden__/overview.txt')
   })
 
@@ -23,7 +35,7 @@ describe('kubectl on a seeded cluster (golden transcripts)', () => {
     const t = transcript(c, [
       'kubectl create deployment bad --image=nginxx',
       'kubectl create deployment bb --image=busybox',
-      'kubectl create deployment ticker --image=busybox -- sh -c \'while true; do echo tick; sleep 1; done\'',
+      "kubectl create deployment ticker --image=busybox -- sh -c 'while true; do echo tick; sleep 1; done'",
       'sleep 45',
       'kubectl get pods',
       'kubectl create deployment many --image=nginx --replicas=50',
@@ -42,22 +54,35 @@ describe('output formats', () => {
     const c = session(7)
     c.run('kubectl create deployment web --image=nginx --replicas=2')
     const yaml = text(c, 'kubectl get deploy web -o yaml')
-    expect(yaml).toMatch(/^apiVersion: apps\/v1\nkind: Deployment\nmetadata:\n {2}annotations:\n {4}deployment.kubernetes.io\/revision: "1"\n/)
+    expect(yaml).toMatch(
+      /^apiVersion: apps\/v1\nkind: Deployment\nmetadata:\n {2}annotations:\n {4}deployment.kubernetes.io\/revision: "1"\n/,
+    )
     const json = JSON.parse(text(c, 'kubectl get deploy web -o json'))
     expect(Object.keys(json)).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'status'])
     expect(Object.keys(json.metadata)[0]).toBe('name')
     expect(text(c, 'kubectl get pods -o name').split('\n')).toHaveLength(2)
     expect(text(c, 'kubectl get pods -o name')).toMatch(/^pod\/web-/)
-    expect(text(c, "kubectl get pods -o jsonpath='{range .items[*]}{.status.phase}{\"\\n\"}{end}'")).toBe('Running\nRunning')
-    expect(text(c, 'kubectl get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName').split('\n')[0]).toMatch(/^NAME +NODE$/)
+    expect(
+      text(c, 'kubectl get pods -o jsonpath=\'{range .items[*]}{.status.phase}{"\\n"}{end}\''),
+    ).toBe('Running\nRunning')
+    expect(
+      text(c, 'kubectl get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName').split(
+        '\n',
+      )[0],
+    ).toMatch(/^NAME +NODE$/)
     const list = text(c, 'kubectl get pods -o yaml')
     expect(list).toMatch(/^apiVersion: v1\nitems:\n- apiVersion: v1\n {2}kind: Pod\n/)
     expect(list).toMatch(/\nkind: List\nmetadata:\n {2}resourceVersion: ""$/)
   })
 
-  it('--dry-run=client -o yaml prints kubectl\'s generated object', () => {
+  it("--dry-run=client -o yaml prints kubectl's generated object", () => {
     const c = session(7)
-    expect(text(c, 'kubectl create deployment web --image=nginx --replicas=3 --port=80 --dry-run=client -o yaml')).toBe(
+    expect(
+      text(
+        c,
+        'kubectl create deployment web --image=nginx --replicas=3 --port=80 --dry-run=client -o yaml',
+      ),
+    ).toBe(
       `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -125,33 +150,67 @@ EOF`
   it('creates, then reports unchanged, then configured and rolls out the new template', () => {
     const c = session(7)
     expect(text(c, manifest('nginx:1.27'))).toBe('deployment.apps/web created\nservice/web created')
-    expect(text(c, manifest('nginx:1.27'))).toBe('deployment.apps/web unchanged\nservice/web unchanged')
-    expect(text(c, manifest('nginx:1.29'))).toBe('deployment.apps/web configured\nservice/web unchanged')
-    expect(text(c, 'kubectl get rs')).toMatch(/web-\S+ +0 +0 +0 .*\nweb-\S+ +2 +2 +2 |web-\S+ +2 +2 +2 .*\nweb-\S+ +0 +0 +0 /)
-    expect(text(c, "kubectl get pods -o jsonpath='{.items[*].spec.containers[0].image}'")).toBe('nginx:1.29 nginx:1.29')
-    expect(text(c, 'kubectl get endpointslices')).toMatch(/^web-\S{5} +IPv4 +80 +192\.168\.\d+\.\d+,192\.168\.\d+\.\d+ +\d+s$/m)
+    expect(text(c, manifest('nginx:1.27'))).toBe(
+      'deployment.apps/web unchanged\nservice/web unchanged',
+    )
+    expect(text(c, manifest('nginx:1.29'))).toBe(
+      'deployment.apps/web configured\nservice/web unchanged',
+    )
+    expect(text(c, 'kubectl get rs')).toMatch(
+      /web-\S+ +0 +0 +0 .*\nweb-\S+ +2 +2 +2 |web-\S+ +2 +2 +2 .*\nweb-\S+ +0 +0 +0 /,
+    )
+    expect(text(c, "kubectl get pods -o jsonpath='{.items[*].spec.containers[0].image}'")).toBe(
+      'nginx:1.29 nginx:1.29',
+    )
+    expect(text(c, 'kubectl get endpointslices')).toMatch(
+      /^web-\S{5} +IPv4 +80 +192\.168\.\d+\.\d+,192\.168\.\d+\.\d+ +\d+s$/m,
+    )
   })
 
   it('warns when applying over an object made by kubectl create', () => {
     const c = session(7)
     c.run('kubectl create deployment web --image=nginx')
     const r = c.run(manifest('nginx'))
-    expect(r.lines[0]).toEqual({ text: expect.stringMatching(/^Warning: resource deployments\/web is missing the kubectl.kubernetes.io\/last-applied-configuration annotation/), tone: 'warn' })
+    expect(r.lines[0]).toEqual({
+      text: expect.stringMatching(
+        /^Warning: resource deployments\/web is missing the kubectl.kubernetes.io\/last-applied-configuration annotation/,
+      ),
+      tone: 'warn',
+    })
     expect(r.lines[1]!.text).toBe('deployment.apps/web configured')
   })
 
-  it('rejects bad manifests with kubectl\'s messages and changes nothing', () => {
+  it("rejects bad manifests with kubectl's messages and changes nothing", () => {
     const c = session(7)
     const before = c.sim.state
-    expect(text(c, 'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n spec: oops: here\nEOF')).toMatch(/^error: error parsing STDIN: error converting YAML to JSON: yaml: line \d+: /)
+    expect(
+      text(
+        c,
+        'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n spec: oops: here\nEOF',
+      ),
+    ).toMatch(/^error: error parsing STDIN: error converting YAML to JSON: yaml: line \d+: /)
     expect(text(c, 'kubectl apply -f - <<EOF\nkind: Pod\nmetadata:\n  name: x\nEOF')).toBe(
       'error: error validating "STDIN": error validating data: apiVersion not set; if you choose to ignore these errors, turn validation off with --validate=false',
     )
-    expect(text(c, 'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Widget\nmetadata:\n  name: x\nEOF')).toBe(
+    expect(
+      text(c, 'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Widget\nmetadata:\n  name: x\nEOF'),
+    ).toBe(
       'error: resource mapping not found for name: "x" namespace: "" from "STDIN": no matches for kind "Widget" in version "v1"\nensure CRDs are installed first',
     )
-    expect(text(c, 'kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replicas: "3"\nEOF')).toMatch(/cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32/)
-    expect(text(c, 'kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: Web\nspec:\n  selector:\n    matchLabels:\n      app: a\n  template:\n    metadata:\n      labels:\n        app: b\n    spec:\n      containers:\n      - name: c\n        image: nginx\nEOF')).toBe(
+    expect(
+      text(
+        c,
+        'kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replicas: "3"\nEOF',
+      ),
+    ).toMatch(
+      /cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32/,
+    )
+    expect(
+      text(
+        c,
+        'kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: Web\nspec:\n  selector:\n    matchLabels:\n      app: a\n  template:\n    metadata:\n      labels:\n        app: b\n    spec:\n      containers:\n      - name: c\n        image: nginx\nEOF',
+      ),
+    ).toBe(
       [
         'The Deployment "Web" is invalid: ',
         `* metadata.name: Invalid value: "Web": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
@@ -166,22 +225,46 @@ EOF`
 describe('errors, as kubectl prints them', () => {
   it.each([
     ['kubectl get pods nosuch', 'Error from server (NotFound): pods "nosuch" not found'],
-    ['kubectl get deploy nosuch', 'Error from server (NotFound): deployments.apps "nosuch" not found'],
+    [
+      'kubectl get deploy nosuch',
+      'Error from server (NotFound): deployments.apps "nosuch" not found',
+    ],
     ['kubectl get foo', 'error: the server doesn\'t have a resource type "foo"'],
-    ['kubectl get pods --bogus', "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage."],
-    ['kubectl get pods -n', "error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage."],
-    ['kubectl get pods -o yamlx', 'error: unable to match a printer suitable for the output format "yamlx", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml'],
+    [
+      'kubectl get pods --bogus',
+      "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.",
+    ],
+    [
+      'kubectl get pods -n',
+      "error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage.",
+    ],
+    [
+      'kubectl get pods -o yamlx',
+      'error: unable to match a printer suitable for the output format "yamlx", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml',
+    ],
     ['kubectl get pods -n kube-public', 'No resources found in kube-public namespace.'],
     ['kubectl bogus', 'error: unknown command "bogus" for "kubectl"'],
     ['kubectl gte pods', 'error: unknown command "gte" for "kubectl"\n\nDid you mean this?\n\tget'],
     ['kubectl create deployment web', 'error: required flag(s) "image" not set'],
-    ['kubectl scale deployment nosuch --replicas=5', 'error: no objects passed to scale deployments.apps "nosuch" not found'],
+    [
+      'kubectl scale deployment nosuch --replicas=5',
+      'error: no objects passed to scale deployments.apps "nosuch" not found',
+    ],
     ['kubectl scale deployment web', 'error: required flag(s) "replicas" not set'],
     ['kubectl delete pod nosuch', 'Error from server (NotFound): pods "nosuch" not found'],
-    ['kubectl rollout status deployment/nosuch', 'Error from server (NotFound): deployments.apps "nosuch" not found'],
-    ['kubectl create namespace kube-system', 'Error from server (AlreadyExists): namespaces "kube-system" already exists'],
+    [
+      'kubectl rollout status deployment/nosuch',
+      'Error from server (NotFound): deployments.apps "nosuch" not found',
+    ],
+    [
+      'kubectl create namespace kube-system',
+      'Error from server (AlreadyExists): namespaces "kube-system" already exists',
+    ],
     ['kubectl top pods', 'error: Metrics API not available'],
-    ['frobnicate', 'bash: frobnicate: command not found\n(Cutaway simulates a subset of commands here; type `help` to list them.)'],
+    [
+      'frobnicate',
+      'bash: frobnicate: command not found\n(Cutaway simulates a subset of commands here; type `help` to list them.)',
+    ],
     ['sleep abc', "sleep: invalid time interval 'abc'\nTry 'sleep --help' for more information."],
   ])('%s', (cmd, want) => {
     const c = session(7)
@@ -193,7 +276,9 @@ describe('errors, as kubectl prints them', () => {
   it('a second create of the same deployment is wrapped as the generator does', () => {
     const c = session(7)
     c.run('kubectl create deployment web --image=nginx')
-    expect(text(c, 'kubectl create deployment web --image=nginx')).toBe('error: failed to create deployment: deployments.apps "web" already exists')
+    expect(text(c, 'kubectl create deployment web --image=nginx')).toBe(
+      'error: failed to create deployment: deployments.apps "web" already exists',
+    )
   })
 })
 
@@ -217,8 +302,14 @@ describe('other commands', () => {
 
   it('version, cluster-info, api-resources', () => {
     const c = session(7)
-    expect(text(c, 'kubectl version')).toMatch(/^Client Version: v1\.32\.\d+\nKustomize Version: v5\.5\.0\nServer Version: v1\.32\.\d+-eks-[0-9a-f]{7}$/)
-    expect(text(c, 'kubectl cluster-info')).toMatch(/^Kubernetes control plane is running at https:\/\/[0-9A-F]{32}\.[a-z]{2}\d\.us-west-2\.eks\.amazonaws\.com\n/)
-    expect(text(c, 'kubectl api-resources').split('\n')[0]).toBe('NAME              SHORTNAMES   APIVERSION            NAMESPACED   KIND')
+    expect(text(c, 'kubectl version')).toMatch(
+      /^Client Version: v1\.32\.\d+\nKustomize Version: v5\.5\.0\nServer Version: v1\.32\.\d+-eks-[0-9a-f]{7}$/,
+    )
+    expect(text(c, 'kubectl cluster-info')).toMatch(
+      /^Kubernetes control plane is running at https:\/\/[0-9A-F]{32}\.[a-z]{2}\d\.us-west-2\.eks\.amazonaws\.com\n/,
+    )
+    expect(text(c, 'kubectl api-resources').split('\n')[0]).toBe(
+      'NAME              SHORTNAMES   APIVERSION            NAMESPACED   KIND',
+    )
   })
 })

@@ -8,8 +8,12 @@ import { session } from './helpers.ts'
 const names = ['web', 'api', 'bb', 'Bad_Name', 'kube-dns', 'nosuch']
 const images = ['nginx', 'nginx:1.27', 'busybox', 'curlimages/curl', 'nginxx']
 const arbCommand = fc.oneof(
-  fc.tuple(fc.constantFrom(...names), fc.constantFrom(...images), fc.integer({ min: -1, max: 8 })).map(([n, i, r]) => `kubectl create deployment ${n} --image=${i} --replicas=${r}`),
-  fc.tuple(fc.constantFrom(...names), fc.integer({ min: -1, max: 12 })).map(([n, r]) => `kubectl scale deployment ${n} --replicas=${r}`),
+  fc
+    .tuple(fc.constantFrom(...names), fc.constantFrom(...images), fc.integer({ min: -1, max: 8 }))
+    .map(([n, i, r]) => `kubectl create deployment ${n} --image=${i} --replicas=${r}`),
+  fc
+    .tuple(fc.constantFrom(...names), fc.integer({ min: -1, max: 12 }))
+    .map(([n, r]) => `kubectl scale deployment ${n} --replicas=${r}`),
   fc.constantFrom(...names).map((n) => `kubectl delete deployment ${n}`),
   fc.constantFrom(...names).map((n) => `kubectl create namespace ${n.toLowerCase()}`),
   fc.constantFrom(...names).map((n) => `kubectl delete namespace ${n.toLowerCase()}`),
@@ -52,49 +56,70 @@ function checkInvariants(s: ClusterState): void {
   for (const p of pods) {
     if (p.status.phase === 'Running') {
       const node = listObjects(s, 'Node').find((n) => n.metadata.name === p.spec.nodeName)
-      expect(node?.status.conditions.find((c) => c.type === 'Ready')?.status, `${p.metadata.name} runs on a Ready node`).toBe('True')
+      expect(
+        node?.status.conditions.find((c) => c.type === 'Ready')?.status,
+        `${p.metadata.name} runs on a Ready node`,
+      ).toBe('True')
     }
-    if (p.spec.nodeName) expect(s.nodes[p.spec.nodeName], `${p.metadata.name} is bound to a node that exists`).toBeDefined()
+    if (p.spec.nodeName)
+      expect(
+        s.nodes[p.spec.nodeName],
+        `${p.metadata.name} is bound to a node that exists`,
+      ).toBeDefined()
   }
   // no node runs more pods than its max pods
   const perNode = new Map<string, number>()
-  for (const p of pods) if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1)
-  for (const n of listObjects(s, 'Node')) expect(perNode.get(n.metadata.name) ?? 0).toBeLessThanOrEqual(Number(n.status.allocatable.pods))
+  for (const p of pods)
+    if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1)
+  for (const n of listObjects(s, 'Node'))
+    expect(perNode.get(n.metadata.name) ?? 0).toBeLessThanOrEqual(Number(n.status.allocatable.pods))
   // resourceVersions never run ahead of etcd's revision
-  for (const b of Object.values(s.etcd.buckets)) for (const e of Object.values(b)) expect(e.modRevision).toBeLessThanOrEqual(s.etcd.revision)
+  for (const b of Object.values(s.etcd.buckets))
+    for (const e of Object.values(b)) expect(e.modRevision).toBeLessThanOrEqual(s.etcd.revision)
 }
 
 describe('properties of any command sequence', () => {
   it('never throws, never shows a stack trace, and failed commands change nothing', () => {
     fc.assert(
-      fc.property(fc.array(arbCommand, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 1000 }), (commands, seed) => {
-        const c = session(seed)
-        for (const cmd of commands) {
-          const before = c.sim.state
-          const r = c.run(cmd)
-          for (const l of r.lines) {
-            expect(l.text).not.toMatch(/internal simulation error|TypeError|ReferenceError|at \S+ \(/)
+      fc.property(
+        fc.array(arbCommand, { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (commands, seed) => {
+          const c = session(seed)
+          for (const cmd of commands) {
+            const before = c.sim.state
+            const r = c.run(cmd)
+            for (const l of r.lines) {
+              expect(l.text).not.toMatch(
+                /internal simulation error|TypeError|ReferenceError|at \S+ \(/,
+              )
+            }
+            const readOnly = /^(kubectl (get|describe)|echo|frobnicate|$)/.test(cmd.trim())
+            if (r.exitCode !== 0 && !/^(kubectl (delete|wait)|sleep)/.test(cmd.trim()))
+              expect(c.sim.state, `failed "${cmd}" changed the state`).toBe(before)
+            // reads never change the cluster, whether they succeed or not
+            if (readOnly) expect(c.sim.state, `"${cmd}" is a read`).toBe(before)
+            checkInvariants(c.sim.state)
           }
-          const readOnly = /^(kubectl (get|describe)|echo|frobnicate|$)/.test(cmd.trim())
-          if (r.exitCode !== 0 && !/^(kubectl (delete|wait)|sleep)/.test(cmd.trim())) expect(c.sim.state, `failed "${cmd}" changed the state`).toBe(before)
-          // reads never change the cluster, whether they succeed or not
-          if (readOnly) expect(c.sim.state, `"${cmd}" is a read`).toBe(before)
-          checkInvariants(c.sim.state)
-        }
-      }),
+        },
+      ),
       { numRuns: 40 },
     )
   })
 
   it('is deterministic: the same seed and commands give the same bytes', () => {
     fc.assert(
-      fc.property(fc.array(arbCommand, { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 1000 }), (commands, seed) => {
-        const run = () => {
-          const c = session(seed)
-          return JSON.stringify([commands.map((cmd) => c.run(cmd).lines), c.sim.state])
-        }
-        expect(run()).toBe(run())
-      }),
+      fc.property(
+        fc.array(arbCommand, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (commands, seed) => {
+          const run = () => {
+            const c = session(seed)
+            return JSON.stringify([commands.map((cmd) => c.run(cmd).lines), c.sim.state])
+          }
+          expect(run()).toBe(run())
+        },
+      ),
       { numRuns: 10 },
     )
   })

@@ -15,10 +15,18 @@ const help: CommandSpec = {
   run(_inv, env) {
     const specs = commandsForMode(env.mode)
     const width = Math.max(...specs.map((s) => s.path.join(' ').length)) + 2
-    const where = env.mode.kind === 'local' ? 'your machine (kubectl and the AWS CLI are configured for the cluster)' : env.mode.kind === 'node' ? `the node ${env.mode.node}` : `container ${env.mode.container} of pod ${env.mode.pod}`
+    const where =
+      env.mode.kind === 'local'
+        ? 'your machine (kubectl and the AWS CLI are configured for the cluster)'
+        : env.mode.kind === 'node'
+          ? `the node ${env.mode.node}`
+          : `container ${env.mode.container} of pod ${env.mode.pod}`
     const lines: OutputLine[] = [out(`Commands available on ${where}:`), out('')]
     for (const s of specs) lines.push(out(`  ${s.path.join(' ').padEnd(width)}${s.summary}`))
-    lines.push(out(''), dim('Add --help to a command for its flags. Up/Down recall history; Tab completes.'))
+    lines.push(
+      out(''),
+      dim('Add --help to a command for its flags. Up/Down recall history; Tab completes.'),
+    )
     return ok(lines)
   },
 }
@@ -68,7 +76,11 @@ const sleep: CommandSpec = {
     const arg = inv.args[0]
     if (!arg) return fail(['sleep: missing operand', "Try 'sleep --help' for more information."])
     const ms = parseDuration(arg)
-    if (ms === undefined || ms < 0) return fail([`sleep: invalid time interval '${arg}'`, "Try 'sleep --help' for more information."])
+    if (ms === undefined || ms < 0)
+      return fail([
+        `sleep: invalid time interval '${arg}'`,
+        "Try 'sleep --help' for more information.",
+      ])
     // at most a day at a time, so a typo cannot stall the page
     env.sim.advance(Math.min(ms, 24 * 3600_000))
     return ok()
@@ -103,7 +115,8 @@ const cat: CommandSpec = {
   usage: 'cat',
   rawArgs: true,
   run(inv) {
-    if (inv.args.length && inv.args[0] !== '-') return fail(inv.args.map((a) => `cat: ${a}: No such file or directory`))
+    if (inv.args.length && inv.args[0] !== '-')
+      return fail(inv.args.map((a) => `cat: ${a}: No such file or directory`))
     return ok(inv.stdin ? textLines(inv.stdin) : [])
   },
 }

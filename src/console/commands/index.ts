@@ -8,20 +8,33 @@ import { AWS_COMMANDS } from './aws.group.ts'
 
 // The one table of commands. Help, tab completion and scenario checks all read it.
 // Order matters only for help listings; resolution picks the longest matching path.
-export const COMMANDS: readonly CommandSpec[] = [...KUBECTL_COMMANDS, ...DESCRIBE_COMMANDS, ...AWS_COMMANDS, ...SHELL_COMMANDS, ...BUILTIN_COMMANDS]
+export const COMMANDS: readonly CommandSpec[] = [
+  ...KUBECTL_COMMANDS,
+  ...DESCRIBE_COMMANDS,
+  ...AWS_COMMANDS,
+  ...SHELL_COMMANDS,
+  ...BUILTIN_COMMANDS,
+]
 
 export function commandsForMode(mode: ShellMode): CommandSpec[] {
   return COMMANDS.filter((c) => c.modes.includes(mode.kind))
 }
 
-export type Resolved = { ok: true; spec: CommandSpec; rest: string[] } | { ok: false; lines: OutputLine[]; exitCode: number }
+export type Resolved =
+  | { ok: true; spec: CommandSpec; rest: string[] }
+  | { ok: false; lines: OutputLine[]; exitCode: number }
 
 /** Levenshtein distance, for "Did you mean this?" */
 export function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)])
   for (let j = 1; j <= b.length; j++) d[0]![j] = j
   for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    for (let j = 1; j <= b.length; j++)
+      d[i]![j] = Math.min(
+        d[i - 1]![j]! + 1,
+        d[i]![j - 1]! + 1,
+        d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      )
   return d[a.length]![b.length]!
 }
 
@@ -31,9 +44,19 @@ function notFound(word: string, mode: ShellMode): OutputLine[] {
     case 'local':
       return [err(`bash: ${word}: command not found`), hint]
     case 'node':
-      return [err(mode.via === 'ssm' ? `sh: ${word}: command not found` : `-bash: ${word}: command not found`), hint]
+      return [
+        err(
+          mode.via === 'ssm'
+            ? `sh: ${word}: command not found`
+            : `-bash: ${word}: command not found`,
+        ),
+        hint,
+      ]
     case 'container':
-      return [err(mode.shell === 'bash' ? `bash: ${word}: command not found` : `sh: ${word}: not found`), hint]
+      return [
+        err(mode.shell === 'bash' ? `bash: ${word}: command not found` : `sh: ${word}: not found`),
+        hint,
+      ]
   }
 }
 
@@ -42,20 +65,30 @@ export function resolveCommand(argv: readonly string[], mode: ShellMode): Resolv
   let best: CommandSpec | undefined
   for (const spec of available) {
     if (spec.path.length > argv.length) continue
-    if (spec.path.every((w, i) => argv[i] === w) && (!best || spec.path.length > best.path.length)) best = spec
+    if (spec.path.every((w, i) => argv[i] === w) && (!best || spec.path.length > best.path.length))
+      best = spec
   }
   // prefer a deeper command when flags come first (`kubectl -n kube-system get pods`)
   if (best && argv[0] === 'kubectl' && best.path.length === 1) {
     const args = argv.slice(1)
     let i = 0
-    while (i < args.length && args[i]!.startsWith('-')) i += ['-n', '--namespace', '--context', '--kubeconfig'].includes(args[i]!) ? 2 : 1
+    while (i < args.length && args[i]!.startsWith('-'))
+      i += ['-n', '--namespace', '--context', '--kubeconfig'].includes(args[i]!) ? 2 : 1
     const sub = args[i]
     if (sub) {
-      const deeper = available.find((s) => s.path.length === 2 && s.path[0] === 'kubectl' && s.path[1] === sub)
-      if (deeper) return { ok: true, spec: deeper, rest: [...args.slice(0, i), ...args.slice(i + 1)] }
+      const deeper = available.find(
+        (s) => s.path.length === 2 && s.path[0] === 'kubectl' && s.path[1] === sub,
+      )
+      if (deeper)
+        return { ok: true, spec: deeper, rest: [...args.slice(0, i), ...args.slice(i + 1)] }
     }
   }
-  if (best && (best.path.length > 1 || !COMMANDS.some((c) => c.path[0] === argv[0] && c.path.length > 1) || argv.length === 1))
+  if (
+    best &&
+    (best.path.length > 1 ||
+      !COMMANDS.some((c) => c.path[0] === argv[0] && c.path.length > 1) ||
+      argv.length === 1)
+  )
     return { ok: true, spec: best, rest: argv.slice(best.path.length) }
   const tool = argv[0]!
   const subs = available.filter((s) => s.path[0] === tool && s.path.length > 1)
@@ -66,9 +99,12 @@ export function resolveCommand(argv: readonly string[], mode: ShellMode): Resolv
   const sub = argv[1] ?? ''
   if (tool === 'kubectl') {
     const names = [...new Set(subs.map((s) => s.path[1]!))]
-    const close = names.filter((n) => editDistance(n, sub) <= 2 || (sub.length > 2 && n.startsWith(sub)))
+    const close = names.filter(
+      (n) => editDistance(n, sub) <= 2 || (sub.length > 2 && n.startsWith(sub)),
+    )
     const lines = [err(`error: unknown command "${sub}" for "kubectl"`)]
-    if (close.length) lines.push(err(''), err('Did you mean this?'), ...close.map((c) => err(`\t${c}`)))
+    if (close.length)
+      lines.push(err(''), err('Did you mean this?'), ...close.map((c) => err(`\t${c}`)))
     return { ok: false, lines, exitCode: 1 }
   }
   if (tool === 'aws') {
@@ -82,10 +118,19 @@ export function resolveCommand(argv: readonly string[], mode: ShellMode): Resolv
         err('  aws <command> help'),
         err('  aws <command> <subcommand> help'),
         err(''),
-        err(`aws: error: argument operation: Invalid choice, valid choices are: ${[...new Set(subs.filter((s) => s.path[1] === argv[1]).map((s) => s.path[2]))].join(' | ') || subs.map((s) => s.path.slice(1).join(' ')).join(' | ')}`),
+        err(
+          `aws: error: argument operation: Invalid choice, valid choices are: ${[...new Set(subs.filter((s) => s.path[1] === argv[1]).map((s) => s.path[2]))].join(' | ') || subs.map((s) => s.path.slice(1).join(' ')).join(' | ')}`,
+        ),
       ],
       exitCode: 252,
     }
   }
-  return { ok: false, lines: [err(`${tool}: unknown command "${argv.slice(1).join(' ')}"`), dim(`Known: ${subs.map((s) => s.path.join(' ')).join(', ')}`)], exitCode: 1 }
+  return {
+    ok: false,
+    lines: [
+      err(`${tool}: unknown command "${argv.slice(1).join(' ')}"`),
+      dim(`Known: ${subs.map((s) => s.path.join(' ')).join(', ')}`),
+    ],
+    exitCode: 1,
+  }
 }

@@ -3,14 +3,22 @@ import { createObject, qualifiedSingular } from '../../engine/index.ts'
 import type { CommandEnv, CommandResult, CommandSpec, Invocation, OutputLine } from '../types.ts'
 import { fail, out, err } from '../types.ts'
 import { str, strs } from '../flags.ts'
-import { DRY_RUN_FLAG, FILENAME_FLAG, OUTPUT_FLAG, namespaceOf, withGlobals } from './kubectlFlags.ts'
+import {
+  DRY_RUN_FLAG,
+  FILENAME_FLAG,
+  OUTPUT_FLAG,
+  namespaceOf,
+  withGlobals,
+} from './kubectlFlags.ts'
 import { parseManifests, type Manifest } from '../kubectl/manifests.ts'
 import { applyOne } from '../kubectl/apply.ts'
 import { apiErrorLines } from '../errors.ts'
 import { parseOutputFormat, renderStructured } from './kubectl-get.ts'
 
 /** Reads `-f -` (stdin/heredoc). The simulation has no local files: a path gets kubectl's real error. */
-export function readManifests(inv: Invocation): { ok: true; manifests: Manifest[]; source: string } | { ok: false; lines: OutputLine[] } {
+export function readManifests(
+  inv: Invocation,
+): { ok: true; manifests: Manifest[]; source: string } | { ok: false; lines: OutputLine[] } {
   const files = strs(inv.flags, 'filename')
   if (files.length === 0) return { ok: false, lines: [err('error: must specify one of -f and -k')] }
   const manifests: Manifest[] = []
@@ -47,13 +55,26 @@ export const kubectlApply: CommandSpec = {
   summary: 'Apply a configuration to a resource by file name or stdin',
   usage: 'kubectl apply -f - <<EOF … EOF',
   mutates: true,
-  flags: withGlobals([FILENAME_FLAG, DRY_RUN_FLAG, OUTPUT_FLAG, { name: 'validate', type: 'string', description: 'Validation mode: strict, warn, ignore (true/false).' }]),
+  flags: withGlobals([
+    FILENAME_FLAG,
+    DRY_RUN_FLAG,
+    OUTPUT_FLAG,
+    {
+      name: 'validate',
+      type: 'string',
+      description: 'Validation mode: strict, warn, ignore (true/false).',
+    },
+  ]),
   run(inv, env) {
     return applyOrCreate(inv, env, 'apply')
   },
 }
 
-export function applyOrCreate(inv: Invocation, env: CommandEnv, verb: 'apply' | 'create'): CommandResult {
+export function applyOrCreate(
+  inv: Invocation,
+  env: CommandEnv,
+  verb: 'apply' | 'create',
+): CommandResult {
   const read = readManifests(inv)
   if (!read.ok) return { lines: read.lines, exitCode: 1 }
   const suffix = dryRunSuffix(str(inv.flags, 'dry-run'))
@@ -73,8 +94,18 @@ export function applyOrCreate(inv: Invocation, env: CommandEnv, verb: 'apply' | 
   for (const m of read.manifests) {
     const r = env.sim.transact((ctx) => {
       if (verb === 'apply') return applyOne(ctx, m, ns, suffix !== '')
-      const manifest = { ...m.obj, metadata: { ...m.obj.metadata, ...(m.resource.namespaced ? { namespace: m.obj.metadata.namespace ?? ns } : {}) } }
-      return { outcome: 'created' as const, obj: createObject(ctx, manifest as never, { dryRun: suffix !== '' }), warnMissingAnnotation: false }
+      const manifest = {
+        ...m.obj,
+        metadata: {
+          ...m.obj.metadata,
+          ...(m.resource.namespaced ? { namespace: m.obj.metadata.namespace ?? ns } : {}),
+        },
+      }
+      return {
+        outcome: 'created' as const,
+        obj: createObject(ctx, manifest as never, { dryRun: suffix !== '' }),
+        warnMissingAnnotation: false,
+      }
     })
     if (!r.ok) {
       exitCode = 1
@@ -88,8 +119,10 @@ export function applyOrCreate(inv: Invocation, env: CommandEnv, verb: 'apply' | 
         tone: 'warn',
       })
     objs.push(obj)
-    if (fmt.kind === 'table') lines.push(out(`${qualifiedSingular(m.resource)}/${obj.metadata.name} ${outcome}${suffix}`))
-    else if (fmt.kind === 'name') lines.push(out(`${qualifiedSingular(m.resource)}/${obj.metadata.name}`))
+    if (fmt.kind === 'table')
+      lines.push(out(`${qualifiedSingular(m.resource)}/${obj.metadata.name} ${outcome}${suffix}`))
+    else if (fmt.kind === 'name')
+      lines.push(out(`${qualifiedSingular(m.resource)}/${obj.metadata.name}`))
   }
   if (fmt.kind !== 'table' && fmt.kind !== 'name' && objs.length) {
     const res = renderStructured(fmt, objs, objs.length === 1)

@@ -26,7 +26,17 @@ import { bool, str } from '../flags.ts'
 import { ALL_NAMESPACES_FLAG, SELECTOR_FLAG, namespaceOf, withGlobals } from './kubectlFlags.ts'
 import { parseResourceArgs, listFor, getFor, groupResource } from '../kubectl/resources.ts'
 import { parseSelector, matchesSelector } from '../kubectl/selectors.ts'
-import { LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, PrefixWriter, goSort, rfc1123z, rfc1123zAt, tabbedString } from '../format/describe.ts'
+import {
+  LEVEL_0,
+  LEVEL_1,
+  LEVEL_2,
+  LEVEL_3,
+  PrefixWriter,
+  goSort,
+  rfc1123z,
+  rfc1123zAt,
+  tabbedString,
+} from '../format/describe.ts'
 
 // `kubectl describe`, a port of kubectl v1.32's describers:
 //   k8s.io/kubectl/pkg/describe/describe.go      (what each kind prints, and in which order)
@@ -44,9 +54,11 @@ interface Ctx {
 // ---------------------------------------------------------------------------------------------
 // Small helpers shared by the describers
 
-const since = (ctx: Ctx, ts: string | undefined | null): string => (ts ? humanDuration(ctx.state.now - parseRfc3339(ts)) : '<unknown>')
+const since = (ctx: Ctx, ts: string | undefined | null): string =>
+  ts ? humanDuration(ctx.state.now - parseRfc3339(ts)) : '<unknown>'
 
-const sortedKeys = (m: Record<string, unknown> | undefined): string[] => Object.keys(m ?? {}).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+const sortedKeys = (m: Record<string, unknown> | undefined): string[] =>
+  Object.keys(m ?? {}).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 
 /** labels.FormatLabels: `k=v,k=v` sorted by key, `<none>` when empty. */
 function formatLabels(m: Record<string, string> | undefined): string {
@@ -57,10 +69,18 @@ function formatLabels(m: Record<string, string> | undefined): string {
 /** metav1.LabelSelectorAsSelector(...).String(): requirements sorted by key; empty selector → ''. */
 function selectorString(sel: LabelSelector | undefined): string {
   const reqs: { key: string; text: string }[] = []
-  for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) reqs.push({ key: k, text: `${k}=${v}` })
+  for (const [k, v] of Object.entries(sel?.matchLabels ?? {}))
+    reqs.push({ key: k, text: `${k}=${v}` })
   for (const e of sel?.matchExpressions ?? []) {
     const vals = [...(e.values ?? [])].sort().join(',')
-    const text = e.operator === 'In' ? `${e.key} in (${vals})` : e.operator === 'NotIn' ? `${e.key} notin (${vals})` : e.operator === 'Exists' ? e.key : `!${e.key}`
+    const text =
+      e.operator === 'In'
+        ? `${e.key} in (${vals})`
+        : e.operator === 'NotIn'
+          ? `${e.key} notin (${vals})`
+          : e.operator === 'Exists'
+            ? e.key
+            : `!${e.key}`
     reqs.push({ key: e.key, text })
   }
   return reqs
@@ -72,7 +92,10 @@ function selectorString(sel: LabelSelector | undefined): string {
 /** metav1.FormatLabelSelector: like selectorString but `<none>` when empty. */
 const formatLabelSelector = (sel: LabelSelector | undefined) => selectorString(sel) || '<none>'
 
-function selectorMatches(sel: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
+function selectorMatches(
+  sel: LabelSelector | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   const l = labels ?? {}
   if (!sel) return false
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false
@@ -91,7 +114,11 @@ function controllerOf(obj: KObject): { kind: string; name: string; uid: string }
 }
 
 /** printLabelsMultiline (also used for Node-Selectors): sorted `k=v`, continuation lines re-enter the value column. */
-function printLabelsMultiline(w: PrefixWriter, title: string, labels: Record<string, string> | undefined): void {
+function printLabelsMultiline(
+  w: PrefixWriter,
+  title: string,
+  labels: Record<string, string> | undefined,
+): void {
   w.write(LEVEL_0, `${title}:\t`)
   const keys = sortedKeys(labels)
   if (keys.length === 0) return w.writeLine('<none>')
@@ -104,17 +131,27 @@ function printLabelsMultiline(w: PrefixWriter, title: string, labels: Record<str
 const MAX_ANNOTATION_LEN = 140
 
 /** printAnnotationsMultiline: `k: v` sorted; long or multi-line values go on their own lines, shortened. */
-function printAnnotationsMultiline(w: PrefixWriter, title: string, annotations: Record<string, string> | undefined): void {
+function printAnnotationsMultiline(
+  w: PrefixWriter,
+  title: string,
+  annotations: Record<string, string> | undefined,
+): void {
   w.write(LEVEL_0, `${title}:\t`)
   // kubectl hides the (huge) last-applied-configuration annotation
-  const keys = sortedKeys(annotations).filter((k) => k !== 'kubectl.kubernetes.io/last-applied-configuration')
+  const keys = sortedKeys(annotations).filter(
+    (k) => k !== 'kubectl.kubernetes.io/last-applied-configuration',
+  )
   if (keys.length === 0) return w.writeLine('<none>')
   keys.forEach((key, i) => {
     if (i !== 0) w.write(LEVEL_0, '\t')
     const value = annotations![key]!.replace(/\n$/, '')
     if (value.length + key.length + 2 > MAX_ANNOTATION_LEN || value.includes('\n')) {
       w.write(LEVEL_0, `${key}:\n`)
-      for (const s of value.split('\n')) w.write(LEVEL_0, `\t  ${s.length > MAX_ANNOTATION_LEN - 2 ? s.slice(0, MAX_ANNOTATION_LEN - 2) + '...' : s}\n`)
+      for (const s of value.split('\n'))
+        w.write(
+          LEVEL_0,
+          `\t  ${s.length > MAX_ANNOTATION_LEN - 2 ? s.slice(0, MAX_ANNOTATION_LEN - 2) + '...' : s}\n`,
+        )
     } else {
       w.write(LEVEL_0, `${key}: ${value}\n`)
     }
@@ -122,7 +159,11 @@ function printAnnotationsMultiline(w: PrefixWriter, title: string, annotations: 
 }
 
 /** printTolerationsMultilineWithIndent: `key[=value]:Effect op=Exists for Ns`, sorted by key with Go's (unstable) sort.Slice. */
-function printTolerationsMultiline(w: PrefixWriter, title: string, tolerations: Toleration[] | undefined): void {
+function printTolerationsMultiline(
+  w: PrefixWriter,
+  title: string,
+  tolerations: Toleration[] | undefined,
+): void {
   w.write(LEVEL_0, `${title}:\t`)
   if (!tolerations?.length) return w.writeLine('<none>')
   const sorted = goSort([...tolerations], (a, b) => (a.key ?? '') < (b.key ?? ''))
@@ -147,8 +188,26 @@ interface Quantity {
   binary: boolean
 }
 
-const BIN: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 }
-const DEC: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 }
+const BIN: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+}
+const DEC: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+}
 
 function parseQty(text: string): Quantity {
   const m = /^([+-]?\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/.exec(text.trim())
@@ -197,12 +256,15 @@ function toList(m: Record<string, string> | undefined): ResourceList {
 function addList(into: ResourceList, add: ResourceList): void {
   for (const [k, v] of Object.entries(add)) {
     const cur = into[k]
-    into[k] = cur ? { milli: cur.milli + v.milli, binary: cur.milli === 0 ? v.binary : cur.binary } : { ...v }
+    into[k] = cur
+      ? { milli: cur.milli + v.milli, binary: cur.milli === 0 ? v.binary : cur.binary }
+      : { ...v }
   }
 }
 
 function maxList(into: ResourceList, other: ResourceList): void {
-  for (const [k, v] of Object.entries(other)) if (!into[k] || v.milli > into[k]!.milli) into[k] = { ...v }
+  for (const [k, v] of Object.entries(other))
+    if (!into[k] || v.milli > into[k]!.milli) into[k] = { ...v }
 }
 
 /** k8s.io/kubectl/pkg/util/resource PodRequestsAndLimits: sum of containers, at least the largest init container. */
@@ -258,7 +320,8 @@ function describeEvents(ctx: Ctx, w: PrefixWriter, obj: KObject): void {
   w.write(LEVEL_1, '----\t------\t----\t----\t-------\n')
   for (const e of events) {
     const first = since(ctx, e.firstTimestamp)
-    const interval = e.count > 1 ? `${since(ctx, e.lastTimestamp)} (x${e.count} over ${first})` : first
+    const interval =
+      e.count > 1 ? `${since(ctx, e.lastTimestamp)} (x${e.count} over ${first})` : first
     const source = e.source.component || e.reportingComponent
     w.write(LEVEL_1, `${e.type}\t${e.reason}\t${interval}\t${source}\t${e.message.trim()}\n`)
   }
@@ -280,13 +343,18 @@ interface Probe {
   successThreshold?: number
   failureThreshold?: number
 }
-type ContainerWithProbes = Container & { livenessProbe?: Probe; readinessProbe?: Probe; startupProbe?: Probe }
+type ContainerWithProbes = Container & {
+  livenessProbe?: Probe
+  readinessProbe?: Probe
+  startupProbe?: Probe
+}
 
 /** DescribeProbe */
 function describeProbe(p: Probe): string {
   const attrs = `delay=${p.initialDelaySeconds ?? 0}s timeout=${p.timeoutSeconds ?? 1}s period=${p.periodSeconds ?? 10}s #success=${p.successThreshold ?? 1} #failure=${p.failureThreshold ?? 3}`
   if (p.exec) return `exec [${(p.exec.command ?? []).join(' ')}] ${attrs}`
-  if (p.httpGet) return `http-get ${(p.httpGet.scheme ?? 'HTTP').toLowerCase()}://${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? ''} ${attrs}`
+  if (p.httpGet)
+    return `http-get ${(p.httpGet.scheme ?? 'HTTP').toLowerCase()}://${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? ''} ${attrs}`
   if (p.tcpSocket) return `tcp-socket ${p.tcpSocket.host ?? ''}:${p.tcpSocket.port} ${attrs}`
   return `unknown ${attrs}`
 }
@@ -357,21 +425,39 @@ function describeEnv(w: PrefixWriter, c: Container, pod: Pod | undefined): void 
         }
       | undefined
     if (!from) {
-      ;(e.value ?? '').split('\n').forEach((s, i) => w.write(LEVEL_3, i === 0 ? `${e.name}:\t${s}\n` : `\t${s}\n`))
+      ;(e.value ?? '')
+        .split('\n')
+        .forEach((s, i) => w.write(LEVEL_3, i === 0 ? `${e.name}:\t${s}\n` : `\t${s}\n`))
     } else if (from.fieldRef) {
-      w.write(LEVEL_3, `${e.name}:\t${fieldValue(pod, from.fieldRef.fieldPath)} (${from.fieldRef.apiVersion ?? 'v1'}:${from.fieldRef.fieldPath})\n`)
+      w.write(
+        LEVEL_3,
+        `${e.name}:\t${fieldValue(pod, from.fieldRef.fieldPath)} (${from.fieldRef.apiVersion ?? 'v1'}:${from.fieldRef.fieldPath})\n`,
+      )
     } else if (from.resourceFieldRef) {
       w.write(LEVEL_3, `${e.name}:\t (${from.resourceFieldRef.resource})\n`)
     } else if (from.secretKeyRef) {
-      w.write(LEVEL_3, `${e.name}:\t<set to the key '${from.secretKeyRef.key}' in secret '${from.secretKeyRef.name}'>\tOptional: ${from.secretKeyRef.optional === true}\n`)
+      w.write(
+        LEVEL_3,
+        `${e.name}:\t<set to the key '${from.secretKeyRef.key}' in secret '${from.secretKeyRef.name}'>\tOptional: ${from.secretKeyRef.optional === true}\n`,
+      )
     } else if (from.configMapKeyRef) {
-      w.write(LEVEL_3, `${e.name}:\t<set to the key '${from.configMapKeyRef.key}' of config map '${from.configMapKeyRef.name}'>\tOptional: ${from.configMapKeyRef.optional === true}\n`)
+      w.write(
+        LEVEL_3,
+        `${e.name}:\t<set to the key '${from.configMapKeyRef.key}' of config map '${from.configMapKeyRef.name}'>\tOptional: ${from.configMapKeyRef.optional === true}\n`,
+      )
     }
   }
 }
 
 /** describeContainers: `space` is '' for pods and '  ' inside a pod template (names then get one extra space). */
-function describeContainers(w: PrefixWriter, label: string, containers: Container[], statuses: ContainerStatus[] | undefined, pod: Pod | undefined, space: string): void {
+function describeContainers(
+  w: PrefixWriter,
+  label: string,
+  containers: Container[],
+  statuses: ContainerStatus[] | undefined,
+  pod: Pod | undefined,
+  space: string,
+): void {
   const byName = new Map((statuses ?? []).map((s) => [s.name, s]))
   w.write(LEVEL_0, `${space}${label}:${containers.length ? '' : ' <none>'}\n`)
   for (const c of containers as ContainerWithProbes[]) {
@@ -381,9 +467,16 @@ function describeContainers(w: PrefixWriter, label: string, containers: Containe
     w.write(LEVEL_2, `Image:\t${c.image}\n`)
     if (status) w.write(LEVEL_2, `Image ID:\t${status.imageID ?? ''}\n`)
     const ports = (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ')
-    const hostPorts = (c.ports ?? []).map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', ')
+    const hostPorts = (c.ports ?? [])
+      .map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`)
+      .join(', ')
     w.write(LEVEL_2, ports.includes(',') ? `Ports:\t${ports}\n` : `Port:\t${ports || '<none>'}\n`)
-    w.write(LEVEL_2, hostPorts.includes(',') ? `Host Ports:\t${hostPorts}\n` : `Host Port:\t${hostPorts || '<none>'}\n`)
+    w.write(
+      LEVEL_2,
+      hostPorts.includes(',')
+        ? `Host Ports:\t${hostPorts}\n`
+        : `Host Port:\t${hostPorts || '<none>'}\n`,
+    )
     for (const [title, list] of [
       ['Command', c.command],
       ['Args', c.args],
@@ -403,9 +496,16 @@ function describeContainers(w: PrefixWriter, label: string, containers: Containe
     if (c.readinessProbe) w.write(LEVEL_2, `Readiness:\t${describeProbe(c.readinessProbe)}\n`)
     if (c.startupProbe) w.write(LEVEL_2, `Startup:\t${describeProbe(c.startupProbe)}\n`)
     describeEnv(w, c, pod)
-    const mounts = [...(c.volumeMounts ?? [])].sort((a, b) => (a.mountPath < b.mountPath ? -1 : a.mountPath > b.mountPath ? 1 : 0))
+    const mounts = [...(c.volumeMounts ?? [])].sort((a, b) =>
+      a.mountPath < b.mountPath ? -1 : a.mountPath > b.mountPath ? 1 : 0,
+    )
     w.write(LEVEL_2, `Mounts:${mounts.length ? '' : '\t<none>'}\n`)
-    for (const m of mounts as { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[]) {
+    for (const m of mounts as {
+      name: string
+      mountPath: string
+      readOnly?: boolean
+      subPath?: string
+    }[]) {
       const flags = [m.readOnly ? 'ro' : 'rw', ...(m.subPath ? [`path="${m.subPath}"`] : [])]
       w.write(LEVEL_3, `${m.mountPath} from ${m.name} (${flags.join(',')})\n`)
     }
@@ -433,20 +533,47 @@ function describeVolumes(w: PrefixWriter, volumes: Volume[] | undefined, space: 
     const configMap = v.configMap as { name: string; optional?: boolean } | undefined
     const projected = v.projected as { sources?: ProjectedSource[] } | undefined
     if (hostPath) {
-      w.write(LEVEL_2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${hostPath.path}\n    HostPathType:\t${hostPath.type || '<none>'}\n`)
+      w.write(
+        LEVEL_2,
+        `Type:\tHostPath (bare host directory volume)\n    Path:\t${hostPath.path}\n    HostPathType:\t${hostPath.type || '<none>'}\n`,
+      )
     } else if (emptyDir) {
-      w.write(LEVEL_2, `Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t${emptyDir.medium ?? ''}\n    SizeLimit:\t${emptyDir.sizeLimit ?? '<unset>'}\n`)
+      w.write(
+        LEVEL_2,
+        `Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t${emptyDir.medium ?? ''}\n    SizeLimit:\t${emptyDir.sizeLimit ?? '<unset>'}\n`,
+      )
     } else if (secret) {
-      w.write(LEVEL_2, `Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t${secret.secretName}\n    Optional:\t${secret.optional === true}\n`)
+      w.write(
+        LEVEL_2,
+        `Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t${secret.secretName}\n    Optional:\t${secret.optional === true}\n`,
+      )
     } else if (configMap) {
-      w.write(LEVEL_2, `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${configMap.name}\n    Optional:\t${configMap.optional === true}\n`)
+      w.write(
+        LEVEL_2,
+        `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${configMap.name}\n    Optional:\t${configMap.optional === true}\n`,
+      )
     } else if (projected) {
-      w.write(LEVEL_2, 'Type:\tProjected (a volume that contains injected data from multiple sources)\n')
+      w.write(
+        LEVEL_2,
+        'Type:\tProjected (a volume that contains injected data from multiple sources)\n',
+      )
       for (const s of projected.sources ?? []) {
-        if (s.secret) w.write(LEVEL_2, `SecretName:\t${s.secret.name}\n    SecretOptionalName:\t${optional(s.secret.optional)}\n`)
+        if (s.secret)
+          w.write(
+            LEVEL_2,
+            `SecretName:\t${s.secret.name}\n    SecretOptionalName:\t${optional(s.secret.optional)}\n`,
+          )
         else if (s.downwardAPI) w.write(LEVEL_2, 'DownwardAPI:\ttrue\n')
-        else if (s.configMap) w.write(LEVEL_2, `ConfigMapName:\t${s.configMap.name}\n    ConfigMapOptional:\t${optional(s.configMap.optional)}\n`)
-        else if (s.serviceAccountToken) w.write(LEVEL_2, `TokenExpirationSeconds:\t${s.serviceAccountToken.expirationSeconds ?? 3600}\n`)
+        else if (s.configMap)
+          w.write(
+            LEVEL_2,
+            `ConfigMapName:\t${s.configMap.name}\n    ConfigMapOptional:\t${optional(s.configMap.optional)}\n`,
+          )
+        else if (s.serviceAccountToken)
+          w.write(
+            LEVEL_2,
+            `TokenExpirationSeconds:\t${s.serviceAccountToken.expirationSeconds ?? 3600}\n`,
+          )
       }
     } else {
       w.write(LEVEL_1, '<unknown>\n')
@@ -458,8 +585,21 @@ function describeVolumes(w: PrefixWriter, volumes: Volume[] | undefined, space: 
 function podQos(pod: Pod): string {
   if (pod.status.qosClass) return pod.status.qosClass
   const all = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])]
-  if (all.every((c) => !Object.keys(c.resources?.requests ?? {}).length && !Object.keys(c.resources?.limits ?? {}).length)) return 'BestEffort'
-  const guaranteed = all.every((c) => ['cpu', 'memory'].every((r) => c.resources?.limits?.[r] && (c.resources.requests?.[r] ?? c.resources.limits[r]) === c.resources.limits[r]))
+  if (
+    all.every(
+      (c) =>
+        !Object.keys(c.resources?.requests ?? {}).length &&
+        !Object.keys(c.resources?.limits ?? {}).length,
+    )
+  )
+    return 'BestEffort'
+  const guaranteed = all.every((c) =>
+    ['cpu', 'memory'].every(
+      (r) =>
+        c.resources?.limits?.[r] &&
+        (c.resources.requests?.[r] ?? c.resources.limits[r]) === c.resources.limits[r],
+    ),
+  )
   return guaranteed ? 'Guaranteed' : 'Burstable'
 }
 
@@ -469,9 +609,13 @@ function describePod(ctx: Ctx, pod: Pod): string {
     w.write(LEVEL_0, `Name:\t${m.name}\n`)
     w.write(LEVEL_0, `Namespace:\t${m.namespace}\n`)
     if (spec.priority !== undefined) w.write(LEVEL_0, `Priority:\t${spec.priority}\n`)
-    if (spec.priorityClassName) w.write(LEVEL_0, `Priority Class Name:\t${spec.priorityClassName}\n`)
+    if (spec.priorityClassName)
+      w.write(LEVEL_0, `Priority Class Name:\t${spec.priorityClassName}\n`)
     if (spec.serviceAccountName) w.write(LEVEL_0, `Service Account:\t${spec.serviceAccountName}\n`)
-    w.write(LEVEL_0, spec.nodeName ? `Node:\t${spec.nodeName}/${status.hostIP ?? ''}\n` : 'Node:\t<none>\n')
+    w.write(
+      LEVEL_0,
+      spec.nodeName ? `Node:\t${spec.nodeName}/${status.hostIP ?? ''}\n` : 'Node:\t<none>\n',
+    )
     if (status.startTime) w.write(LEVEL_0, `Start Time:\t${rfc1123z(status.startTime)}\n`)
     printLabelsMultiline(w, 'Labels', m.labels)
     printAnnotationsMultiline(w, 'Annotations', m.annotations)
@@ -492,7 +636,15 @@ function describePod(ctx: Ctx, pod: Pod): string {
     }
     const ctrl = controllerOf(pod)
     if (ctrl) w.write(LEVEL_0, `Controlled By:\t${ctrl.kind}/${ctrl.name}\n`)
-    if (spec.initContainers?.length) describeContainers(w, 'Init Containers', spec.initContainers, (status as PodStatusWithInit).initContainerStatuses, pod, '')
+    if (spec.initContainers?.length)
+      describeContainers(
+        w,
+        'Init Containers',
+        spec.initContainers,
+        (status as PodStatusWithInit).initContainerStatuses,
+        pod,
+        '',
+      )
     describeContainers(w, 'Containers', spec.containers, status.containerStatuses, pod, '')
     if (status.conditions?.length) {
       w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\n')
@@ -511,12 +663,16 @@ function describePod(ctx: Ctx, pod: Pod): string {
 function describePodTemplate(w: PrefixWriter, t: PodTemplateSpec): void {
   w.write(LEVEL_0, 'Pod Template:\n')
   printLabelsMultiline(w, '  Labels', t.metadata.labels)
-  if (Object.keys(t.metadata.annotations ?? {}).length) printAnnotationsMultiline(w, '  Annotations', t.metadata.annotations)
-  if (t.spec.serviceAccountName) w.write(LEVEL_1, `Service Account:\t${t.spec.serviceAccountName}\n`)
-  if (t.spec.initContainers?.length) describeContainers(w, 'Init Containers', t.spec.initContainers, undefined, undefined, '  ')
+  if (Object.keys(t.metadata.annotations ?? {}).length)
+    printAnnotationsMultiline(w, '  Annotations', t.metadata.annotations)
+  if (t.spec.serviceAccountName)
+    w.write(LEVEL_1, `Service Account:\t${t.spec.serviceAccountName}\n`)
+  if (t.spec.initContainers?.length)
+    describeContainers(w, 'Init Containers', t.spec.initContainers, undefined, undefined, '  ')
   describeContainers(w, 'Containers', t.spec.containers, undefined, undefined, '  ')
   describeVolumes(w, t.spec.volumes, '  ')
-  if (t.spec.priorityClassName) w.write(LEVEL_1, `Priority Class Name:\t${t.spec.priorityClassName}\n`)
+  if (t.spec.priorityClassName)
+    w.write(LEVEL_1, `Priority Class Name:\t${t.spec.priorityClassName}\n`)
   printLabelsMultiline(w, '  Node-Selectors', t.spec.nodeSelector)
   printTolerationsMultiline(w, '  Tolerations', t.spec.tolerations)
 }
@@ -525,7 +681,11 @@ function describePodTemplate(w: PrefixWriter, t: PodTemplateSpec): void {
 function podPhaseCounts(ctx: Ctx, owner: KObject, selector: LabelSelector): string {
   const counts = { Running: 0, Pending: 0, Succeeded: 0, Failed: 0 }
   for (const p of listObjects(ctx.state, 'Pod', owner.metadata.namespace)) {
-    if (!selectorMatches(selector, p.metadata.labels) || controllerOf(p)?.uid !== owner.metadata.uid) continue
+    if (
+      !selectorMatches(selector, p.metadata.labels) ||
+      controllerOf(p)?.uid !== owner.metadata.uid
+    )
+      continue
     if (p.status.phase in counts) counts[p.status.phase as keyof typeof counts]++
   }
   return `${counts.Running} Running / ${counts.Pending} Waiting / ${counts.Succeeded} Succeeded / ${counts.Failed} Failed`
@@ -541,19 +701,43 @@ function templateKey(t: PodTemplateSpec): string {
   const labels = { ...(t.metadata.labels ?? {}) }
   delete labels['pod-template-hash']
   const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+          )
+        : v
   return JSON.stringify(canon({ ...t, metadata: { ...t.metadata, labels } }))
 }
 
 function describeDeployment(ctx: Ctx, d: Deployment): string {
   // GetAllReplicaSetsInChunks: ReplicaSets this Deployment controls; the new one is the oldest whose
   // template equals the Deployment's; every other one is old (listed in API order, 0-replica ones too).
-  const owned = listObjects(ctx.state, 'ReplicaSet', d.metadata.namespace).filter((rs) => selectorMatches(d.spec.selector, rs.metadata.labels) && controllerOf(rs)?.uid === d.metadata.uid)
+  const owned = listObjects(ctx.state, 'ReplicaSet', d.metadata.namespace).filter(
+    (rs) =>
+      selectorMatches(d.spec.selector, rs.metadata.labels) &&
+      controllerOf(rs)?.uid === d.metadata.uid,
+  )
   const want = templateKey(d.spec.template)
-  const byAge = goSort([...owned], (a, b) => parseRfc3339(a.metadata.creationTimestamp) < parseRfc3339(b.metadata.creationTimestamp) || (a.metadata.creationTimestamp === b.metadata.creationTimestamp && a.metadata.name < b.metadata.name))
+  const byAge = goSort(
+    [...owned],
+    (a, b) =>
+      parseRfc3339(a.metadata.creationTimestamp) < parseRfc3339(b.metadata.creationTimestamp) ||
+      (a.metadata.creationTimestamp === b.metadata.creationTimestamp &&
+        a.metadata.name < b.metadata.name),
+  )
   const newRS = byAge.find((rs) => templateKey(rs.spec.template) === want)
   const oldRSs = owned.filter((rs) => rs !== newRS)
-  const rsList = (list: ReplicaSet[]) => list.map((rs) => `${rs.metadata.name} (${rs.status.replicas ?? 0}/${rs.spec.replicas} replicas created)`).join(', ') || '<none>'
+  const rsList = (list: ReplicaSet[]) =>
+    list
+      .map(
+        (rs) =>
+          `${rs.metadata.name} (${rs.status.replicas ?? 0}/${rs.spec.replicas} replicas created)`,
+      )
+      .join(', ') || '<none>'
 
   return tabbedString((w) => {
     const { spec, status } = d
@@ -563,11 +747,18 @@ function describeDeployment(ctx: Ctx, d: Deployment): string {
     printLabelsMultiline(w, 'Labels', d.metadata.labels)
     printAnnotationsMultiline(w, 'Annotations', d.metadata.annotations)
     w.write(LEVEL_0, `Selector:\t${selectorString(spec.selector)}\n`)
-    w.write(LEVEL_0, `Replicas:\t${spec.replicas} desired | ${status.updatedReplicas ?? 0} updated | ${status.replicas ?? 0} total | ${status.availableReplicas ?? 0} available | ${status.unavailableReplicas ?? 0} unavailable\n`)
+    w.write(
+      LEVEL_0,
+      `Replicas:\t${spec.replicas} desired | ${status.updatedReplicas ?? 0} updated | ${status.replicas ?? 0} total | ${status.availableReplicas ?? 0} available | ${status.unavailableReplicas ?? 0} unavailable\n`,
+    )
     w.write(LEVEL_0, `StrategyType:\t${spec.strategy.type}\n`)
     w.write(LEVEL_0, `MinReadySeconds:\t${spec.minReadySeconds ?? 0}\n`)
     const ru = spec.strategy.rollingUpdate
-    if (ru) w.write(LEVEL_0, `RollingUpdateStrategy:\t${intOrString(ru.maxUnavailable)} max unavailable, ${intOrString(ru.maxSurge)} max surge\n`)
+    if (ru)
+      w.write(
+        LEVEL_0,
+        `RollingUpdateStrategy:\t${intOrString(ru.maxUnavailable)} max unavailable, ${intOrString(ru.maxSurge)} max surge\n`,
+      )
     describePodTemplate(w, spec.template)
     if (status.conditions?.length) {
       w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\tReason\n')
@@ -591,7 +782,10 @@ function describeReplicaSet(ctx: Ctx, rs: ReplicaSet): string {
     printAnnotationsMultiline(w, 'Annotations', rs.metadata.annotations)
     const ctrl = controllerOf(rs)
     if (ctrl) w.write(LEVEL_0, `Controlled By:\t${ctrl.kind}/${ctrl.name}\n`)
-    w.write(LEVEL_0, `Replicas:\t${rs.status.replicas ?? 0} current / ${rs.spec.replicas} desired\n`)
+    w.write(
+      LEVEL_0,
+      `Replicas:\t${rs.status.replicas ?? 0} current / ${rs.spec.replicas} desired\n`,
+    )
     w.write(LEVEL_0, `Pods Status:\t${podPhaseCounts(ctx, rs, rs.spec.selector)}\n`)
     describePodTemplate(w, rs.spec.template)
     describeEvents(ctx, w, rs)
@@ -610,7 +804,10 @@ function describeDaemonSet(ctx: Ctx, ds: DaemonSet): string {
     // these five lines have no tab in describe.go, so they break the alignment block
     w.write(LEVEL_0, `Desired Number of Nodes Scheduled: ${s.desiredNumberScheduled}\n`)
     w.write(LEVEL_0, `Current Number of Nodes Scheduled: ${s.currentNumberScheduled}\n`)
-    w.write(LEVEL_0, `Number of Nodes Scheduled with Up-to-date Pods: ${s.updatedNumberScheduled ?? 0}\n`)
+    w.write(
+      LEVEL_0,
+      `Number of Nodes Scheduled with Up-to-date Pods: ${s.updatedNumberScheduled ?? 0}\n`,
+    )
     w.write(LEVEL_0, `Number of Nodes Scheduled with Available Pods: ${s.numberAvailable ?? 0}\n`)
     w.write(LEVEL_0, `Number of Nodes Misscheduled: ${s.numberMisscheduled}\n`)
     w.write(LEVEL_0, `Pods Status:\t${podPhaseCounts(ctx, ds, ds.spec.selector)}\n`)
@@ -654,7 +851,9 @@ function formatEndpointSlices(slices: EndpointSlice[], portName: string): string
 }
 
 function describeService(ctx: Ctx, svc: Service): string {
-  const slices = listObjects(ctx.state, 'EndpointSlice', svc.metadata.namespace).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name)
+  const slices = listObjects(ctx.state, 'EndpointSlice', svc.metadata.namespace).filter(
+    (s) => s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
+  )
   return tabbedString((w) => {
     const { spec } = svc
     w.write(LEVEL_0, `Name:\t${svc.metadata.name}\n`)
@@ -664,15 +863,26 @@ function describeService(ctx: Ctx, svc: Service): string {
     w.write(LEVEL_0, `Selector:\t${formatLabels(spec.selector)}\n`)
     w.write(LEVEL_0, `Type:\t${spec.type}\n`)
     if (spec.ipFamilyPolicy) w.write(LEVEL_0, `IP Family Policy:\t${spec.ipFamilyPolicy}\n`)
-    w.write(LEVEL_0, `IP Families:\t${spec.ipFamilies?.length ? spec.ipFamilies.join(',') : '<none>'}\n`)
+    w.write(
+      LEVEL_0,
+      `IP Families:\t${spec.ipFamilies?.length ? spec.ipFamilies.join(',') : '<none>'}\n`,
+    )
     w.write(LEVEL_0, `IP:\t${spec.clusterIP ?? ''}\n`)
     w.write(LEVEL_0, `IPs:\t${spec.clusterIPs?.length ? spec.clusterIPs.join(',') : '<none>'}\n`)
     const extra = spec as { externalIPs?: string[]; loadBalancerIP?: string }
-    if (extra.externalIPs?.length) w.write(LEVEL_0, `External IPs:\t${extra.externalIPs.join(',')}\n`)
-    if (extra.loadBalancerIP) w.write(LEVEL_0, `Desired LoadBalancer IP:\t${extra.loadBalancerIP}\n`)
+    if (extra.externalIPs?.length)
+      w.write(LEVEL_0, `External IPs:\t${extra.externalIPs.join(',')}\n`)
+    if (extra.loadBalancerIP)
+      w.write(LEVEL_0, `Desired LoadBalancer IP:\t${extra.loadBalancerIP}\n`)
     if (spec.externalName) w.write(LEVEL_0, `External Name:\t${spec.externalName}\n`)
-    const ingress = (svc.status?.loadBalancer as { ingress?: { ip?: string; hostname?: string }[] } | undefined)?.ingress ?? []
-    if (ingress.length) w.write(LEVEL_0, `LoadBalancer Ingress:\t${ingress.map((i) => i.ip || i.hostname || '').join(', ')}\n`)
+    const ingress =
+      (svc.status?.loadBalancer as { ingress?: { ip?: string; hostname?: string }[] } | undefined)
+        ?.ingress ?? []
+    if (ingress.length)
+      w.write(
+        LEVEL_0,
+        `LoadBalancer Ingress:\t${ingress.map((i) => i.ip || i.hostname || '').join(', ')}\n`,
+      )
     for (const p of spec.ports ?? []) {
       const name = p.name || '<unset>'
       w.write(LEVEL_0, `Port:\t${name}\t${p.port}/${p.protocol}\n`)
@@ -681,8 +891,10 @@ function describeService(ctx: Ctx, svc: Service): string {
       w.write(LEVEL_0, `Endpoints:\t${formatEndpointSlices(slices, p.name ?? '')}\n`)
     }
     w.write(LEVEL_0, `Session Affinity:\t${spec.sessionAffinity}\n`)
-    if (spec.externalTrafficPolicy) w.write(LEVEL_0, `External Traffic Policy:\t${spec.externalTrafficPolicy}\n`)
-    if (spec.internalTrafficPolicy) w.write(LEVEL_0, `Internal Traffic Policy:\t${spec.internalTrafficPolicy}\n`)
+    if (spec.externalTrafficPolicy)
+      w.write(LEVEL_0, `External Traffic Policy:\t${spec.externalTrafficPolicy}\n`)
+    if (spec.internalTrafficPolicy)
+      w.write(LEVEL_0, `Internal Traffic Policy:\t${spec.internalTrafficPolicy}\n`)
     describeEvents(ctx, w, svc)
   })
 }
@@ -699,7 +911,8 @@ function describeEndpointSlice(ctx: Ctx, eps: EndpointSlice): string {
       w.write(LEVEL_0, 'Ports:\n')
       w.write(LEVEL_1, 'Name\tPort\tProtocol\n')
       w.write(LEVEL_1, '----\t----\t--------\n')
-      for (const p of eps.ports) w.write(LEVEL_1, `${p.name || '<unset>'}\t${p.port ?? '<unset>'}\t${p.protocol}\n`)
+      for (const p of eps.ports)
+        w.write(LEVEL_1, `${p.name || '<unset>'}\t${p.port ?? '<unset>'}\t${p.protocol}\n`)
     }
     if (!eps.endpoints.length) w.write(LEVEL_0, 'Endpoints: <none>\n')
     else {
@@ -707,9 +920,13 @@ function describeEndpointSlice(ctx: Ctx, eps: EndpointSlice): string {
       for (const ep of eps.endpoints) {
         w.write(LEVEL_1, `- Addresses:\t${ep.addresses.join(', ') || '<none>'}\n`)
         w.write(LEVEL_2, 'Conditions:\n')
-        w.write(LEVEL_3, `Ready:\t${ep.conditions.ready === undefined ? '<unset>' : String(ep.conditions.ready)}\n`)
+        w.write(
+          LEVEL_3,
+          `Ready:\t${ep.conditions.ready === undefined ? '<unset>' : String(ep.conditions.ready)}\n`,
+        )
         w.write(LEVEL_2, `Hostname:\t${(ep as { hostname?: string }).hostname ?? '<unset>'}\n`)
-        if (ep.targetRef) w.write(LEVEL_2, `TargetRef:\t${ep.targetRef.kind}/${ep.targetRef.name}\n`)
+        if (ep.targetRef)
+          w.write(LEVEL_2, `TargetRef:\t${ep.targetRef.kind}/${ep.targetRef.name}\n`)
         w.write(LEVEL_2, `NodeName:\t${ep.nodeName ?? '<unset>'}\n`)
         w.write(LEVEL_2, `Zone:\t${ep.zone ?? '<unset>'}\n`)
       }
@@ -723,13 +940,19 @@ function describeEndpointSlice(ctx: Ctx, eps: EndpointSlice): string {
 
 function describeNode(ctx: Ctx, node: Node): string {
   // field selector spec.nodeName=<node>,status.phase!=Failed,status.phase!=Succeeded, all namespaces
-  const pods = listObjects(ctx.state, 'Pod').filter((p) => p.spec.nodeName === node.metadata.name && p.status.phase !== 'Failed' && p.status.phase !== 'Succeeded')
+  const pods = listObjects(ctx.state, 'Pod').filter(
+    (p) =>
+      p.spec.nodeName === node.metadata.name &&
+      p.status.phase !== 'Failed' &&
+      p.status.phase !== 'Succeeded',
+  )
   return tabbedString((w) => {
     const { metadata: m, spec, status } = node
     w.write(LEVEL_0, `Name:\t${m.name}\n`)
     const roles = new Set<string>()
     for (const [k, v] of Object.entries(m.labels ?? {})) {
-      if (k.startsWith('node-role.kubernetes.io/') && k.length > 'node-role.kubernetes.io/'.length) roles.add(k.slice('node-role.kubernetes.io/'.length))
+      if (k.startsWith('node-role.kubernetes.io/') && k.length > 'node-role.kubernetes.io/'.length)
+        roles.add(k.slice('node-role.kubernetes.io/'.length))
       else if (k === 'kubernetes.io/role' && v) roles.add(v)
     }
     w.write(LEVEL_0, `Roles:\t${roles.size ? [...roles].sort().join(',') : '<none>'}\n`)
@@ -751,10 +974,16 @@ function describeNode(ctx: Ctx, node: Node): string {
     w.write(LEVEL_1, 'AcquireTime:\t<unset>\n')
     w.write(LEVEL_1, `RenewTime:\t${rfc1123zAt(ctx.state.now)}\n`)
     if (status.conditions?.length) {
-      w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n')
+      w.write(
+        LEVEL_0,
+        'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n',
+      )
       w.write(LEVEL_1, '----\t------\t-----------------\t------------------\t------\t-------\n')
       for (const c of status.conditions)
-        w.write(LEVEL_1, `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason} \t${c.message}\n`)
+        w.write(
+          LEVEL_1,
+          `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason} \t${c.message}\n`,
+        )
     }
     w.write(LEVEL_0, 'Addresses:\n')
     for (const a of status.addresses ?? []) w.write(LEVEL_1, `${a.type}:\t${a.address}\n`)
@@ -764,7 +993,8 @@ function describeNode(ctx: Ctx, node: Node): string {
     ] as const) {
       if (!Object.keys(list ?? {}).length) continue
       w.write(LEVEL_0, `${title}:\n`)
-      for (const k of sortedKeys(list)) w.write(LEVEL_0, `  ${k}:\t${qtyString(parseQty(list[k]!))}\n`)
+      for (const k of sortedKeys(list))
+        w.write(LEVEL_0, `  ${k}:\t${qtyString(parseQty(list[k]!))}\n`)
     }
     const info = status.nodeInfo
     w.write(LEVEL_0, 'System Info:\n')
@@ -791,9 +1021,19 @@ function describeNode(ctx: Ctx, node: Node): string {
 function describeNodeResource(ctx: Ctx, w: PrefixWriter, node: Node, pods: Pod[]): void {
   w.write(LEVEL_0, `Non-terminated Pods:\t(${pods.length} in total)\n`)
   // the empty column after Name ("\t\t") is in describe.go; it widens the gap to four spaces
-  w.write(LEVEL_1, 'Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n')
-  w.write(LEVEL_1, '---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n')
-  const alloc = toList(Object.keys(node.status.allocatable ?? {}).length ? node.status.allocatable : node.status.capacity)
+  w.write(
+    LEVEL_1,
+    'Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n',
+  )
+  w.write(
+    LEVEL_1,
+    '---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n',
+  )
+  const alloc = toList(
+    Object.keys(node.status.allocatable ?? {}).length
+      ? node.status.allocatable
+      : node.status.capacity,
+  )
   const allocCpu = alloc.cpu?.milli ?? 0
   const allocMem = qtyValue(alloc.memory)
   const cell = (q: Quantity | undefined, frac: number) => `${qtyString(q)} (${frac}%)`
@@ -804,7 +1044,10 @@ function describeNodeResource(ctx: Ctx, w: PrefixWriter, node: Node, pods: Pod[]
       `${p.metadata.namespace}\t${p.metadata.name}\t\t${cell(reqs.cpu, pct(reqs.cpu?.milli ?? 0, allocCpu))}\t${cell(limits.cpu, pct(limits.cpu?.milli ?? 0, allocCpu))}\t${cell(reqs.memory, pct(qtyValue(reqs.memory), allocMem))}\t${cell(limits.memory, pct(qtyValue(limits.memory), allocMem))}\t${since(ctx, p.metadata.creationTimestamp)}\n`,
     )
   }
-  w.write(LEVEL_0, 'Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n')
+  w.write(
+    LEVEL_0,
+    'Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n',
+  )
   w.write(LEVEL_1, 'Resource\tRequests\tLimits\n')
   w.write(LEVEL_1, '--------\t--------\t------\n')
   const reqs: ResourceList = {}
@@ -814,13 +1057,24 @@ function describeNodeResource(ctx: Ctx, w: PrefixWriter, node: Node, pods: Pod[]
     addList(reqs, r.reqs)
     addList(limits, r.limits)
   }
-  const row = (name: string, share: (q: Quantity | undefined) => number) => w.write(LEVEL_1, `${name}\t${cell(reqs[name], share(reqs[name]))}\t${cell(limits[name], share(limits[name]))}\n`)
+  const row = (name: string, share: (q: Quantity | undefined) => number) =>
+    w.write(
+      LEVEL_1,
+      `${name}\t${cell(reqs[name], share(reqs[name]))}\t${cell(limits[name], share(limits[name]))}\n`,
+    )
   row('cpu', (q) => pct(q?.milli ?? 0, allocCpu))
   row('memory', (q) => pct(qtyValue(q), allocMem))
   row('ephemeral-storage', (q) => pct(qtyValue(q), qtyValue(alloc['ephemeral-storage'])))
   const standard = new Set(['cpu', 'memory', 'ephemeral-storage', 'storage', 'pods'])
-  for (const name of sortedKeys(alloc).filter((k) => k.startsWith('hugepages-'))) row(name, (q) => pct(qtyValue(q), qtyValue(alloc[name])))
-  for (const name of sortedKeys(alloc).filter((k) => !k.startsWith('hugepages-') && !standard.has(k) && !k.startsWith('requests.') && !k.startsWith('limits.')))
+  for (const name of sortedKeys(alloc).filter((k) => k.startsWith('hugepages-')))
+    row(name, (q) => pct(qtyValue(q), qtyValue(alloc[name])))
+  for (const name of sortedKeys(alloc).filter(
+    (k) =>
+      !k.startsWith('hugepages-') &&
+      !standard.has(k) &&
+      !k.startsWith('requests.') &&
+      !k.startsWith('limits.'),
+  ))
     w.write(LEVEL_1, `${name}\t${qtyString(reqs[name])}\t${qtyString(limits[name])}\n`)
 }
 
@@ -864,7 +1118,8 @@ function describeObject(ctx: Ctx, obj: KObject): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // The command (k8s.io/kubectl/pkg/cmd/describe/describe.go: Complete, Run, DescribeMatchingResources)
 
-const NO_TYPE = 'error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.'
+const NO_TYPE =
+  'error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.'
 
 export const kubectlDescribe: CommandSpec = {
   path: ['kubectl', 'describe'],
@@ -874,8 +1129,17 @@ export const kubectlDescribe: CommandSpec = {
   args: ['resource', 'pod'],
   flags: withGlobals([
     SELECTOR_FLAG,
-    { ...ALL_NAMESPACES_FLAG, description: 'If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.' },
-    { name: 'show-events', type: 'bool', default: true, description: 'If true, display events related to the described object.' },
+    {
+      ...ALL_NAMESPACES_FLAG,
+      description:
+        'If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.',
+    },
+    {
+      name: 'show-events',
+      type: 'bool',
+      default: true,
+      description: 'If true, display events related to the described object.',
+    },
   ]),
   run(inv, env) {
     const state = env.sim.state
@@ -888,7 +1152,11 @@ export const kubectlDescribe: CommandSpec = {
     const selText = str(inv.flags, 'selector')
     const sel = selText !== undefined ? parseSelector(selText) : []
     if (typeof sel === 'string') return { lines: [err(`error: ${sel}`)], exitCode: 1 }
-    if (selText !== undefined && parsed.requests.some((r) => r.names.length)) return { lines: [err('error: name cannot be provided when a selector is specified')], exitCode: 1 }
+    if (selText !== undefined && parsed.requests.some((r) => r.names.length))
+      return {
+        lines: [err('error: name cannot be provided when a selector is specified')],
+        exitCode: 1,
+      }
 
     // the resource builder: named objects (collecting NotFound errors), or lists filtered by -l
     const infos: KObject[] = []
@@ -901,10 +1169,15 @@ export const kubectlDescribe: CommandSpec = {
           else notFound.push({ r, name: n })
         }
       } else {
-        infos.push(...listFor(state, r, allNs ? undefined : ns).filter((o) => matchesSelector(sel, o.metadata.labels)))
+        infos.push(
+          ...listFor(state, r, allNs ? undefined : ns).filter((o) =>
+            matchesSelector(sel, o.metadata.labels),
+          ),
+        )
       }
     }
-    const notFoundLine = (x: { r: ResourceInfo; name: string }) => err(`Error from server (NotFound): ${groupResource(x.r)} "${x.name}" not found`)
+    const notFoundLine = (x: { r: ResourceInfo; name: string }) =>
+      err(`Error from server (NotFound): ${groupResource(x.r)} "${x.name}" not found`)
 
     // `kubectl describe TYPE NAME_PREFIX`: no exact match → every object of TYPE in the namespace whose
     // name starts with the prefix, each description followed by a blank line.
@@ -938,12 +1211,18 @@ export const kubectlDescribe: CommandSpec = {
     }
     errors.push(...notFound.map(notFoundLine))
     const lines: OutputLine[] = text ? textLines(text).map((l) => out(l.text)) : []
-    if (infos.length === 0 && errors.length === 0) lines.push({ text: allNs ? 'No resources found' : `No resources found in ${ns} namespace.`, tone: 'warn' })
+    if (infos.length === 0 && errors.length === 0)
+      lines.push({
+        text: allNs ? 'No resources found' : `No resources found in ${ns} namespace.`,
+        tone: 'warn',
+      })
     return { lines: [...lines, ...errors], exitCode: errors.length ? 1 : 0 }
   },
 }
 
 /** Kinds the simulation stores but this port has no describer for yet (kubectl would describe them). */
 function noDescriber(o: KObject): OutputLine {
-  return err(`error: describing ${o.kind} objects is not simulated yet (try kubectl get ${o.kind.toLowerCase()} ${o.metadata.name} -o yaml)`)
+  return err(
+    `error: describing ${o.kind} objects is not simulated yet (try kubectl get ${o.kind.toLowerCase()} ${o.metadata.name} -o yaml)`,
+  )
 }

@@ -3,16 +3,29 @@ import { apiVersionOf } from '../../engine/index.ts'
 import type { CommandSpec, OutputLine } from '../types.ts'
 import { fail, out, err, textLines } from '../types.ts'
 import { bool, str } from '../flags.ts'
-import { ALL_NAMESPACES_FLAG, OUTPUT_FLAG, SELECTOR_FLAG, namespaceOf, withGlobals } from './kubectlFlags.ts'
+import {
+  ALL_NAMESPACES_FLAG,
+  OUTPUT_FLAG,
+  SELECTOR_FLAG,
+  namespaceOf,
+  withGlobals,
+} from './kubectlFlags.ts'
 import { PRINTERS, formatLabels } from '../printers.ts'
 import { formatTable } from '../format/table.ts'
 import { toYaml } from '../format/yaml.ts'
 import { toJson } from '../format/json.ts'
 import { evaluateJsonPath, JsonPathError } from '../format/jsonpath.ts'
-import { parseResourceArgs, listFor, getFor, groupResource, objectRef } from '../kubectl/resources.ts'
+import {
+  parseResourceArgs,
+  listFor,
+  getFor,
+  groupResource,
+  objectRef,
+} from '../kubectl/resources.ts'
 import { parseSelector, matchesSelector } from '../kubectl/selectors.ts'
 
-const FORMATS = 'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml'
+const FORMATS =
+  'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml'
 
 export type OutputFormat =
   | { kind: 'table'; wide: boolean }
@@ -40,9 +53,13 @@ export function parseOutputFormat(o: string | undefined): OutputFormat | string 
     const columns: { header: string; path: string }[] = []
     for (const spec of arg.split(',')) {
       const i = spec.indexOf(':')
-      if (i < 0) return `unexpected custom-columns spec: ${spec}, expected <header>:<json-path-expr>`
+      if (i < 0)
+        return `unexpected custom-columns spec: ${spec}, expected <header>:<json-path-expr>`
       const path = spec.slice(i + 1)
-      columns.push({ header: spec.slice(0, i), path: path.startsWith('{') ? path : `{${path.startsWith('.') ? path : '.' + path}}` })
+      columns.push({
+        header: spec.slice(0, i),
+        path: path.startsWith('{') ? path : `{${path.startsWith('.') ? path : '.' + path}}`,
+      })
     }
     return { kind: 'custom-columns', columns }
   }
@@ -54,7 +71,11 @@ function asList(items: KObject[]): unknown {
 }
 
 /** Renders objects in a structured format (shared by get and create/apply --dry-run -o …). */
-export function renderStructured(fmt: OutputFormat, objs: KObject[], single: boolean): OutputLine[] | { error: string } {
+export function renderStructured(
+  fmt: OutputFormat,
+  objs: KObject[],
+  single: boolean,
+): OutputLine[] | { error: string } {
   const data = single && objs.length === 1 ? objs[0] : asList(objs)
   switch (fmt.kind) {
     case 'yaml':
@@ -67,8 +88,11 @@ export function renderStructured(fmt: OutputFormat, objs: KObject[], single: boo
         return text === '' ? [] : textLines(text)
       } catch (e) {
         if (e instanceof JsonPathError) {
-          if (/^(unclosed|unrecognized|invalid|not in range)/.test(e.message)) return { error: `error parsing jsonpath ${fmt.template}, ${e.message}` }
-          return { error: `error executing jsonpath "${fmt.template}": Error executing template: ${e.message}. Printing more information for debugging the template:` }
+          if (/^(unclosed|unrecognized|invalid|not in range)/.test(e.message))
+            return { error: `error parsing jsonpath ${fmt.template}, ${e.message}` }
+          return {
+            error: `error executing jsonpath "${fmt.template}": Error executing template: ${e.message}. Printing more information for debugging the template:`,
+          }
         }
         throw e
       }
@@ -99,7 +123,8 @@ function parseFieldSelector(text: string | undefined): ((o: KObject) => boolean)
   return (o) =>
     reqs.every((r) => {
       let v: unknown = o
-      for (const k of r.path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined
+      for (const k of r.path)
+        v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined
       const s = v === undefined || v === null ? '' : String(v)
       return r.neq ? s !== r.value : s === r.value
     })
@@ -126,7 +151,12 @@ export interface TableOptions {
   noHeaders: boolean
 }
 
-export function renderTable(state: ClusterState, r: ResourceInfo, objs: KObject[], o: TableOptions): string[] {
+export function renderTable(
+  state: ClusterState,
+  r: ResourceInfo,
+  objs: KObject[],
+  o: TableOptions,
+): string[] {
   const printer = PRINTERS[r.resource]
   const now = state.now
   if (!printer) {
@@ -136,12 +166,21 @@ export function renderTable(state: ClusterState, r: ResourceInfo, objs: KObject[
   const cols = printer.columns.map((c, i) => ({ ...c, i })).filter((c) => o.wide || !c.wide)
   const header = cols.map((c) => c.name)
   const rows: string[][] = []
-  if (!o.noHeaders) rows.push([...(o.allNamespaces && r.namespaced ? ['NAMESPACE'] : []), ...header, ...(o.showLabels ? ['LABELS'] : [])])
+  if (!o.noHeaders)
+    rows.push([
+      ...(o.allNamespaces && r.namespaced ? ['NAMESPACE'] : []),
+      ...header,
+      ...(o.showLabels ? ['LABELS'] : []),
+    ])
   for (const obj of objs) {
     const full = printer.row(obj, now, state)
     const cells = cols.map((c) => full[c.i] ?? '')
     if (o.withKind && r.kind !== 'Event') cells[0] = objectRef(r, cells[0]!)
-    rows.push([...(o.allNamespaces && r.namespaced ? [obj.metadata.namespace ?? ''] : []), ...cells, ...(o.showLabels ? [formatLabels(obj.metadata.labels)] : [])])
+    rows.push([
+      ...(o.allNamespaces && r.namespaced ? [obj.metadata.namespace ?? ''] : []),
+      ...cells,
+      ...(o.showLabels ? [formatLabels(obj.metadata.labels)] : []),
+    ])
   }
   return formatTable(rows)
 }
@@ -150,16 +189,37 @@ export const kubectlGet: CommandSpec = {
   path: ['kubectl', 'get'],
   modes: ['local'],
   summary: 'Display one or many resources',
-  usage: 'kubectl get [(-o|--output=)json|yaml|name|wide|jsonpath=…|custom-columns=…] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags]',
+  usage:
+    'kubectl get [(-o|--output=)json|yaml|name|wide|jsonpath=…|custom-columns=…] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags]',
   args: ['resource', 'pod'],
   flags: withGlobals([
     OUTPUT_FLAG,
     SELECTOR_FLAG,
     ALL_NAMESPACES_FLAG,
-    { name: 'show-labels', type: 'bool', description: 'When printing, show all labels as the last column (default hide labels column).' },
-    { name: 'no-headers', type: 'bool', description: 'When using the default or custom-column output format, don\'t print headers (default print headers).' },
-    { name: 'field-selector', type: 'string', description: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)." },
-    { name: 'sort-by', type: 'string', description: "If non-empty, sort list types using this field specification (a JSONPath expression, e.g. '{.metadata.name}')." },
+    {
+      name: 'show-labels',
+      type: 'bool',
+      description:
+        'When printing, show all labels as the last column (default hide labels column).',
+    },
+    {
+      name: 'no-headers',
+      type: 'bool',
+      description:
+        "When using the default or custom-column output format, don't print headers (default print headers).",
+    },
+    {
+      name: 'field-selector',
+      type: 'string',
+      description:
+        "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2).",
+    },
+    {
+      name: 'sort-by',
+      type: 'string',
+      description:
+        "If non-empty, sort list types using this field specification (a JSONPath expression, e.g. '{.metadata.name}').",
+    },
   ]),
   run(inv, env) {
     const state = env.sim.state
@@ -198,10 +258,13 @@ export const kubectlGet: CommandSpec = {
         for (const n of names) {
           const o = getFor(state, r, ns, n)
           if (o) objs.push(o)
-          else errors.push(err(`Error from server (NotFound): ${groupResource(r)} "${n}" not found`))
+          else
+            errors.push(err(`Error from server (NotFound): ${groupResource(r)} "${n}" not found`))
         }
       } else {
-        objs = listFor(state, r, allNs ? undefined : ns).filter((o) => matchesSelector(sel, o.metadata.labels) && fieldSel(o))
+        objs = listFor(state, r, allNs ? undefined : ns).filter(
+          (o) => matchesSelector(sel, o.metadata.labels) && fieldSel(o),
+        )
       }
       if (sortPath) objs = sortBy(objs, sortPath)
       collected.push({ r, objs })
@@ -213,14 +276,26 @@ export const kubectlGet: CommandSpec = {
       const nonEmpty = collected.filter((c) => c.objs.length > 0)
       nonEmpty.forEach((c, i) => {
         if (i > 0) lines.push(out(''))
-        const withKind = parsed.multiType || (parsed.requests.length > 1)
-        lines.push(...renderTable(state, c.r, c.objs, { wide: fmt.wide, allNamespaces: allNs, withKind, showLabels: bool(inv.flags, 'show-labels'), noHeaders: bool(inv.flags, 'no-headers') }).map(out))
+        const withKind = parsed.multiType || parsed.requests.length > 1
+        lines.push(
+          ...renderTable(state, c.r, c.objs, {
+            wide: fmt.wide,
+            allNamespaces: allNs,
+            withKind,
+            showLabels: bool(inv.flags, 'show-labels'),
+            noHeaders: bool(inv.flags, 'no-headers'),
+          }).map(out),
+        )
       })
     } else if (fmt.kind === 'name') {
-      for (const c of collected) for (const o of c.objs) lines.push(out(objectRef(c.r, o.metadata.name)))
+      for (const c of collected)
+        for (const o of c.objs) lines.push(out(objectRef(c.r, o.metadata.name)))
     } else {
       const objs = collected.flatMap((c) => c.objs)
-      const items = objs.map((o) => ({ ...o, apiVersion: o.apiVersion ?? apiVersionOf(collected[0]!.r) }))
+      const items = objs.map((o) => ({
+        ...o,
+        apiVersion: o.apiVersion ?? apiVersionOf(collected[0]!.r),
+      }))
       const res = renderStructured(fmt, items as KObject[], single)
       if ('error' in res) return fail([`error: ${res.error}`])
       lines.push(...res)
@@ -228,8 +303,14 @@ export const kubectlGet: CommandSpec = {
     if (total === 0 && errors.length === 0 && (fmt.kind === 'table' || fmt.kind === 'name')) {
       // informational, on stderr, exit status 0
       const cluster = parsed.requests.every((x) => !x.resource.namespaced)
-      errors.push({ text: allNs || cluster ? 'No resources found' : `No resources found in ${ns} namespace.`, tone: 'warn' })
+      errors.push({
+        text: allNs || cluster ? 'No resources found' : `No resources found in ${ns} namespace.`,
+        tone: 'warn',
+      })
     }
-    return { lines: [...lines, ...errors], exitCode: errors.some((e) => e.text.startsWith('Error')) ? 1 : 0 }
+    return {
+      lines: [...lines, ...errors],
+      exitCode: errors.some((e) => e.text.startsWith('Error')) ? 1 : 0,
+    }
   },
 }

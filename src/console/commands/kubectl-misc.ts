@@ -16,7 +16,12 @@ export const kubectlRoot: CommandSpec = {
   usage: 'kubectl [flags] [options]',
   rawArgs: true,
   run(inv) {
-    if (inv.args.length && inv.args[0] !== '--help' && inv.args[0] !== '-h' && !inv.args[0]!.startsWith('-'))
+    if (
+      inv.args.length &&
+      inv.args[0] !== '--help' &&
+      inv.args[0] !== '-h' &&
+      !inv.args[0]!.startsWith('-')
+    )
       return fail([`error: unknown command "${inv.args[0]}" for "kubectl"`])
     const subs = COMMANDS.filter((c) => c.path[0] === 'kubectl' && c.path.length === 2)
     const width = Math.max(...subs.map((s) => s.path[1]!.length)) + 3
@@ -41,11 +46,23 @@ export const kubectlVersion: CommandSpec = {
   modes: ['local'],
   summary: 'Print the client and server version information',
   usage: 'kubectl version [--client] [-o json|yaml]',
-  flags: withGlobals([{ name: 'client', type: 'bool', description: 'If true, shows client version only (no server required).' }, OUTPUT_FLAG]),
+  flags: withGlobals([
+    {
+      name: 'client',
+      type: 'bool',
+      description: 'If true, shows client version only (no server required).',
+    },
+    OUTPUT_FLAG,
+  ]),
   run(inv, env) {
     const server = serverVersion(env.sim.state.aws.cluster.version)
-    if (inv.flags.client) return ok([`Client Version: ${KUBECTL_CLIENT_VERSION}`, 'Kustomize Version: v5.5.0'])
-    return ok([`Client Version: ${KUBECTL_CLIENT_VERSION}`, 'Kustomize Version: v5.5.0', `Server Version: ${server}`])
+    if (inv.flags.client)
+      return ok([`Client Version: ${KUBECTL_CLIENT_VERSION}`, 'Kustomize Version: v5.5.0'])
+    return ok([
+      `Client Version: ${KUBECTL_CLIENT_VERSION}`,
+      'Kustomize Version: v5.5.0',
+      `Server Version: ${server}`,
+    ])
   },
 }
 
@@ -57,7 +74,8 @@ export function serverVersion(minor: string): string {
 export const kubectlClusterInfo: CommandSpec = {
   path: ['kubectl', 'cluster-info'],
   modes: ['local'],
-  summary: 'Display addresses of the control plane and services with label kubernetes.io/cluster-service=true',
+  summary:
+    'Display addresses of the control plane and services with label kubernetes.io/cluster-service=true',
   usage: 'kubectl cluster-info',
   flags: withGlobals([]),
   run(_inv, env) {
@@ -65,7 +83,9 @@ export const kubectlClusterInfo: CommandSpec = {
     const dns = getObject(env.sim.state, 'Service', 'kube-system', 'kube-dns')
     return ok([
       `Kubernetes control plane is running at ${ep}`,
-      ...(dns ? [`CoreDNS is running at ${ep}/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy`] : []),
+      ...(dns
+        ? [`CoreDNS is running at ${ep}/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy`]
+        : []),
       '',
       "To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.",
     ])
@@ -77,23 +97,52 @@ export const kubectlApiResources: CommandSpec = {
   modes: ['local'],
   summary: 'Print the supported API resources on the server',
   usage: 'kubectl api-resources [--namespaced=true|false]',
-  flags: withGlobals([{ name: 'namespaced', type: 'string', description: 'If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default.' }]),
+  flags: withGlobals([
+    {
+      name: 'namespaced',
+      type: 'string',
+      description:
+        'If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default.',
+    },
+  ]),
   run(inv) {
     const nsFilter = str(inv.flags, 'namespaced')
     const rows = [['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND']]
-    const sorted = [...RESOURCES].sort((a, b) => (a.group === b.group ? (a.resource < b.resource ? -1 : 1) : a.group === '' ? -1 : b.group === '' ? 1 : a.group < b.group ? -1 : 1))
+    const sorted = [...RESOURCES].sort((a, b) =>
+      a.group === b.group
+        ? a.resource < b.resource
+          ? -1
+          : 1
+        : a.group === ''
+          ? -1
+          : b.group === ''
+            ? 1
+            : a.group < b.group
+              ? -1
+              : 1,
+    )
     for (const r of sorted) {
       if (nsFilter !== undefined && String(r.namespaced) !== nsFilter) continue
-      rows.push([r.resource, r.shortNames.join(','), r.group ? `${r.group}/${r.version}` : r.version, String(r.namespaced), r.kind])
+      rows.push([
+        r.resource,
+        r.shortNames.join(','),
+        r.group ? `${r.group}/${r.version}` : r.version,
+        String(r.namespaced),
+        r.kind,
+      ])
     }
-    return ok([...formatTable(rows), dim('(Cutaway models the resources above; a real cluster lists about 60.)')])
+    return ok([
+      ...formatTable(rows),
+      dim('(Cutaway models the resources above; a real cluster lists about 60.)'),
+    ])
   },
 }
 
 export const kubectlTop: CommandSpec = {
   path: ['kubectl', 'top'],
   modes: ['local'],
-  summary: 'Display resource (CPU/memory) usage (needs metrics-server, not installed on a new EKS cluster)',
+  summary:
+    'Display resource (CPU/memory) usage (needs metrics-server, not installed on a new EKS cluster)',
   usage: 'kubectl top (node|pod)',
   rawArgs: true,
   run() {
@@ -112,4 +161,11 @@ export const kubectlConfigCurrentContext: CommandSpec = {
   },
 }
 
-export const MISC_COMMANDS: CommandSpec[] = [kubectlRoot, kubectlVersion, kubectlClusterInfo, kubectlApiResources, kubectlTop, kubectlConfigCurrentContext]
+export const MISC_COMMANDS: CommandSpec[] = [
+  kubectlRoot,
+  kubectlVersion,
+  kubectlClusterInfo,
+  kubectlApiResources,
+  kubectlTop,
+  kubectlConfigCurrentContext,
+]

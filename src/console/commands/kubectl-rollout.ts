@@ -1,5 +1,11 @@
 import type { ClusterState, Deployment } from '../../engine/index.ts'
-import { getObject, lookupResource, patchObject, parseDuration, rfc3339 } from '../../engine/index.ts'
+import {
+  getObject,
+  lookupResource,
+  patchObject,
+  parseDuration,
+  rfc3339,
+} from '../../engine/index.ts'
 import type { CommandSpec, OutputLine } from '../types.ts'
 import { ok, fail, out, err } from '../types.ts'
 import { bool, str } from '../flags.ts'
@@ -10,18 +16,40 @@ import { apiErrorLines } from '../errors.ts'
 // changes (kubectl pkg/polymorphichelpers/rollout_status.go), advancing simulated time until done.
 
 /** The status message for a Deployment, and whether the rollout is done (DeploymentStatusViewer). */
-export function deploymentRolloutStatus(d: Deployment): { message: string; done: boolean; error?: string } {
+export function deploymentRolloutStatus(d: Deployment): {
+  message: string
+  done: boolean
+  error?: string
+} {
   const name = d.metadata.name
-  if ((d.metadata.generation ?? 0) > (d.status.observedGeneration ?? 0)) return { message: 'Waiting for deployment spec update to be observed...', done: false }
+  if ((d.metadata.generation ?? 0) > (d.status.observedGeneration ?? 0))
+    return { message: 'Waiting for deployment spec update to be observed...', done: false }
   const progressing = d.status.conditions?.find((c) => c.type === 'Progressing')
-  if (progressing?.reason === 'ProgressDeadlineExceeded') return { message: '', done: false, error: `deployment "${name}" exceeded its progress deadline` }
+  if (progressing?.reason === 'ProgressDeadlineExceeded')
+    return {
+      message: '',
+      done: false,
+      error: `deployment "${name}" exceeded its progress deadline`,
+    }
   const want = d.spec.replicas
   const updated = d.status.updatedReplicas ?? 0
   const replicas = d.status.replicas ?? 0
   const available = d.status.availableReplicas ?? 0
-  if (updated < want) return { message: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${want} new replicas have been updated...`, done: false }
-  if (replicas > updated) return { message: `Waiting for deployment "${name}" rollout to finish: ${replicas - updated} old replicas are pending termination...`, done: false }
-  if (available < updated) return { message: `Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...`, done: false }
+  if (updated < want)
+    return {
+      message: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${want} new replicas have been updated...`,
+      done: false,
+    }
+  if (replicas > updated)
+    return {
+      message: `Waiting for deployment "${name}" rollout to finish: ${replicas - updated} old replicas are pending termination...`,
+      done: false,
+    }
+  if (available < updated)
+    return {
+      message: `Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...`,
+      done: false,
+    }
   return { message: `deployment "${name}" successfully rolled out`, done: true }
 }
 
@@ -37,21 +65,36 @@ export const kubectlRolloutStatus: CommandSpec = {
   usage: 'kubectl rollout status (TYPE NAME | TYPE/NAME) [--timeout=duration] [-w=false]',
   args: ['resource', 'deployment'],
   flags: withGlobals([
-    { name: 'watch', short: 'w', type: 'bool', default: true, description: 'Watch the status of the rollout until it\'s done.' },
-    { name: 'timeout', type: 'string', description: 'The length of time to wait before ending watch, zero means never.' },
+    {
+      name: 'watch',
+      short: 'w',
+      type: 'bool',
+      default: true,
+      description: "Watch the status of the rollout until it's done.",
+    },
+    {
+      name: 'timeout',
+      type: 'string',
+      description: 'The length of time to wait before ending watch, zero means never.',
+    },
   ]),
   run(inv, env) {
     const t = target(inv.args)
     if (!t) return fail(['error: required resource not specified'])
     const r = lookupResource(t.type)
     if (!r) return fail([`error: the server doesn't have a resource type "${t.type}"`])
-    if (r.kind !== 'Deployment') return fail([`error: no status viewer has been implemented for ${r.kind}`])
+    if (r.kind !== 'Deployment')
+      return fail([`error: no status viewer has been implemented for ${r.kind}`])
     const ns = namespaceOf(inv.flags)
     const get = (s: ClusterState) => getObject(s, 'Deployment', ns, t.name)
-    if (!get(env.sim.state)) return fail([`Error from server (NotFound): deployments.apps "${t.name}" not found`])
+    if (!get(env.sim.state))
+      return fail([`Error from server (NotFound): deployments.apps "${t.name}" not found`])
     const timeoutText = str(inv.flags, 'timeout')
     const timeout = timeoutText ? parseDuration(timeoutText) : undefined
-    if (timeoutText && timeout === undefined) return fail([`error: invalid argument "${timeoutText}" for "--timeout" flag: time: invalid duration "${timeoutText}"`])
+    if (timeoutText && timeout === undefined)
+      return fail([
+        `error: invalid argument "${timeoutText}" for "--timeout" flag: time: invalid duration "${timeoutText}"`,
+      ])
     const lines: OutputLine[] = []
     let last = ''
     const report = (s: ClusterState): boolean => {
@@ -72,10 +115,12 @@ export const kubectlRolloutStatus: CommandSpec = {
 
     function finish() {
       const d = get(env.sim.state)
-      if (!d) return { lines: [...lines, err(`error: deployment "${t!.name}" was deleted`)], exitCode: 1 }
+      if (!d)
+        return { lines: [...lines, err(`error: deployment "${t!.name}" was deleted`)], exitCode: 1 }
       const st = deploymentRolloutStatus(d)
       if (st.error) return { lines: [...lines, err(`error: ${st.error}`)], exitCode: 1 }
-      if (!st.done && bool(inv.flags, 'watch')) return { lines: [...lines, err('error: timed out waiting for the condition')], exitCode: 1 }
+      if (!st.done && bool(inv.flags, 'watch'))
+        return { lines: [...lines, err('error: timed out waiting for the condition')], exitCode: 1 }
       return { lines, exitCode: 0 }
     }
   },
@@ -94,11 +139,15 @@ export const kubectlRolloutRestart: CommandSpec = {
     if (!t) return fail(['error: required resource not specified'])
     const r = lookupResource(t.type)
     if (!r) return fail([`error: the server doesn't have a resource type "${t.type}"`])
-    if (r.kind !== 'Deployment' && r.kind !== 'DaemonSet') return fail([`error: ${r.resource} "${t.name}" restarting is not supported`])
+    if (r.kind !== 'Deployment' && r.kind !== 'DaemonSet')
+      return fail([`error: ${r.resource} "${t.name}" restarting is not supported`])
     const ns = namespaceOf(inv.flags)
     const res = env.sim.transact((ctx) =>
       patchObject(ctx, r.kind as 'Deployment', ns, t.name, (d) => {
-        d.spec.template.metadata.annotations = { ...(d.spec.template.metadata.annotations ?? {}), 'kubectl.kubernetes.io/restartedAt': rfc3339(ctx.state.now).replace('Z', 'Z') }
+        d.spec.template.metadata.annotations = {
+          ...(d.spec.template.metadata.annotations ?? {}),
+          'kubectl.kubernetes.io/restartedAt': rfc3339(ctx.state.now).replace('Z', 'Z'),
+        }
       }),
     )
     if (!res.ok) return { lines: apiErrorLines(res.error), exitCode: 1 }

@@ -9,4 +9,15 @@ import { kubectlWait } from './kubectl-wait.ts'
 import { MISC_COMMANDS, kubectlRoot } from './kubectl-misc.ts'
 
 // kubectl subcommands (describe lives in describe.group.ts, exec in shell.group.ts).
-export const KUBECTL_COMMANDS: CommandSpec[] = [kubectlRoot, kubectlGet, kubectlApply, ...CREATE_COMMANDS, kubectlDelete, kubectlScale, kubectlRolloutStatus, kubectlRolloutRestart, kubectlWait, ...MISC_COMMANDS.filter((c) => c !== kubectlRoot)]
+export const KUBECTL_COMMANDS: CommandSpec[] = [
+  kubectlRoot,
+  kubectlGet,
+  kubectlApply,
+  ...CREATE_COMMANDS,
+  kubectlDelete,
+  kubectlScale,
+  kubectlRolloutStatus,
+  kubectlRolloutRestart,
+  kubectlWait,
+  ...MISC_COMMANDS.filter((c) => c !== kubectlRoot),
+]

@@ -61,7 +61,8 @@ export function shellCtx(env: CommandEnv): ShellCtx | { gone: OutputLine[] } {
   }
   if (mode.kind === 'container') {
     const view = containerFs(state, mode.namespace, mode.pod, mode.container)
-    if (!view || view.container.state !== 'running') return { gone: [err('command terminated with exit code 137')] }
+    if (!view || view.container.state !== 'running')
+      return { gone: [err('command terminated with exit code 137')] }
     return {
       kind: 'container',
       fs: view.fs,
@@ -102,9 +103,15 @@ function nodeEnv(node: NodeRuntime, cwd: string, via: 'ssh' | 'ssm'): Record<str
  * A container's environment as `env` prints it: the kubelet's view (kubelet.containerEnv) plus the
  * downward-API values, and TERM when a TTY was allocated.
  */
-export function containerEnvironment(state: ClusterState, view: ContainerView, tty: boolean): Record<string, string> {
+export function containerEnvironment(
+  state: ClusterState,
+  view: ContainerView,
+  tty: boolean,
+): Record<string, string> {
   const pod = view.pod
-  const spec = (view.container.init ? pod.spec.initContainers : pod.spec.containers)?.find((c) => c.name === view.container.name)
+  const spec = (view.container.init ? pod.spec.initContainers : pod.spec.containers)?.find(
+    (c) => c.name === view.container.name,
+  )
   const image = resolveImage(view.container.image)
   if (!spec) return {}
   // containerEnv only reads ctx.state
@@ -132,15 +139,24 @@ export function podOf(state: ClusterState, namespace: string, name: string): Pod
 
 /** Expands $VAR and ${VAR} with the given environment (unknown names expand to nothing). */
 export function expandEnv(word: string, vars: Record<string, string>): string {
-  return word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a: string | undefined, b: string | undefined) => vars[(a ?? b)!] ?? '')
+  return word.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, a: string | undefined, b: string | undefined) => vars[(a ?? b)!] ?? '',
+  )
 }
 
 /**
  * Runs a command line in another mode (`ssh node ls`, `kubectl exec pod -- ls`, `sudo ls`):
  * pipes and `;`/`&&` as in the console, stdout of one command feeding the next.
  */
-export function runLine(text: string | string[], mode: ShellMode, env: CommandEnv, vars?: Record<string, string>): CommandResult {
-  const pipelines = typeof text === 'string' ? parsePipelines(text) : [{ commands: [text], andThen: false }]
+export function runLine(
+  text: string | string[],
+  mode: ShellMode,
+  env: CommandEnv,
+  vars?: Record<string, string>,
+): CommandResult {
+  const pipelines =
+    typeof text === 'string' ? parsePipelines(text) : [{ commands: [text], andThen: false }]
   if (!Array.isArray(pipelines)) return { lines: [err(pipelines.error)], exitCode: 2 }
   const lines: OutputLine[] = []
   let exitCode = 0
@@ -167,19 +183,30 @@ export function runLine(text: string | string[], mode: ShellMode, env: CommandEn
   return { lines, exitCode }
 }
 
-function parsePipelines(text: string): { commands: string[][]; andThen: boolean }[] | { error: string } {
+function parsePipelines(
+  text: string,
+): { commands: string[][]; andThen: boolean }[] | { error: string } {
   const parsed = parseCommandLine(text)
   if (!parsed.ok) return { error: parsed.error }
-  return parsed.pipelines.map((p) => ({ commands: p.commands.map((c) => c.argv), andThen: p.andThen }))
+  return parsed.pipelines.map((p) => ({
+    commands: p.commands.map((c) => c.argv),
+    andThen: p.andThen,
+  }))
 }
 
-export function runArgv(argv: string[], mode: ShellMode, env: CommandEnv, stdin?: string): CommandResult {
+export function runArgv(
+  argv: string[],
+  mode: ShellMode,
+  env: CommandEnv,
+  stdin?: string,
+): CommandResult {
   if (argv.length === 0) return { lines: [], exitCode: 0 }
   const found = resolveCommand(argv, mode)
   if (!found.ok) return { lines: found.lines, exitCode: found.exitCode }
   const { spec, rest } = found
   let inv
-  if (spec.rawArgs) inv = { args: rest, flags: {}, rest: [], ...(stdin !== undefined ? { stdin } : {}) }
+  if (spec.rawArgs)
+    inv = { args: rest, flags: {}, rest: [], ...(stdin !== undefined ? { stdin } : {}) }
   else {
     const p = parseFlags(rest, spec.flags ?? [])
     if (!p.ok) return { lines: [err(`${spec.path[0]}: ${p.error}`)], exitCode: 1 }
@@ -189,4 +216,5 @@ export function runArgv(argv: string[], mode: ShellMode, env: CommandEnv, stdin?
   return spec.run(inv, sub)
 }
 
-export const notSimulated = (what: string): OutputLine => dim(`(Cutaway does not simulate \`${what}\` here yet.)`)
+export const notSimulated = (what: string): OutputLine =>
+  dim(`(Cutaway does not simulate \`${what}\` here yet.)`)

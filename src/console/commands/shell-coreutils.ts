@@ -2,7 +2,12 @@ import type { CommandEnv, CommandResult, CommandSpec, OutputLine } from '../type
 import { out, err, dim, ok, textLines } from '../types.ts'
 import { FsError, joinPath, type FsStat, type VirtualFs } from '../../engine/node/vfs.ts'
 import { MONTHS, statTime, utcParts } from '../../engine/node/util.ts'
-import { commandLine, memTotalKi, nodeProcesses, type NodeProcess } from '../../engine/node/processes.ts'
+import {
+  commandLine,
+  memTotalKi,
+  nodeProcesses,
+  type NodeProcess,
+} from '../../engine/node/processes.ts'
 import { containerProcesses } from '../../engine/node/containerFs.ts'
 import { KERNEL_BUILD } from '../../engine/node/fs.ts'
 import { NODE_OS } from '../../engine/aws/nodeInfo.ts'
@@ -25,7 +30,10 @@ function withCtx(env: CommandEnv, name: string, fn: (ctx: Ctx) => CommandResult)
   }
   if (c.view && !c.view.hasExecutable(name)) {
     const sh = c.shellName
-    return { lines: [err(sh === 'bash' ? `bash: ${name}: command not found` : `sh: ${name}: not found`)], exitCode: 127 }
+    return {
+      lines: [err(sh === 'bash' ? `bash: ${name}: command not found` : `sh: ${name}: not found`)],
+      exitCode: 127,
+    }
   }
   return fn(c)
 }
@@ -76,7 +84,12 @@ export function expandGlobs(ctx: Ctx, args: readonly string[]): string[] {
 }
 
 /** Like withCtx, with the arguments glob-expanded first. */
-function withGlobbed(env: CommandEnv, name: string, args: readonly string[], fn: (ctx: Ctx, args: string[]) => CommandResult): CommandResult {
+function withGlobbed(
+  env: CommandEnv,
+  name: string,
+  args: readonly string[],
+  fn: (ctx: Ctx, args: string[]) => CommandResult,
+): CommandResult {
   return withCtx(env, name, (ctx) => fn(ctx, expandGlobs(ctx, args)))
 }
 
@@ -88,7 +101,12 @@ interface Parsed {
 }
 
 /** Short options (grouped), a few long ones, and `--`. `withArg` options take a value. */
-function parseOpts(args: readonly string[], allowed: string, withArg = '', long: Record<string, string> = {}): Parsed {
+function parseOpts(
+  args: readonly string[],
+  allowed: string,
+  withArg = '',
+  long: Record<string, string> = {},
+): Parsed {
   const p: Parsed = { flags: new Set(), values: {}, operands: [] }
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!
@@ -125,7 +143,9 @@ function parseOpts(args: readonly string[], allowed: string, withArg = '', long:
 
 function usageError(ctx: Ctx, tool: string, bad: string, code = 1): CommandResult {
   const lines = [err(`${tool}: ${bad}`)]
-  lines.push(err(ctx.tools === 'gnu' ? `Try '${tool} --help' for more information.` : BUSYBOX_BANNER))
+  lines.push(
+    err(ctx.tools === 'gnu' ? `Try '${tool} --help' for more information.` : BUSYBOX_BANNER),
+  )
   return { lines, exitCode: code }
 }
 
@@ -134,12 +154,24 @@ const isErr = (x: unknown): x is FsError => x instanceof FsError
 // ---------------------------------------------------------------------------------------------
 // formatting helpers
 
-const TYPE_CHAR: Record<FsStat['type'], string> = { file: '-', dir: 'd', symlink: 'l', socket: 's', chardev: 'c' }
+const TYPE_CHAR: Record<FsStat['type'], string> = {
+  file: '-',
+  dir: 'd',
+  symlink: 'l',
+  socket: 's',
+  chardev: 'c',
+}
 
 export function modeString(st: Pick<FsStat, 'type' | 'perm'>): string {
   const p = st.perm
-  const rwx = (v: number, special: boolean, ch: string) => `${v & 4 ? 'r' : '-'}${v & 2 ? 'w' : '-'}${special ? (v & 1 ? ch : ch.toUpperCase()) : v & 1 ? 'x' : '-'}`
-  return TYPE_CHAR[st.type] + rwx((p >> 6) & 7, (p & 0o4000) !== 0, 's') + rwx((p >> 3) & 7, (p & 0o2000) !== 0, 's') + rwx(p & 7, (p & 0o1000) !== 0, 't')
+  const rwx = (v: number, special: boolean, ch: string) =>
+    `${v & 4 ? 'r' : '-'}${v & 2 ? 'w' : '-'}${special ? (v & 1 ? ch : ch.toUpperCase()) : v & 1 ? 'x' : '-'}`
+  return (
+    TYPE_CHAR[st.type] +
+    rwx((p >> 6) & 7, (p & 0o4000) !== 0, 's') +
+    rwx((p >> 3) & 7, (p & 0o2000) !== 0, 's') +
+    rwx(p & 7, (p & 0o1000) !== 0, 't')
+  )
 }
 
 /** GNU human-readable sizes: powers of 1024, rounded up, one decimal below 10. */
@@ -175,7 +207,8 @@ export function columns(names: string[], width = 80): string[] {
     const rows = Math.ceil(names.length / cols)
     const realCols = Math.ceil(names.length / rows)
     const widths: number[] = []
-    for (let c = 0; c < realCols; c++) widths.push(Math.max(...names.slice(c * rows, (c + 1) * rows).map((n) => n.length)))
+    for (let c = 0; c < realCols; c++)
+      widths.push(Math.max(...names.slice(c * rows, (c + 1) * rows).map((n) => n.length)))
     const total = widths.reduce((a, w) => a + w + 2, 0) - 2
     if (total <= width || cols === 1) {
       const lines: string[] = []
@@ -218,15 +251,46 @@ const cd: CommandSpec = {
     const target = inv.args[0] ?? c.home
     const path = joinPath(c.cwd, absPath(c, target === '-' ? c.cwd : target))
     const st = c.fs.stat(path)
-    const prefix = c.shellName === 'bash' ? 'bash: cd' : c.shellName === '-bash' ? '-bash: cd' : c.shellName === 'sh' && c.kind === 'node' ? 'sh: cd' : 'sh: cd'
-    if (isErr(st)) return { lines: [err(c.tools === 'busybox' ? `sh: cd: can't cd to ${target}: ${st.message}` : `${prefix}: ${target}: ${st.message}`)], exitCode: 1 }
-    if (st.type !== 'dir') return { lines: [err(c.tools === 'busybox' ? `sh: cd: can't cd to ${target}: Not a directory` : `${prefix}: ${target}: Not a directory`)], exitCode: 1 }
+    const prefix =
+      c.shellName === 'bash'
+        ? 'bash: cd'
+        : c.shellName === '-bash'
+          ? '-bash: cd'
+          : c.shellName === 'sh' && c.kind === 'node'
+            ? 'sh: cd'
+            : 'sh: cd'
+    if (isErr(st))
+      return {
+        lines: [
+          err(
+            c.tools === 'busybox'
+              ? `sh: cd: can't cd to ${target}: ${st.message}`
+              : `${prefix}: ${target}: ${st.message}`,
+          ),
+        ],
+        exitCode: 1,
+      }
+    if (st.type !== 'dir')
+      return {
+        lines: [
+          err(
+            c.tools === 'busybox'
+              ? `sh: cd: can't cd to ${target}: Not a directory`
+              : `${prefix}: ${target}: Not a directory`,
+          ),
+        ],
+        exitCode: 1,
+      }
     if (env.mode.kind === 'node') {
       env.setMode({ ...env.mode, cwd: path })
       return ok()
     }
     // ShellMode 'container' keeps no working directory yet
-    return ok(path === c.cwd ? [] : [dim(`(Cutaway keeps the container shell in ${c.cwd}; use absolute paths.)`)])
+    return ok(
+      path === c.cwd
+        ? []
+        : [dim(`(Cutaway keeps the container shell in ${c.cwd}; use absolute paths.)`)],
+    )
   },
 }
 
@@ -264,7 +328,10 @@ const id: CommandSpec = {
   rawArgs: true,
   run: (_inv, env) =>
     withCtx(env, 'id', (ctx) => {
-      if (ctx.kind === 'node') return ok(['uid=0(root) gid=0(root) groups=0(root) context=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023'])
+      if (ctx.kind === 'node')
+        return ok([
+          'uid=0(root) gid=0(root) groups=0(root) context=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023',
+        ])
       const v = ctx.view!
       if (v.behaviour === 'busybox') return ok(['uid=0(root) gid=0(root) groups=0(root),10(wheel)'])
       const g = v.user.gid
@@ -281,7 +348,15 @@ const uname: CommandSpec = {
   rawArgs: true,
   run: (inv, env) =>
     withCtx(env, 'uname', (ctx) => {
-      const p = parseOpts(inv.args, 'asnrvmpio', '', { all: 'a', 'kernel-name': 's', 'nodename': 'n', 'kernel-release': 'r', 'kernel-version': 'v', machine: 'm', 'operating-system': 'o' })
+      const p = parseOpts(inv.args, 'asnrvmpio', '', {
+        all: 'a',
+        'kernel-name': 's',
+        nodename: 'n',
+        'kernel-release': 'r',
+        'kernel-version': 'v',
+        machine: 'm',
+        'operating-system': 'o',
+      })
       if (p.bad) return usageError(ctx, 'uname', p.bad)
       const f = p.flags
       const gnuNode = ctx.kind === 'node'
@@ -319,12 +394,27 @@ function lsLong(ctx: Ctx, entries: LsEntry[], human: boolean, now: number): stri
     const mode = modeString(st) + (ctx.kind === 'node' ? '.' : '')
     const size = st.type === 'chardev' ? '1, 3' : human ? humanSize(st.size) : String(st.size)
     const name = st.type === 'symlink' ? `${e.name} -> ${st.target}` : e.name
-    return { mode, nlink: String(st.nlink), user: fs.userName(st.uid), group: fs.groupName(st.gid), size, date: lsDate(st.mtime, now), name }
+    return {
+      mode,
+      nlink: String(st.nlink),
+      user: fs.userName(st.uid),
+      group: fs.groupName(st.gid),
+      size,
+      date: lsDate(st.mtime, now),
+      name,
+    }
   })
-  if (ctx.tools === 'busybox') return rows.map((r) => `${r.mode.padEnd(10)} ${r.nlink.padStart(4)} ${r.user.padEnd(8)} ${r.group.padEnd(8)} ${r.size.padStart(9)} ${r.date} ${r.name}`)
+  if (ctx.tools === 'busybox')
+    return rows.map(
+      (r) =>
+        `${r.mode.padEnd(10)} ${r.nlink.padStart(4)} ${r.user.padEnd(8)} ${r.group.padEnd(8)} ${r.size.padStart(9)} ${r.date} ${r.name}`,
+    )
   const w = (k: 'nlink' | 'user' | 'group' | 'size') => Math.max(...rows.map((r) => r[k].length))
   const [wn, wu, wg, ws] = [w('nlink'), w('user'), w('group'), w('size')]
-  return rows.map((r) => `${r.mode} ${r.nlink.padStart(wn)} ${r.user.padEnd(wu)} ${r.group.padEnd(wg)} ${r.size.padStart(ws)} ${r.date} ${r.name}`)
+  return rows.map(
+    (r) =>
+      `${r.mode} ${r.nlink.padStart(wn)} ${r.user.padEnd(wu)} ${r.group.padEnd(wg)} ${r.size.padStart(ws)} ${r.date} ${r.name}`,
+  )
 }
 
 function totalLine(entries: LsEntry[], human: boolean): string {
@@ -340,7 +430,12 @@ const ls: CommandSpec = {
   rawArgs: true,
   run: (inv, env) =>
     withGlobbed(env, 'ls', inv.args, (ctx, argv) => {
-      const p = parseOpts(argv, 'laAhd1FRtrS', '', { all: 'a', 'almost-all': 'A', 'human-readable': 'h', directory: 'd' })
+      const p = parseOpts(argv, 'laAhd1FRtrS', '', {
+        all: 'a',
+        'almost-all': 'A',
+        'human-readable': 'h',
+        directory: 'd',
+      })
       if (p.bad) return usageError(ctx, 'ls', p.bad, ctx.tools === 'gnu' ? 2 : 1)
       const f = p.flags
       const long = f.has('l')
@@ -355,7 +450,13 @@ const ls: CommandSpec = {
         const path = joinPath(ctx.cwd, absPath(ctx, arg))
         const lst = ctx.fs.lstat(arg.endsWith('/') ? path + '/' : path)
         if (isErr(lst)) {
-          lines.push(err(ctx.tools === 'gnu' ? `ls: cannot access '${arg}': ${lst.message}` : `ls: ${arg}: ${lst.message}`))
+          lines.push(
+            err(
+              ctx.tools === 'gnu'
+                ? `ls: cannot access '${arg}': ${lst.message}`
+                : `ls: ${arg}: ${lst.message}`,
+            ),
+          )
           exitCode = ctx.tools === 'gnu' ? 2 : 1
           continue
         }
@@ -372,7 +473,9 @@ const ls: CommandSpec = {
         if (long) return lsLong(ctx, entries, human, now)
         const names = entries.map((e) => e.name)
         // ls prints one name per line when its output is not a terminal (a pipe)
-        return f.has('1') || (env as CommandEnv & { piped?: boolean }).piped ? names : columns(names)
+        return f.has('1') || (env as CommandEnv & { piped?: boolean }).piped
+          ? names
+          : columns(names)
       }
       if (files.length) lines.push(...show(files).map(out))
       dirs.forEach((d, i) => {
@@ -382,10 +485,19 @@ const ls: CommandSpec = {
           exitCode = 2
           return
         }
-        const all = f.has('a') ? ['.', '..', ...names] : f.has('A') ? names : names.filter((n) => !n.startsWith('.'))
+        const all = f.has('a')
+          ? ['.', '..', ...names]
+          : f.has('A')
+            ? names
+            : names.filter((n) => !n.startsWith('.'))
         const entries: LsEntry[] = []
         for (const n of all) {
-          const child = n === '.' ? d.path : n === '..' ? joinPath(d.path, '..') : `${d.path === '/' ? '' : d.path}/${n}`
+          const child =
+            n === '.'
+              ? d.path
+              : n === '..'
+                ? joinPath(d.path, '..')
+                : `${d.path === '/' ? '' : d.path}/${n}`
           const st = ctx.fs.lstat(child)
           if (!isErr(st)) entries.push({ name: n, path: child, st })
         }
@@ -408,7 +520,12 @@ function readText(ctx: Ctx, tool: string, arg: string): string | OutputLine {
   const text = ctx.fs.readFile(arg.endsWith('/') ? path + '/' : path)
   if (!isErr(text)) return text
   if (ctx.tools === 'busybox') {
-    if (text.errno === 'EISDIR') return err(tool === 'cat' ? `${tool}: read error: Is a directory` : `${tool}: read error: Is a directory`)
+    if (text.errno === 'EISDIR')
+      return err(
+        tool === 'cat'
+          ? `${tool}: read error: Is a directory`
+          : `${tool}: read error: Is a directory`,
+      )
     return err(`${tool}: can't open '${arg}': ${text.message}`)
   }
   if (tool === 'cat') return err(`cat: ${arg}: ${text.message}`)
@@ -431,7 +548,8 @@ const cat: CommandSpec = {
       let n = 0
       const emit = (text: string) => {
         if (text === '') return
-        for (const l of textLines(text)) lines.push(p.flags.has('n') ? out(`${String(++n).padStart(6)}\t${l.text}`) : l)
+        for (const l of textLines(text))
+          lines.push(p.flags.has('n') ? out(`${String(++n).padStart(6)}\t${l.text}`) : l)
       }
       if (p.operands.length === 0) emit(inv.stdin ?? '')
       for (const a of p.operands) {
@@ -454,7 +572,10 @@ function headTail(tool: 'head' | 'tail'): CommandSpec {
   return {
     path: [tool],
     modes: ['node', 'container'],
-    summary: tool === 'head' ? 'Print the first lines of files (-n N)' : 'Print the last lines of files (-n N)',
+    summary:
+      tool === 'head'
+        ? 'Print the first lines of files (-n N)'
+        : 'Print the last lines of files (-n N)',
     usage: `${tool} [-n N] [file …]`,
     rawArgs: true,
     run: (inv, env) =>
@@ -466,7 +587,17 @@ function headTail(tool: 'head' | 'tail'): CommandSpec {
         const raw = p.values.n ?? '10'
         const fromStart = tool === 'tail' && raw.startsWith('+')
         const count = Number(raw.replace(/^[+-]/, ''))
-        if (!Number.isInteger(count)) return { lines: [err(ctx.tools === 'gnu' ? `${tool}: invalid number of lines: '${raw}'` : `${tool}: invalid number '${raw}'`)], exitCode: 1 }
+        if (!Number.isInteger(count))
+          return {
+            lines: [
+              err(
+                ctx.tools === 'gnu'
+                  ? `${tool}: invalid number of lines: '${raw}'`
+                  : `${tool}: invalid number '${raw}'`,
+              ),
+            ],
+            exitCode: 1,
+          }
         const lines: OutputLine[] = []
         let exitCode = 0
         const ops = p.operands.length ? p.operands : ['-']
@@ -483,10 +614,22 @@ function headTail(tool: 'head' | 'tail'): CommandSpec {
           }
           const all = text === '' ? [] : textLines(text)
           const negHead = tool === 'head' && raw.startsWith('-')
-          const picked = tool === 'head' ? (negHead ? all.slice(0, Math.max(0, all.length - count)) : all.slice(0, count)) : fromStart ? all.slice(Math.max(0, count - 1)) : count === 0 ? [] : all.slice(-count)
+          const picked =
+            tool === 'head'
+              ? negHead
+                ? all.slice(0, Math.max(0, all.length - count))
+                : all.slice(0, count)
+              : fromStart
+                ? all.slice(Math.max(0, count - 1))
+                : count === 0
+                  ? []
+                  : all.slice(-count)
           lines.push(...picked)
         })
-        if (tool === 'tail' && p.flags.has('f')) lines.push(dim('(tail -f: following is not simulated; run the command again to see new lines.)'))
+        if (tool === 'tail' && p.flags.has('f'))
+          lines.push(
+            dim('(tail -f: following is not simulated; run the command again to see new lines.)'),
+          )
         return { lines, exitCode }
       }),
   }
@@ -499,17 +642,26 @@ function readlinkLike(tool: 'readlink' | 'realpath'): CommandSpec {
   return {
     path: [tool],
     modes: ['node', 'container'],
-    summary: tool === 'readlink' ? 'Print a symlink target (-f: canonical path)' : 'Print the canonical path',
+    summary:
+      tool === 'readlink'
+        ? 'Print a symlink target (-f: canonical path)'
+        : 'Print the canonical path',
     usage: `${tool} ${tool === 'readlink' ? '[-f|-e|-m] ' : ''}path …`,
     rawArgs: true,
     run: (inv, env) =>
       withGlobbed(env, tool, inv.args, (ctx, argv) => {
-        const p = parseOpts(argv, 'femnqsvz', '', { canonicalize: 'f', 'canonicalize-existing': 'e', 'canonicalize-missing': 'm', 'no-newline': 'n' })
+        const p = parseOpts(argv, 'femnqsvz', '', {
+          canonicalize: 'f',
+          'canonicalize-existing': 'e',
+          'canonicalize-missing': 'm',
+          'no-newline': 'n',
+        })
         if (p.bad) return usageError(ctx, tool, p.bad)
         if (p.operands.length === 0) return usageError(ctx, tool, 'missing operand')
         const lines: OutputLine[] = []
         let exitCode = 0
-        const canon = tool === 'realpath' || p.flags.has('f') || p.flags.has('e') || p.flags.has('m')
+        const canon =
+          tool === 'realpath' || p.flags.has('f') || p.flags.has('e') || p.flags.has('m')
         for (const a of p.operands) {
           const path = joinPath(ctx.cwd, absPath(ctx, a))
           if (!canon) {
@@ -525,7 +677,12 @@ function readlinkLike(tool: 'readlink' | 'realpath'): CommandSpec {
           }
           // -f tolerates a missing last component (GNU canonicalize_filename_mode CAN_ALL_BUT_LAST)
           const parent = ctx.fs.realpath(joinPath(path, '..'))
-          if (!p.flags.has('e') && r.errno === 'ENOENT' && !isErr(parent) && (tool === 'readlink' || !p.flags.has('e'))) {
+          if (
+            !p.flags.has('e') &&
+            r.errno === 'ENOENT' &&
+            !isErr(parent) &&
+            (tool === 'readlink' || !p.flags.has('e'))
+          ) {
             if (tool === 'realpath' && !p.flags.has('m')) {
               lines.push(err(`realpath: ${a}: ${r.message}`))
               exitCode = 1
@@ -540,8 +697,20 @@ function readlinkLike(tool: 'readlink' | 'realpath'): CommandSpec {
   }
 }
 
-const DEVICES: Record<FsStat['fs'], [number, number]> = { xfs: [259, 1], tmpfs: [0, 25], proc: [0, 22], devtmpfs: [0, 5], overlay: [0, 80] }
-const FILE_TYPE: Record<FsStat['type'], string> = { file: 'regular file', dir: 'directory', symlink: 'symbolic link', socket: 'socket', chardev: 'character special file' }
+const DEVICES: Record<FsStat['fs'], [number, number]> = {
+  xfs: [259, 1],
+  tmpfs: [0, 25],
+  proc: [0, 22],
+  devtmpfs: [0, 5],
+  overlay: [0, 80],
+}
+const FILE_TYPE: Record<FsStat['type'], string> = {
+  file: 'regular file',
+  dir: 'directory',
+  symlink: 'symbolic link',
+  socket: 'socket',
+  chardev: 'character special file',
+}
 
 const stat: CommandSpec = {
   path: ['stat'],
@@ -560,7 +729,13 @@ const stat: CommandSpec = {
         const path = joinPath(ctx.cwd, absPath(ctx, a))
         const st = p.flags.has('L') ? ctx.fs.stat(path) : ctx.fs.lstat(path)
         if (isErr(st)) {
-          lines.push(err(ctx.tools === 'gnu' ? `stat: cannot ${ctx.kind === 'node' ? 'statx' : 'statx'} '${a}': ${st.message}` : `stat: can't stat '${a}': ${st.message}`))
+          lines.push(
+            err(
+              ctx.tools === 'gnu'
+                ? `stat: cannot ${ctx.kind === 'node' ? 'statx' : 'statx'} '${a}': ${st.message}`
+                : `stat: can't stat '${a}': ${st.message}`,
+            ),
+          )
           exitCode = 1
           continue
         }
@@ -575,9 +750,21 @@ const stat: CommandSpec = {
         const oct = st.perm.toString(8).padStart(4, '0')
         const t = statTime(st.mtime, st.path)
         lines.push(out(`  File: ${name}`))
-        lines.push(out(`  Size: ${String(st.size).padEnd(10)}\tBlocks: ${String(st.blocks).padEnd(10)} IO Block: ${String(4096).padEnd(6)} ${type}`))
-        lines.push(out(`Device: ${dev.toString(16)}h/${dev}d\tInode: ${String(st.ino).padEnd(10)}  Links: ${st.nlink}${st.type === 'chardev' ? '     Device type: 1,3' : ''}`))
-        lines.push(out(`Access: (${oct}/${modeString(st)})  Uid: (${String(st.uid).padStart(5)}/${ctx.fs.userName(st.uid).padStart(8)})   Gid: (${String(st.gid).padStart(5)}/${ctx.fs.groupName(st.gid).padStart(8)})`))
+        lines.push(
+          out(
+            `  Size: ${String(st.size).padEnd(10)}\tBlocks: ${String(st.blocks).padEnd(10)} IO Block: ${String(4096).padEnd(6)} ${type}`,
+          ),
+        )
+        lines.push(
+          out(
+            `Device: ${dev.toString(16)}h/${dev}d\tInode: ${String(st.ino).padEnd(10)}  Links: ${st.nlink}${st.type === 'chardev' ? '     Device type: 1,3' : ''}`,
+          ),
+        )
+        lines.push(
+          out(
+            `Access: (${oct}/${modeString(st)})  Uid: (${String(st.uid).padStart(5)}/${ctx.fs.userName(st.uid).padStart(8)})   Gid: (${String(st.gid).padStart(5)}/${ctx.fs.groupName(st.gid).padStart(8)})`,
+          ),
+        )
         if (ctx.kind === 'node') lines.push(out(`Context: ${selinuxContext(st.path)}`))
         lines.push(out(`Access: ${t}`), out(`Modify: ${t}`), out(`Change: ${t}`))
         if (ctx.tools === 'gnu') lines.push(out(` Birth: ${st.fs === 'xfs' ? t : '-'}`))
@@ -587,7 +774,8 @@ const stat: CommandSpec = {
 }
 
 function selinuxContext(path: string): string {
-  if (path.startsWith('/var/log/pods') || path.startsWith('/var/log/containers')) return 'system_u:object_r:container_log_t:s0'
+  if (path.startsWith('/var/log/pods') || path.startsWith('/var/log/containers'))
+    return 'system_u:object_r:container_log_t:s0'
   if (path.startsWith('/var/lib/kubelet')) return 'system_u:object_r:container_var_lib_t:s0'
   if (path.startsWith('/var/log')) return 'system_u:object_r:var_log_t:s0'
   if (path.startsWith('/etc')) return 'system_u:object_r:etc_t:s0'
@@ -595,7 +783,8 @@ function selinuxContext(path: string): string {
   if (path.startsWith('/home')) return 'unconfined_u:object_r:user_home_t:s0'
   if (path.startsWith('/proc')) return 'system_u:system_r:kernel_t:s0'
   if (path.startsWith('/run')) return 'system_u:object_r:var_run_t:s0'
-  if (path.startsWith('/usr/bin') || path.startsWith('/opt/cni/bin')) return 'system_u:object_r:bin_t:s0'
+  if (path.startsWith('/usr/bin') || path.startsWith('/opt/cni/bin'))
+    return 'system_u:object_r:bin_t:s0'
   return 'system_u:object_r:default_t:s0'
 }
 
@@ -637,7 +826,8 @@ function duKb(fs: VirtualFs, path: string, each?: (p: string, kb: number) => voi
   let kb = st.blocks / 2
   if (st.type === 'dir') {
     const names = fs.readdir(path)
-    if (!isErr(names)) for (const n of names) kb += duKb(fs, `${path === '/' ? '' : path}/${n}`, each)
+    if (!isErr(names))
+      for (const n of names) kb += duKb(fs, `${path === '/' ? '' : path}/${n}`, each)
     each?.(path, kb)
   }
   return kb
@@ -651,9 +841,15 @@ const du: CommandSpec = {
   rawArgs: true,
   run: (inv, env) =>
     withGlobbed(env, 'du', inv.args, (ctx, argv) => {
-      const p = parseOpts(argv, 'shack', 'd', { summarize: 's', 'human-readable': 'h', total: 'c', 'max-depth': 'd' })
+      const p = parseOpts(argv, 'shack', 'd', {
+        summarize: 's',
+        'human-readable': 'h',
+        total: 'c',
+        'max-depth': 'd',
+      })
       if (p.bad) return usageError(ctx, 'du', p.bad)
-      const fmt = (kb: number) => (p.flags.has('h') ? (kb === 0 ? '0' : humanSize(kb * 1024)) : String(kb))
+      const fmt = (kb: number) =>
+        p.flags.has('h') ? (kb === 0 ? '0' : humanSize(kb * 1024)) : String(kb)
       const lines: OutputLine[] = []
       let exitCode = 0
       let total = 0
@@ -661,12 +857,23 @@ const du: CommandSpec = {
         const path = joinPath(ctx.cwd, absPath(ctx, a))
         const st = ctx.fs.lstat(path)
         if (isErr(st)) {
-          lines.push(err(ctx.tools === 'gnu' ? `du: cannot access '${a}': ${st.message}` : `du: can't open '${a}': ${st.message}`))
+          lines.push(
+            err(
+              ctx.tools === 'gnu'
+                ? `du: cannot access '${a}': ${st.message}`
+                : `du: can't open '${a}': ${st.message}`,
+            ),
+          )
           exitCode = 1
           continue
         }
-        const show = (pth: string) => (a === '.' ? '.' + pth.slice(path.length) : a.replace(/\/$/, '') + pth.slice(path.length))
-        const kb = duKb(ctx.fs, path, p.flags.has('s') ? undefined : (pth, k) => lines.push(out(`${fmt(k)}\t${show(pth)}`)))
+        const show = (pth: string) =>
+          a === '.' ? '.' + pth.slice(path.length) : a.replace(/\/$/, '') + pth.slice(path.length)
+        const kb = duKb(
+          ctx.fs,
+          path,
+          p.flags.has('s') ? undefined : (pth, k) => lines.push(out(`${fmt(k)}\t${show(pth)}`)),
+        )
         if (p.flags.has('s') || st.type !== 'dir') lines.push(out(`${fmt(kb)}\t${a}`))
         total += kb
       }
@@ -677,7 +884,8 @@ const du: CommandSpec = {
 
 function globToRegExp(glob: string): RegExp {
   let re = ''
-  for (const ch of glob) re += ch === '*' ? '.*' : ch === '?' ? '.' : /[\\^$+.()|{}[\]]/.test(ch) ? '\\' + ch : ch
+  for (const ch of glob)
+    re += ch === '*' ? '.*' : ch === '?' ? '.' : /[\\^$+.()|{}[\]]/.test(ch) ? '\\' + ch : ch
   return new RegExp(`^${re}$`)
 }
 
@@ -700,25 +908,52 @@ const find: CommandSpec = {
         const a = inv.args[i]!
         const v = inv.args[i + 1]
         if (a === '-name' || a === '-iname') {
-          if (v === undefined) return { lines: [err(`find: missing argument to \`${a}'`)], exitCode: 1 }
+          if (v === undefined)
+            return { lines: [err(`find: missing argument to \`${a}'`)], exitCode: 1 }
           name = a === '-iname' ? new RegExp(globToRegExp(v).source, 'i') : globToRegExp(v)
           i++
         } else if (a === '-type') {
-          if (v === undefined) return { lines: [err("find: missing argument to `-type'")], exitCode: 1 }
-          if (!/^[fdls]$/.test(v)) return { lines: [err(`find: Unknown argument to -type: ${v}`)], exitCode: 1 }
+          if (v === undefined)
+            return { lines: [err("find: missing argument to `-type'")], exitCode: 1 }
+          if (!/^[fdls]$/.test(v))
+            return { lines: [err(`find: Unknown argument to -type: ${v}`)], exitCode: 1 }
           type = v
           i++
         } else if (a === '-maxdepth' || a === '-mindepth') {
-          if (v === undefined || !/^\d+$/.test(v)) return { lines: [err(`find: Expected a positive decimal integer argument to ${a}, but got ‘${v ?? ''}’`)], exitCode: 1 }
+          if (v === undefined || !/^\d+$/.test(v))
+            return {
+              lines: [
+                err(
+                  `find: Expected a positive decimal integer argument to ${a}, but got ‘${v ?? ''}’`,
+                ),
+              ],
+              exitCode: 1,
+            }
           if (a === '-maxdepth') maxdepth = Number(v)
           else mindepth = Number(v)
           i++
         } else if (a === '-print') continue
-        else return { lines: [err(ctx.tools === 'gnu' ? `find: unknown predicate \`${a}'` : `find: unrecognized: ${a}`)], exitCode: 1 }
+        else
+          return {
+            lines: [
+              err(
+                ctx.tools === 'gnu'
+                  ? `find: unknown predicate \`${a}'`
+                  : `find: unrecognized: ${a}`,
+              ),
+            ],
+            exitCode: 1,
+          }
       }
       const lines: OutputLine[] = []
       let exitCode = 0
-      const typeChar: Record<string, string> = { file: 'f', dir: 'd', symlink: 'l', socket: 's', chardev: 'c' }
+      const typeChar: Record<string, string> = {
+        file: 'f',
+        dir: 'd',
+        symlink: 'l',
+        socket: 's',
+        chardev: 'c',
+      }
       const walk = (path: string, shown: string, depth: number) => {
         const st = ctx.fs.lstat(path)
         if (isErr(st)) {
@@ -727,11 +962,21 @@ const find: CommandSpec = {
           return
         }
         const base = shown.split('/').filter(Boolean).pop() ?? shown
-        if (depth >= mindepth && (!name || name.test(base)) && (!type || typeChar[st.type] === type)) lines.push(out(shown))
+        if (
+          depth >= mindepth &&
+          (!name || name.test(base)) &&
+          (!type || typeChar[st.type] === type)
+        )
+          lines.push(out(shown))
         if (st.type !== 'dir' || depth >= maxdepth) return
         const names = ctx.fs.readdir(path)
         if (isErr(names)) return
-        for (const n of names) walk(`${path === '/' ? '' : path}/${n}`, `${shown.endsWith('/') ? shown : shown + '/'}${n}`, depth + 1)
+        for (const n of names)
+          walk(
+            `${path === '/' ? '' : path}/${n}`,
+            `${shown.endsWith('/') ? shown : shown + '/'}${n}`,
+            depth + 1,
+          )
       }
       for (const s of starts.length ? starts : ['.']) walk(joinPath(ctx.cwd, absPath(ctx, s)), s, 0)
       return { lines, exitCode }
@@ -744,14 +989,20 @@ const find: CommandSpec = {
 function fmtStart(startedAt: number, now: number): string {
   const s = utcParts(startedAt)
   const n = utcParts(now)
-  if (now - startedAt < 86_400_000 && s.d === n.d) return `${String(s.h).padStart(2, '0')}:${String(s.mi).padStart(2, '0')}`
+  if (now - startedAt < 86_400_000 && s.d === n.d)
+    return `${String(s.h).padStart(2, '0')}:${String(s.mi).padStart(2, '0')}`
   if (s.y === n.y) return `${MONTHS[s.mo]}${String(s.d).padStart(2, '0')}`
   return String(s.y)
 }
 
 const psUser = (name: string) => (name.length > 8 ? name.slice(0, 7) + '+' : name)
 
-export function psAux(procs: NodeProcess[], users: (uid: number) => string, now: number, memKi: number): string[] {
+export function psAux(
+  procs: NodeProcess[],
+  users: (uid: number) => string,
+  now: number,
+  memKi: number,
+): string[] {
   const lines = ['USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND']
   for (const p of procs) {
     const elapsed = Math.max(1, now - p.startedAt)
@@ -773,7 +1024,9 @@ export function psEf(procs: NodeProcess[], users: (uid: number) => string, now: 
     const c = Math.floor((p.cpuMs / elapsed) * 100)
     const t = Math.floor(p.cpuMs / 1000)
     const time = `${String(Math.floor(t / 3600)).padStart(2, '0')}:${String(Math.floor(t / 60) % 60).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`
-    lines.push(`${psUser(users(p.uid)).padEnd(8)} ${String(p.pid).padStart(7)} ${String(p.ppid).padStart(7)} ${String(c).padStart(2)} ${fmtStart(p.startedAt, now).padStart(5)} ${p.tty.padEnd(8)} ${time} ${commandLine(p)}`)
+    lines.push(
+      `${psUser(users(p.uid)).padEnd(8)} ${String(p.pid).padStart(7)} ${String(p.ppid).padStart(7)} ${String(c).padStart(2)} ${fmtStart(p.startedAt, now).padStart(5)} ${p.tty.padEnd(8)} ${time} ${commandLine(p)}`,
+    )
   }
   return lines
 }
@@ -788,12 +1041,17 @@ const ps: CommandSpec = {
     withCtx(env, 'ps', (ctx) => {
       const state = env.sim.state
       if (ctx.view) {
-        const execs = env.mode.kind === 'container' ? [[env.mode.shell === 'bash' ? 'bash' : 'sh'], ['ps', ...inv.args]] : [['ps', ...inv.args]]
+        const execs =
+          env.mode.kind === 'container'
+            ? [[env.mode.shell === 'bash' ? 'bash' : 'sh'], ['ps', ...inv.args]]
+            : [['ps', ...inv.args]]
         const procs = containerProcesses(state, ctx.view, execs)
         const lines = ['PID   USER     TIME  COMMAND']
         for (const p of procs) {
           const t = Math.floor(p.timeMs / 1000)
-          lines.push(`${String(p.pid).padStart(5)} ${p.user.slice(0, 8).padEnd(8)} ${`${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`.padStart(5)} ${p.args}`)
+          lines.push(
+            `${String(p.pid).padStart(5)} ${p.user.slice(0, 8).padEnd(8)} ${`${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`.padStart(5)} ${p.args}`,
+          )
         }
         return ok(lines)
       }
@@ -804,12 +1062,31 @@ const ps: CommandSpec = {
       const a = inv.args.join(' ')
       if (a === '') {
         const mine = procs.filter((p) => p.tty === 'pts/0' && p.uid === 0)
-        return ok(['    PID TTY          TIME CMD', ...mine.map((p) => `${String(p.pid).padStart(7)} ${p.tty.padEnd(8)} 00:00:00 ${p.comm}`)])
+        return ok([
+          '    PID TTY          TIME CMD',
+          ...mine.map((p) => `${String(p.pid).padStart(7)} ${p.tty.padEnd(8)} 00:00:00 ${p.comm}`),
+        ])
       }
-      if (/^-?(aux|aux[wf]*|auxww|axu|uax)$/.test(a)) return ok(psAux(procs, users, state.now, memTotalKi(state, node)))
-      if (/^-(ef|eF|eLf|efww|efw)$/.test(a) || a === '-e -f' || a === '-f -e') return ok(psEf(procs, users, state.now))
-      if (a === '-e' || a === '-A') return ok(['    PID TTY          TIME CMD', ...procs.map((p) => `${String(p.pid).padStart(7)} ${p.tty.padEnd(8)} ${fmtCpu(p.cpuMs)} ${p.comm}`)])
-      return { lines: [err('error: unsupported option (Cutaway simulates ps, ps aux, ps -ef and ps -e)'), err(''), err('Usage:'), err(' ps [options]')], exitCode: 1 }
+      if (/^-?(aux|aux[wf]*|auxww|axu|uax)$/.test(a))
+        return ok(psAux(procs, users, state.now, memTotalKi(state, node)))
+      if (/^-(ef|eF|eLf|efww|efw)$/.test(a) || a === '-e -f' || a === '-f -e')
+        return ok(psEf(procs, users, state.now))
+      if (a === '-e' || a === '-A')
+        return ok([
+          '    PID TTY          TIME CMD',
+          ...procs.map(
+            (p) => `${String(p.pid).padStart(7)} ${p.tty.padEnd(8)} ${fmtCpu(p.cpuMs)} ${p.comm}`,
+          ),
+        ])
+      return {
+        lines: [
+          err('error: unsupported option (Cutaway simulates ps, ps aux, ps -ef and ps -e)'),
+          err(''),
+          err('Usage:'),
+          err(' ps [options]'),
+        ],
+        exitCode: 1,
+      }
     }),
 }
 
@@ -853,7 +1130,10 @@ const printenv: CommandSpec = {
       if (ctx.view && !ttyOf(env)) delete vars.TERM
       if (inv.args.length === 0) return ok(Object.entries(vars).map(([k, v]) => `${k}=${v}`))
       const found = inv.args.filter((n) => vars[n] !== undefined)
-      return { lines: found.map((n) => out(vars[n]!)), exitCode: found.length === inv.args.length ? 0 : 1 }
+      return {
+        lines: found.map((n) => out(vars[n]!)),
+        exitCode: found.length === inv.args.length ? 0 : 1,
+      }
     }),
 }
 
@@ -883,18 +1163,45 @@ const df: CommandSpec = {
         const vol = `/var/lib/kubelet/pods/${rt.uid}/volumes/kubernetes.io~projected`
         const names = ctx.fs.readdir(vol)
         if (!isErr(names)) for (const n of names) rows.push(['tmpfs', 174_080, 12, `${vol}/${n}`])
-        rows.push(['shm', 65_536, 0, `/run/containerd/io.containerd.grpc.v1.cri/sandboxes/${rt.sandboxId}/shm`])
-        rows.push(['overlay', 20_893_676, rootUsed, `/run/containerd/io.containerd.runtime.v2.task/k8s.io/${rt.sandboxId}/rootfs`])
-        for (const c of rt.containers) if (c.state === 'running' && c.id) rows.push(['overlay', 20_893_676, rootUsed, `/run/containerd/io.containerd.runtime.v2.task/k8s.io/${c.id}/rootfs`])
+        rows.push([
+          'shm',
+          65_536,
+          0,
+          `/run/containerd/io.containerd.grpc.v1.cri/sandboxes/${rt.sandboxId}/shm`,
+        ])
+        rows.push([
+          'overlay',
+          20_893_676,
+          rootUsed,
+          `/run/containerd/io.containerd.runtime.v2.task/k8s.io/${rt.sandboxId}/rootfs`,
+        ])
+        for (const c of rt.containers)
+          if (c.state === 'running' && c.id)
+            rows.push([
+              'overlay',
+              20_893_676,
+              rootUsed,
+              `/run/containerd/io.containerd.runtime.v2.task/k8s.io/${c.id}/rootfs`,
+            ])
       }
       const h = p.flags.has('h')
       const fmt = (kb: number) => (h ? (kb === 0 ? '0' : humanSize(kb * 1024)) : String(kb))
-      const table = rows.map(([fsName, size, used, mnt]) => [fsName, fmt(size), fmt(used), fmt(size - used), size ? `${Math.ceil((used / size) * 100)}%` : '-', mnt])
+      const table = rows.map(([fsName, size, used, mnt]) => [
+        fsName,
+        fmt(size),
+        fmt(used),
+        fmt(size - used),
+        size ? `${Math.ceil((used / size) * 100)}%` : '-',
+        mnt,
+      ])
       const head = ['Filesystem', h ? 'Size' : '1K-blocks', 'Used', 'Avail', 'Use%', 'Mounted on']
       // GNU df's minimum field widths (src/df.c field_data): 14 for the source, 5 for sizes, 4 for Use%
       const minW = [14, h ? 5 : 9, 5, 5, 4, 0]
-      const w = head.map((hd, i) => Math.max(minW[i]!, hd.length, ...table.map((r) => r[i]!.length)))
-      const line = (r: string[]) => [r[0]!.padEnd(w[0]!), ...r.slice(1, 5).map((c, i) => c.padStart(w[i + 1]!)), r[5]].join(' ')
+      const w = head.map((hd, i) =>
+        Math.max(minW[i]!, hd.length, ...table.map((r) => r[i]!.length)),
+      )
+      const line = (r: string[]) =>
+        [r[0]!.padEnd(w[0]!), ...r.slice(1, 5).map((c, i) => c.padStart(w[i + 1]!)), r[5]].join(' ')
       return ok([line(head), ...table.map(line)])
     }),
 }
@@ -912,11 +1219,41 @@ const sudo: CommandSpec = {
       if (args.length === 1) return ok()
       args.shift()
     }
-    if (args.length === 0) return { lines: [err('usage: sudo -h | -K | -k | -V'), err('usage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]'), err('usage: sudo [-ABbEHkNnPS] [-C num] [-D directory] [-g group] [-h host] [-p prompt] [-R directory] [-T timeout] [-u user] [VAR=value] [-i | -s] [<command>]')], exitCode: 1 }
+    if (args.length === 0)
+      return {
+        lines: [
+          err('usage: sudo -h | -K | -k | -V'),
+          err('usage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]'),
+          err(
+            'usage: sudo [-ABbEHkNnPS] [-C num] [-D directory] [-g group] [-h host] [-p prompt] [-R directory] [-T timeout] [-u user] [VAR=value] [-i | -s] [<command>]',
+          ),
+        ],
+        exitCode: 1,
+      }
     if (args[0] === 'su' || args[0] === 'bash' || args[0] === 'sh') return ok()
     return runArgv(args, env.mode, { ...env }, inv.stdin)
   },
 }
 
-export const COREUTILS_COMMANDS: CommandSpec[] = [ls, cat, headTail('head'), headTail('tail'), readlinkLike('readlink'), readlinkLike('realpath'), stat, du, find, ps, pwd, cd, hostname, whoami, id, uname, envCmd, printenv, df, sudo]
-
+export const COREUTILS_COMMANDS: CommandSpec[] = [
+  ls,
+  cat,
+  headTail('head'),
+  headTail('tail'),
+  readlinkLike('readlink'),
+  readlinkLike('realpath'),
+  stat,
+  du,
+  find,
+  ps,
+  pwd,
+  cd,
+  hostname,
+  whoami,
+  id,
+  uname,
+  envCmd,
+  printenv,
+  df,
+  sudo,
+]

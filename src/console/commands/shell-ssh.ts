@@ -30,12 +30,41 @@ const ROOT_NOTE = dim('(Cutaway gives you a root shell here, as after `sudo -i`.
 export function findNode(state: ClusterState, host: string): NodeRuntime | undefined {
   for (const n of Object.values(state.nodes)) {
     const inst = state.aws.instances[n.instanceId]
-    if (n.name === host || n.name.split('.')[0] === host || n.ip === host || inst?.publicIpAddress === host || inst?.publicDnsName === host || inst?.privateDnsName === host) return n
+    if (
+      n.name === host ||
+      n.name.split('.')[0] === host ||
+      n.ip === host ||
+      inst?.publicIpAddress === host ||
+      inst?.publicDnsName === host ||
+      inst?.privateDnsName === host
+    )
+      return n
   }
   return undefined
 }
 
-const SSH_WITH_ARG = new Set(['-i', '-o', '-p', '-l', '-F', '-J', '-L', '-R', '-D', '-E', '-b', '-c', '-m', '-S', '-W', '-w', '-O', '-Q', '-B', '-e'])
+const SSH_WITH_ARG = new Set([
+  '-i',
+  '-o',
+  '-p',
+  '-l',
+  '-F',
+  '-J',
+  '-L',
+  '-R',
+  '-D',
+  '-E',
+  '-b',
+  '-c',
+  '-m',
+  '-S',
+  '-W',
+  '-w',
+  '-O',
+  '-Q',
+  '-B',
+  '-e',
+])
 
 const ssh: CommandSpec = {
   path: ['ssh'],
@@ -79,15 +108,39 @@ const ssh: CommandSpec = {
     const state = env.sim.state
     const node = findNode(state, host)
     if (!node) {
-      if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return { lines: [err(`ssh: connect to host ${host} port 22: Connection timed out`)], exitCode: 255 }
-      return { lines: [err(`ssh: Could not resolve hostname ${host}: Name or service not known`)], exitCode: 255 }
+      if (/^\d+\.\d+\.\d+\.\d+$/.test(host))
+        return {
+          lines: [err(`ssh: connect to host ${host} port 22: Connection timed out`)],
+          exitCode: 255,
+        }
+      return {
+        lines: [err(`ssh: Could not resolve hostname ${host}: Name or service not known`)],
+        exitCode: 255,
+      }
     }
-    if (!node.ready || state.aws.instances[node.instanceId]?.state !== 'running') return { lines: [err(`ssh: connect to host ${host} port 22: Connection timed out`)], exitCode: 255 }
+    if (!node.ready || state.aws.instances[node.instanceId]?.state !== 'running')
+      return {
+        lines: [err(`ssh: connect to host ${host} port 22: Connection timed out`)],
+        exitCode: 255,
+      }
     // AL2023 allows key logins only for ec2-user (the key pair's user); root logins are refused
-    if (user !== 'ec2-user') return { lines: [err(`${user}@${host}: Permission denied (publickey,gssapi-keyex,gssapi-with-mic).`)], exitCode: 255 }
+    if (user !== 'ec2-user')
+      return {
+        lines: [
+          err(`${user}@${host}: Permission denied (publickey,gssapi-keyex,gssapi-with-mic).`),
+        ],
+        exitCode: 255,
+      }
     const mode = { kind: 'node' as const, node: node.name, via: 'ssh' as const, cwd: '/root' }
     const first = !env.history.slice(0, -1).some((h) => h.startsWith('ssh ') && h.includes(host))
-    const warn: OutputLine[] = first ? [{ text: `Warning: Permanently added '${host}' (ED25519) to the list of known hosts.`, tone: 'warn' }] : []
+    const warn: OutputLine[] = first
+      ? [
+          {
+            text: `Warning: Permanently added '${host}' (ED25519) to the list of known hosts.`,
+            tone: 'warn',
+          },
+        ]
+      : []
     if (command.length) {
       const r = runLine(command.length === 1 ? command[0]! : command, mode, env)
       return { lines: [...warn, ...r.lines], exitCode: r.exitCode }
@@ -125,19 +178,50 @@ const ssmStart: CommandSpec = {
       const a = inv.args[i]!
       if (a === '--target') target = inv.args[++i]
       else if (a.startsWith('--target=')) target = a.slice('--target='.length)
-      else if (a === '--region' || a === '--profile' || a === '--document-name' || a === '--parameters' || a === '--reason' || a === '--output') i++
+      else if (
+        a === '--region' ||
+        a === '--profile' ||
+        a === '--document-name' ||
+        a === '--parameters' ||
+        a === '--reason' ||
+        a === '--output'
+      )
+        i++
       else if (a.startsWith('--')) continue
-      else return { lines: [...AWS_USAGE.map(err), err(`aws: error: unrecognized arguments: ${a}`)], exitCode: 252 }
+      else
+        return {
+          lines: [...AWS_USAGE.map(err), err(`aws: error: unrecognized arguments: ${a}`)],
+          exitCode: 252,
+        }
     }
-    if (!target) return { lines: [...AWS_USAGE.map(err), err('aws: error: the following arguments are required: --target')], exitCode: 252 }
+    if (!target)
+      return {
+        lines: [
+          ...AWS_USAGE.map(err),
+          err('aws: error: the following arguments are required: --target'),
+        ],
+        exitCode: 252,
+      }
     const state = env.sim.state
     const node = Object.values(state.nodes).find((n) => n.instanceId === target)
     const inst = state.aws.instances[target]
     if (!node || !inst || inst.state !== 'running' || !node.ready) {
-      return { lines: [err(''), err(`An error occurred (TargetNotConnected) when calling the StartSession operation: ${target} is not connected.`)], exitCode: 254 }
+      return {
+        lines: [
+          err(''),
+          err(
+            `An error occurred (TargetNotConnected) when calling the StartSession operation: ${target} is not connected.`,
+          ),
+        ],
+        exitCode: 254,
+      }
     }
     env.setMode({ kind: 'node', node: node.name, via: 'ssm', cwd: '/usr/bin' })
-    return ok(['', `Starting session with SessionId: ${sessionId(target, env.history.length - 1)}`, ROOT_NOTE])
+    return ok([
+      '',
+      `Starting session with SessionId: ${sessionId(target, env.history.length - 1)}`,
+      ROOT_NOTE,
+    ])
   },
 }
 
@@ -145,14 +229,33 @@ function leave(env: CommandEnv, word: 'exit' | 'logout') {
   const mode = env.mode
   if (mode.kind === 'node') {
     env.setMode({ kind: 'local' })
-    if (mode.via === 'ssh') return ok([word === 'exit' ? 'logout' : 'logout', `Connection to ${mode.node} closed.`])
+    if (mode.via === 'ssh')
+      return ok([word === 'exit' ? 'logout' : 'logout', `Connection to ${mode.node} closed.`])
     const node = env.sim.state.nodes[mode.node]
-    const idx = env.history.map((h, i) => [h, i] as const).filter(([h]) => h.startsWith('aws ssm start-session')).pop()?.[1] ?? 0
-    return ok(['', '', `Exiting session with sessionId: ${sessionId(node?.instanceId ?? '', idx)}.`, ''])
+    const idx =
+      env.history
+        .map((h, i) => [h, i] as const)
+        .filter(([h]) => h.startsWith('aws ssm start-session'))
+        .pop()?.[1] ?? 0
+    return ok([
+      '',
+      '',
+      `Exiting session with sessionId: ${sessionId(node?.instanceId ?? '', idx)}.`,
+      '',
+    ])
   }
   if (mode.kind === 'container') {
     if (word === 'logout') {
-      return { lines: [err(mode.shell === 'bash' ? 'bash: logout: not login shell: use `exit\'' : 'sh: logout: not found')], exitCode: 1 }
+      return {
+        lines: [
+          err(
+            mode.shell === 'bash'
+              ? "bash: logout: not login shell: use `exit'"
+              : 'sh: logout: not found',
+          ),
+        ],
+        exitCode: 1,
+      }
     }
     env.setMode({ kind: 'local' })
     return ok()

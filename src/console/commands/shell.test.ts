@@ -11,7 +11,14 @@ function setup(extra: (sim: ReturnType<typeof createSimulation>) => void = () =>
   const node = Object.values(sim.state.nodes)[0]!
   const run = (cmd: string) => {
     const r = con.run(cmd)
-    return { ...r, text: r.lines.map((l) => l.text).join('\n'), errText: r.lines.filter((l) => l.tone === 'err').map((l) => l.text).join('\n') }
+    return {
+      ...r,
+      text: r.lines.map((l) => l.text).join('\n'),
+      errText: r.lines
+        .filter((l) => l.tone === 'err')
+        .map((l) => l.text)
+        .join('\n'),
+    }
   }
   return { sim, con, node, run }
 }
@@ -22,11 +29,59 @@ const mk = (sim: ReturnType<typeof createSimulation>, o: object) => {
 }
 
 function withWorkloads(sim: ReturnType<typeof createSimulation>) {
-  mk(sim, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } } } })
-  mk(sim, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bb', namespace: 'default' }, spec: { containers: [{ name: 'bb', image: 'busybox', command: ['sh', '-c', 'while true; do echo hello; sleep 5; done'] }] } })
-  mk(sim, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'two', namespace: 'default' }, spec: { containers: [{ name: 'nginx', image: 'nginx' }, { name: 'sidecar', image: 'busybox', command: ['sleep', '3600'] }] } })
-  mk(sim, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'big', namespace: 'default' }, spec: { containers: [{ name: 'big', image: 'nginx', resources: { requests: { cpu: '64' } } }] } })
-  mk(sim, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'done', namespace: 'default' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['echo', 'hi'] }] } })
+  mk(sim, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'nginx', image: 'nginx' }] },
+      },
+    },
+  })
+  mk(sim, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'bb', namespace: 'default' },
+    spec: {
+      containers: [
+        {
+          name: 'bb',
+          image: 'busybox',
+          command: ['sh', '-c', 'while true; do echo hello; sleep 5; done'],
+        },
+      ],
+    },
+  })
+  mk(sim, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'two', namespace: 'default' },
+    spec: {
+      containers: [
+        { name: 'nginx', image: 'nginx' },
+        { name: 'sidecar', image: 'busybox', command: ['sleep', '3600'] },
+      ],
+    },
+  })
+  mk(sim, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'big', namespace: 'default' },
+    spec: { containers: [{ name: 'big', image: 'nginx', resources: { requests: { cpu: '64' } } }] },
+  })
+  mk(sim, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'done', namespace: 'default' },
+    spec: {
+      restartPolicy: 'Never',
+      containers: [{ name: 'c', image: 'busybox', command: ['echo', 'hi'] }],
+    },
+  })
 }
 
 describe('ssh and SSM', () => {
@@ -72,7 +127,9 @@ describe('ssh and SSM', () => {
     expect(run('exit').text).toContain(`Exiting session with sessionId: ${id}.`)
     expect(con.prompt()).toBe('$ ')
     const bad = run('aws ssm start-session --target i-0123456789abcdef0')
-    expect(bad.errText).toContain('An error occurred (TargetNotConnected) when calling the StartSession operation: i-0123456789abcdef0 is not connected.')
+    expect(bad.errText).toContain(
+      'An error occurred (TargetNotConnected) when calling the StartSession operation: i-0123456789abcdef0 is not connected.',
+    )
     expect(bad.exitCode).toBe(254)
   })
 })
@@ -88,7 +145,9 @@ describe('node shell tools', () => {
     const c = coredns.containers[0]!
     const line = lines.find((l) => l.includes(`${coredns.name}_kube-system_coredns-${c.id}.log`))!
     expect(line).toMatch(/^lrwxrwxrwx\. 1 root root +\d+ Mar {2}2 \d\d:\d\d /)
-    expect(line).toContain(` -> /var/log/pods/kube-system_${coredns.name}_${coredns.uid}/coredns/0.log`)
+    expect(line).toContain(
+      ` -> /var/log/pods/kube-system_${coredns.name}_${coredns.uid}/coredns/0.log`,
+    )
   })
 
   it('cat of a coredns log shows CRI lines; readlink -f resolves the symlink', () => {
@@ -97,12 +156,20 @@ describe('node shell tools', () => {
     const coredns = Object.values(node.pods).find((p) => p.name.startsWith('coredns-'))!
     const link = `/var/log/containers/${coredns.name}_kube-system_coredns-${coredns.containers[0]!.id}.log`
     const cat = run(`cat ${link}`)
-    expect(cat.text.split('\n')[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z stdout F \.:53$/)
+    expect(cat.text.split('\n')[0]).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z stdout F \.:53$/,
+    )
     expect(cat.text).toContain(' stdout F CoreDNS-1.11.4')
-    expect(run(`readlink -f ${link}`).text).toBe(`/var/log/pods/kube-system_${coredns.name}_${coredns.uid}/coredns/0.log`)
+    expect(run(`readlink -f ${link}`).text).toBe(
+      `/var/log/pods/kube-system_${coredns.name}_${coredns.uid}/coredns/0.log`,
+    )
     run('cd /var/log/containers')
-    expect(run('readlink -f coredns*').text).toBe(`/var/log/pods/kube-system_${coredns.name}_${coredns.uid}/coredns/0.log`)
-    expect(run(`head -n 1 /var/log/pods/kube-system_${coredns.name}_${coredns.uid}/coredns/0.log`).text).toMatch(/stdout F \.:53$/)
+    expect(run('readlink -f coredns*').text).toBe(
+      `/var/log/pods/kube-system_${coredns.name}_${coredns.uid}/coredns/0.log`,
+    )
+    expect(
+      run(`head -n 1 /var/log/pods/kube-system_${coredns.name}_${coredns.uid}/coredns/0.log`).text,
+    ).toMatch(/stdout F \.:53$/)
   })
 
   it('stat, find, du in GNU layout', () => {
@@ -114,27 +181,45 @@ describe('node shell tools', () => {
     expect(st[2]).toMatch(/^Device: 10301h\/66305d\tInode: \d+ +Links: 1$/)
     expect(st[3]).toBe('Access: (0644/-rw-r--r--)  Uid: (    0/    root)   Gid: (    0/    root)')
     const found = run("find /var/log/pods -name '*.log'").text.split('\n')
-    expect(found.length).toBe(Object.values(node.pods).reduce((n, p) => n + p.containers.filter((c) => c.id).length, 0))
-    expect(found.every((f) => /^\/var\/log\/pods\/kube-system_[^/]+_[0-9a-f-]{36}\/[^/]+\/\d+\.log$/.test(f))).toBe(true)
+    expect(found.length).toBe(
+      Object.values(node.pods).reduce((n, p) => n + p.containers.filter((c) => c.id).length, 0),
+    )
+    expect(
+      found.every((f) =>
+        /^\/var\/log\/pods\/kube-system_[^/]+_[0-9a-f-]{36}\/[^/]+\/\d+\.log$/.test(f),
+      ),
+    ).toBe(true)
     expect(run('du -sh /var/log/pods').text).toMatch(/^\d+(\.\d)?K\t\/var\/log\/pods$/)
   })
 
   it('real errors for missing files', () => {
     const { node, run } = setup()
     run(`ssh ${node.name}`)
-    expect(run('ls /nosuch')).toMatchObject({ exitCode: 2, errText: "ls: cannot access '/nosuch': No such file or directory" })
-    expect(run('cat /nosuch')).toMatchObject({ exitCode: 1, errText: 'cat: /nosuch: No such file or directory' })
+    expect(run('ls /nosuch')).toMatchObject({
+      exitCode: 2,
+      errText: "ls: cannot access '/nosuch': No such file or directory",
+    })
+    expect(run('cat /nosuch')).toMatchObject({
+      exitCode: 1,
+      errText: 'cat: /nosuch: No such file or directory',
+    })
     expect(run('cat /etc').errText).toBe('cat: /etc: Is a directory')
     expect(run('cd /nosuch').errText).toBe('-bash: cd: /nosuch: No such file or directory')
-    expect(run('stat /nosuch').errText).toBe("stat: cannot statx '/nosuch': No such file or directory")
-    expect(run('ls -z').errText).toBe("ls: invalid option -- 'z'\nTry 'ls --help' for more information.")
+    expect(run('stat /nosuch').errText).toBe(
+      "stat: cannot statx '/nosuch': No such file or directory",
+    )
+    expect(run('ls -z').errText).toBe(
+      "ls: invalid option -- 'z'\nTry 'ls --help' for more information.",
+    )
   })
 
   it('ps aux shows kubelet with its flags, ps -ef shows parents', () => {
     const { node, run } = setup()
     run(`ssh ${node.name}`)
     const aux = run('ps aux').text.split('\n')
-    expect(aux[0]).toBe('USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND')
+    expect(aux[0]).toBe(
+      'USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND',
+    )
     const kubelet = aux.find((l) => l.includes('/usr/bin/kubelet'))!
     expect(kubelet).toMatch(/^root {8,}\d+ /)
     expect(kubelet).toContain(`--hostname-override=${node.name}`)
@@ -143,13 +228,19 @@ describe('node shell tools', () => {
     expect(aux.some((l) => l.endsWith(' ps aux'))).toBe(true)
     const ef = run('ps -ef').text.split('\n')
     expect(ef[0]).toBe('UID          PID    PPID  C STIME TTY          TIME CMD')
-    expect(ef[1]).toMatch(/^root +1 +0 +\d+ \d\d:\d\d \? +\d\d:\d\d:\d\d \/usr\/lib\/systemd\/systemd/)
+    expect(ef[1]).toMatch(
+      /^root +1 +0 +\d+ \d\d:\d\d \? +\d\d:\d\d:\d\d \/usr\/lib\/systemd\/systemd/,
+    )
   })
 
   it('uname -a and sudo', () => {
     const { node, run } = setup()
     run(`ssh ${node.name}`)
-    expect(run('uname -a').text).toMatch(new RegExp(`^Linux ${node.name} 6\\.1\\.\\d+-\\d+\\.\\d+\\.amzn2023\\.x86_64 #1 SMP PREEMPT_DYNAMIC .* x86_64 x86_64 x86_64 GNU/Linux$`))
+    expect(run('uname -a').text).toMatch(
+      new RegExp(
+        `^Linux ${node.name} 6\\.1\\.\\d+-\\d+\\.\\d+\\.amzn2023\\.x86_64 #1 SMP PREEMPT_DYNAMIC .* x86_64 x86_64 x86_64 GNU/Linux$`,
+      ),
+    )
     expect(run('sudo cat /etc/hostname').text).toBe(node.name)
     expect(run('kubectl get pods').errText).toBe('-bash: kubectl: command not found')
   })
@@ -164,11 +255,15 @@ describe('kubectl exec', () => {
     expect(env).toContain('KUBERNETES_SERVICE_HOST=10.100.0.1')
     expect(env).not.toContain('TERM=xterm')
     expect(run('kubectl exec bb -- hostname').text).toBe('bb')
-    expect(run('kubectl exec bb -- cat /etc/resolv.conf').text).toBe('search default.svc.cluster.local svc.cluster.local cluster.local us-west-2.compute.internal\nnameserver 10.100.0.10\noptions ndots:5')
+    expect(run('kubectl exec bb -- cat /etc/resolv.conf').text).toBe(
+      'search default.svc.cluster.local svc.cluster.local cluster.local us-west-2.compute.internal\nnameserver 10.100.0.10\noptions ndots:5',
+    )
     const hosts = run('kubectl exec bb -- cat /etc/hosts').text.split('\n')
     expect(hosts[0]).toBe('# Kubernetes-managed hosts file.')
     expect(hosts[hosts.length - 1]).toMatch(/^192\.168\.\d+\.\d+\tbb$/)
-    expect(run('kubectl exec bb -- cat /var/run/secrets/kubernetes.io/serviceaccount/namespace').text).toBe('default')
+    expect(
+      run('kubectl exec bb -- cat /var/run/secrets/kubernetes.io/serviceaccount/namespace').text,
+    ).toBe('default')
   })
 
   it('enters container shells with the right prompt', () => {
@@ -182,7 +277,9 @@ describe('kubectl exec', () => {
     run('exit')
     expect(con.prompt()).toBe('$ ')
     run('kubectl exec -it deploy/web -- bash')
-    const pods = Object.values(sim.state.nodes).flatMap((n) => Object.values(n.pods)).filter((p) => p.name.startsWith('web-'))
+    const pods = Object.values(sim.state.nodes)
+      .flatMap((n) => Object.values(n.pods))
+      .filter((p) => p.name.startsWith('web-'))
     expect(pods.map((p) => `root@${p.name}:/# `)).toContain(con.prompt())
     expect(run('ps').errText).toBe('bash: ps: command not found')
     expect(run('env').text).toContain('TERM=xterm')
@@ -192,27 +289,53 @@ describe('kubectl exec', () => {
 
   it('reports the real errors', () => {
     const { run } = setup(withWorkloads)
-    expect(run('kubectl exec nosuch -- ls').errText).toBe('Error from server (NotFound): pods "nosuch" not found')
-    expect(run('kubectl exec big -- ls').errText).toBe('Error from server (BadRequest): pod big does not have a host assigned')
-    expect(run('kubectl exec done -- ls').errText).toBe('error: cannot exec into a container in a completed pod; current phase is Succeeded')
-    expect(run('kubectl exec two -c nope -- ls').errText).toBe('error: container nope is not valid for pod two')
+    expect(run('kubectl exec nosuch -- ls').errText).toBe(
+      'Error from server (NotFound): pods "nosuch" not found',
+    )
+    expect(run('kubectl exec big -- ls').errText).toBe(
+      'Error from server (BadRequest): pod big does not have a host assigned',
+    )
+    expect(run('kubectl exec done -- ls').errText).toBe(
+      'error: cannot exec into a container in a completed pod; current phase is Succeeded',
+    )
+    expect(run('kubectl exec two -c nope -- ls').errText).toBe(
+      'error: container nope is not valid for pod two',
+    )
     const two = run('kubectl exec two -- hostname')
-    expect(two.lines[0]).toEqual({ text: 'Defaulted container "nginx" out of: nginx, sidecar', tone: 'warn' })
+    expect(two.lines[0]).toEqual({
+      text: 'Defaulted container "nginx" out of: nginx, sidecar',
+      tone: 'warn',
+    })
     expect(two.lines[1]!.text).toBe('two')
     const bash = run('kubectl exec bb -- bash')
     expect(bash.exitCode).toBe(1)
-    expect(bash.errText).toMatch(/^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "bash": executable file not found in \$PATH: unknown$/)
-    expect(run('kubectl exec bb ls').errText).toContain('error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead')
+    expect(bash.errText).toMatch(
+      /^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "bash": executable file not found in \$PATH: unknown$/,
+    )
+    expect(run('kubectl exec bb ls').errText).toContain(
+      'error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead',
+    )
     const failing = run('kubectl exec bb -- ls /nosuch')
     expect(failing.exitCode).toBe(1)
-    expect(failing.errText).toBe('ls: /nosuch: No such file or directory\ncommand terminated with exit code 1')
+    expect(failing.errText).toBe(
+      'ls: /nosuch: No such file or directory\ncommand terminated with exit code 1',
+    )
   })
 
   it('says container not found while the container is not running yet', () => {
     const { sim, run } = setup()
-    mk(sim, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'slow', namespace: 'default' }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } })
+    mk(sim, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'slow', namespace: 'default' },
+      spec: { containers: [{ name: 'nginx', image: 'nginx' }] },
+    })
     // let the scheduler and kubelet start the sandbox, but not the image pull
-    sim.runUntil((s) => Object.values(s.nodes).some((n) => Object.values(n.pods).some((p) => p.name === 'slow')), 60_000)
+    sim.runUntil(
+      (s) =>
+        Object.values(s.nodes).some((n) => Object.values(n.pods).some((p) => p.name === 'slow')),
+      60_000,
+    )
     const r = run('kubectl exec slow -- ls')
     expect(r.errText).toBe('error: unable to upgrade connection: container not found ("nginx")')
   })

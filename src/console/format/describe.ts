@@ -31,7 +31,8 @@ export function tabwriter(text: string): string[] {
       cells.forEach((c, j) => {
         s += c
         // cells inside a column are padded to the column width; the trailing cell never is
-        if (j < widths.length && j < cells.length - 1) s += ' '.repeat(Math.max(0, widths[j]! - widthOf(c)))
+        if (j < widths.length && j < cells.length - 1)
+          s += ' '.repeat(Math.max(0, widths[j]! - widthOf(c)))
       })
       out.push(s)
     }
@@ -190,7 +191,8 @@ function pdqsort(d: SortData, a: number, b: number, limit: number) {
       pivot = b - 1 - (pivot - a)
       hint = INCREASING
     }
-    if (wasBalanced && wasPartitioned && hint === INCREASING && partialInsertionSort(d, a, b)) return
+    if (wasBalanced && wasPartitioned && hint === INCREASING && partialInsertionSort(d, a, b))
+      return
     if (a > 0 && !d.less(a - 1, pivot)) {
       a = partitionEqual(d, a, b, pivot)
       continue

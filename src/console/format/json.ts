@@ -3,9 +3,28 @@
 
 const TOP = ['apiVersion', 'kind', 'metadata']
 const TOP_LAST = ['spec', 'status']
-const META = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields']
+const META = [
+  'name',
+  'generateName',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+]
 
-function ordered(obj: Record<string, unknown>, first: string[], last: string[] = []): Record<string, unknown> {
+function ordered(
+  obj: Record<string, unknown>,
+  first: string[],
+  last: string[] = [],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const k of first) if (k in obj) out[k] = obj[k]
   for (const k of Object.keys(obj)) if (!first.includes(k) && !last.includes(k)) out[k] = obj[k]
@@ -18,7 +37,8 @@ export function orderApiObject(v: unknown): unknown {
   const o = v as Record<string, unknown>
   if (!('kind' in o) || !('metadata' in o)) return v
   const top = ordered(o, TOP, TOP_LAST)
-  if (top.metadata && typeof top.metadata === 'object') top.metadata = ordered(top.metadata as Record<string, unknown>, META)
+  if (top.metadata && typeof top.metadata === 'object')
+    top.metadata = ordered(top.metadata as Record<string, unknown>, META)
   if (Array.isArray(top.items)) top.items = top.items.map(orderApiObject)
   return top
 }

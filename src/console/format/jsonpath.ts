@@ -59,7 +59,13 @@ function parsePath(expr: string): Seg[] {
         const m = /^(@[\w.\-/]*)\s*(==|!=|<=|>=|<|>)\s*(.+)$/.exec(body)
         if (m) {
           const raw = m[3]!.trim()
-          const value = /^["'].*["']$/.test(raw) ? raw.slice(1, -1) : raw === 'true' ? true : raw === 'false' ? false : Number(raw)
+          const value = /^["'].*["']$/.test(raw)
+            ? raw.slice(1, -1)
+            : raw === 'true'
+              ? true
+              : raw === 'false'
+                ? false
+                : Number(raw)
           segs.push({ t: 'filter', path: parsePath(m[1]!), op: m[2]!, value })
         } else segs.push({ t: 'filter', path: parsePath(body), op: 'exists', value: undefined })
       } else if (inner === '*') segs.push({ t: 'index', all: true })
@@ -68,7 +74,12 @@ function parsePath(expr: string): Seg[] {
       else {
         const m = /^(-?\d*):(-?\d*)$/.exec(inner)
         if (!m) throw new JsonPathError(`invalid array index ${inner}`)
-        segs.push({ t: 'index', all: false, ...(m[1] ? { start: Number(m[1]) } : {}), ...(m[2] ? { end: Number(m[2]) } : {}) })
+        segs.push({
+          t: 'index',
+          all: false,
+          ...(m[1] ? { start: Number(m[1]) } : {}),
+          ...(m[2] ? { end: Number(m[2]) } : {}),
+        })
       }
     } else if (/\s/.test(p[i]!)) i++
     else {
@@ -122,7 +133,8 @@ export function parseTemplate(tpl: string): Node[] {
     const action = tpl.slice(open + 1, j).trim()
     i = j + 1
     const cur = stack[stack.length - 1]!.body
-    if (/^".*"$/s.test(action) || /^'.*'$/s.test(action)) cur.push({ t: 'literal', text: unquote(action) })
+    if (/^".*"$/s.test(action) || /^'.*'$/s.test(action))
+      cur.push({ t: 'literal', text: unquote(action) })
     else if (action.startsWith('range ')) {
       const node: Node = { t: 'range', segs: parsePath(action.slice(6)), body: [] }
       cur.push(node)
@@ -142,7 +154,8 @@ function evalSegs(values: unknown[], segs: Seg[]): unknown[] {
     const next: unknown[] = []
     for (const v of cur) {
       if (seg.t === 'field') {
-        if (v && typeof v === 'object' && !Array.isArray(v) && seg.name in (v as object)) next.push((v as Record<string, unknown>)[seg.name])
+        if (v && typeof v === 'object' && !Array.isArray(v) && seg.name in (v as object))
+          next.push((v as Record<string, unknown>)[seg.name])
       } else if (seg.t === 'recursive') {
         const walk = (x: unknown) => {
           if (Array.isArray(x)) x.forEach(walk)
@@ -161,7 +174,10 @@ function evalSegs(values: unknown[], segs: Seg[]): unknown[] {
         else if (seg.single !== undefined) {
           const idx = seg.single < 0 ? arr.length + seg.single : seg.single
           if (idx >= 0 && idx < arr.length) next.push(arr[idx])
-          else throw new JsonPathError(`array index out of bounds: index ${seg.single}, length ${arr.length}`)
+          else
+            throw new JsonPathError(
+              `array index out of bounds: index ${seg.single}, length ${arr.length}`,
+            )
         } else next.push(...arr.slice(seg.start ?? 0, seg.end ?? arr.length))
       } else {
         const arr = Array.isArray(v) ? v : [v]

@@ -9,11 +9,16 @@ const PADDING = 3
 export function formatTable(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = []
   for (const row of rows) {
-    for (let i = 0; i < row.length - 1; i++) widths[i] = Math.max(widths[i] ?? 0, [...row[i]!].length)
+    for (let i = 0; i < row.length - 1; i++)
+      widths[i] = Math.max(widths[i] ?? 0, [...row[i]!].length)
   }
   return rows.map((row) =>
     row
-      .map((cell, i) => (i < row.length - 1 ? cell + ' '.repeat(Math.max(MIN_WIDTH, widths[i]! + PADDING) - [...cell].length) : cell))
+      .map((cell, i) =>
+        i < row.length - 1
+          ? cell + ' '.repeat(Math.max(MIN_WIDTH, widths[i]! + PADDING) - [...cell].length)
+          : cell,
+      )
       .join(''),
   )
 }

@@ -1,5 +1,12 @@
 import type { Ctx, KObject } from '../../engine/index.ts'
-import { applyUpdateDefaults, canonicalJson, createObject, getObject, updateObject, deepClone } from '../../engine/index.ts'
+import {
+  applyUpdateDefaults,
+  canonicalJson,
+  createObject,
+  getObject,
+  updateObject,
+  deepClone,
+} from '../../engine/index.ts'
 import type { Manifest } from './manifests.ts'
 
 // Client-side `kubectl apply`: create when absent; otherwise a three-way merge of the live object,
@@ -36,26 +43,41 @@ function mergeList(live: Json[], desired: Json[], last: Json[] | undefined): Jso
 export function merge(live: Json, desired: Json, last: Json): Json {
   if (isObj(desired) && isObj(live)) {
     const out: Obj = { ...deepClone(live) }
-    for (const [k, v] of Object.entries(desired)) out[k] = merge(live[k], v, isObj(last) ? last[k] : undefined)
+    for (const [k, v] of Object.entries(desired))
+      out[k] = merge(live[k], v, isObj(last) ? last[k] : undefined)
     if (isObj(last)) for (const k of Object.keys(last)) if (!(k in desired)) delete out[k]
     return out
   }
-  if (Array.isArray(desired) && Array.isArray(live)) return mergeList(live, desired, Array.isArray(last) ? last : undefined)
+  if (Array.isArray(desired) && Array.isArray(live))
+    return mergeList(live, desired, Array.isArray(last) ? last : undefined)
   return deepClone(desired)
 }
 
 export type ApplyOutcome = 'created' | 'configured' | 'unchanged'
 
 /** Applies one manifest inside a transaction; returns what happened and whether to warn about a missing annotation. */
-export function applyOne(ctx: Ctx, m: Manifest, namespace: string, dryRun: boolean): { outcome: ApplyOutcome; obj: KObject; warnMissingAnnotation: boolean } {
+export function applyOne(
+  ctx: Ctx,
+  m: Manifest,
+  namespace: string,
+  dryRun: boolean,
+): { outcome: ApplyOutcome; obj: KObject; warnMissingAnnotation: boolean } {
   const manifest = deepClone(m.obj)
   if (m.resource.namespaced) manifest.metadata.namespace = manifest.metadata.namespace ?? namespace
   else delete manifest.metadata.namespace
   const annotation = JSON.stringify(manifest) + '\n'
-  const live = getObject(ctx.state, m.resource.kind, manifest.metadata.namespace, String(manifest.metadata.name ?? ''))
+  const live = getObject(
+    ctx.state,
+    m.resource.kind,
+    manifest.metadata.namespace,
+    String(manifest.metadata.name ?? ''),
+  )
   if (!live) {
     const withAnnotation = deepClone(manifest)
-    withAnnotation.metadata.annotations = { ...((withAnnotation.metadata.annotations as Record<string, string>) ?? {}), [LAST_APPLIED]: annotation }
+    withAnnotation.metadata.annotations = {
+      ...((withAnnotation.metadata.annotations as Record<string, string>) ?? {}),
+      [LAST_APPLIED]: annotation,
+    }
     const obj = createObject(ctx, withAnnotation as never, { dryRun })
     return { outcome: 'created', obj, warnMissingAnnotation: false }
   }
@@ -64,7 +86,10 @@ export function applyOne(ctx: Ctx, m: Manifest, namespace: string, dryRun: boole
   const desired = deepClone(manifest) as Obj
   delete desired.status
   const merged = merge(deepClone(live), desired, last) as KObject
-  merged.metadata.annotations = { ...(merged.metadata.annotations ?? {}), [LAST_APPLIED]: annotation }
+  merged.metadata.annotations = {
+    ...(merged.metadata.annotations ?? {}),
+    [LAST_APPLIED]: annotation,
+  }
   // identity fields always come from the live object
   merged.metadata.uid = live.metadata.uid
   merged.metadata.resourceVersion = live.metadata.resourceVersion
@@ -72,7 +97,8 @@ export function applyOne(ctx: Ctx, m: Manifest, namespace: string, dryRun: boole
   ;(merged as { status?: unknown }).status = (live as { status?: unknown }).status
   // compare as the server would store it: defaulted fields the manifest leaves out are not changes
   applyUpdateDefaults(merged)
-  if (canonicalJson(merged) === canonicalJson(live)) return { outcome: 'unchanged', obj: deepClone(live), warnMissingAnnotation: false }
+  if (canonicalJson(merged) === canonicalJson(live))
+    return { outcome: 'unchanged', obj: deepClone(live), warnMissingAnnotation: false }
   const obj = dryRun ? merged : updateObject(ctx, merged)
   return { outcome: 'configured', obj, warnMissingAnnotation: !lastText }
 }

@@ -1,5 +1,11 @@
 import type { ClusterState, KObject, ResourceInfo } from '../../engine/index.ts'
-import { RESOURCES, lookupResource, listObjects, getObject, qualifiedSingular } from '../../engine/index.ts'
+import {
+  RESOURCES,
+  lookupResource,
+  listObjects,
+  getObject,
+  qualifiedSingular,
+} from '../../engine/index.ts'
 
 // How kubectl reads "TYPE NAME", "TYPE/NAME", "TYPE1,TYPE2" and "all" from the command line.
 
@@ -16,7 +22,11 @@ export function parseResourceArgs(args: readonly string[]): ResourceArgs {
   if (args.some((a) => a.includes('/'))) {
     for (const a of args) {
       const [type, name] = a.split('/', 2)
-      if (!name) return { ok: false, error: `there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'` }
+      if (!name)
+        return {
+          ok: false,
+          error: `there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'`,
+        }
       const r = lookupResource(type!)
       if (!r) return { ok: false, error: `the server doesn't have a resource type "${type}"` }
       const existing = requests.find((x) => x.resource === r)
@@ -35,11 +45,20 @@ export function parseResourceArgs(args: readonly string[]): ResourceArgs {
   return { ok: true, requests, multiType: typeList.length > 1 }
 }
 
-export function listFor(state: ClusterState, r: ResourceInfo, namespace: string | undefined): KObject[] {
+export function listFor(
+  state: ClusterState,
+  r: ResourceInfo,
+  namespace: string | undefined,
+): KObject[] {
   return listObjects(state, r.kind, r.namespaced ? namespace : undefined)
 }
 
-export function getFor(state: ClusterState, r: ResourceInfo, namespace: string, name: string): KObject | undefined {
+export function getFor(
+  state: ClusterState,
+  r: ResourceInfo,
+  namespace: string,
+  name: string,
+): KObject | undefined {
   return getObject(state, r.kind, r.namespaced ? namespace : undefined, name)
 }
 

@@ -1,6 +1,10 @@
 // Label selectors as kubectl -l accepts them: k=v, k==v, k!=v, k in (a,b), k notin (a,b), k, !k.
 
-export type Requirement = { key: string; op: '=' | '!=' | 'in' | 'notin' | 'exists' | '!exists'; values: string[] }
+export type Requirement = {
+  key: string
+  op: '=' | '!=' | 'in' | 'notin' | 'exists' | '!exists'
+  values: string[]
+}
 
 export function parseSelector(text: string): Requirement[] | string {
   const reqs: Requirement[] = []
@@ -20,8 +24,17 @@ export function parseSelector(text: string): Requirement[] | string {
   for (const raw of parts) {
     const p = raw.trim()
     let m: RegExpExecArray | null
-    if ((m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(p))) reqs.push({ key: m[1]!, op: m[2] as 'in' | 'notin', values: m[3]!.split(',').map((v) => v.trim()).filter(Boolean) })
-    else if ((m = /^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/.exec(p))) reqs.push({ key: m[1]!, op: m[2] === '!=' ? '!=' : '=', values: [m[3]!] })
+    if ((m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(p)))
+      reqs.push({
+        key: m[1]!,
+        op: m[2] as 'in' | 'notin',
+        values: m[3]!
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean),
+      })
+    else if ((m = /^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/.exec(p)))
+      reqs.push({ key: m[1]!, op: m[2] === '!=' ? '!=' : '=', values: [m[3]!] })
     else if ((m = /^!([\w./-]+)$/.exec(p))) reqs.push({ key: m[1]!, op: '!exists', values: [] })
     else if ((m = /^([\w./-]+)$/.exec(p))) reqs.push({ key: m[1]!, op: 'exists', values: [] })
     else return `unable to parse requirement: found '${p}', expected: identifier`
@@ -29,7 +42,10 @@ export function parseSelector(text: string): Requirement[] | string {
   return reqs
 }
 
-export function matchesSelector(reqs: Requirement[], labels: Record<string, string> | undefined): boolean {
+export function matchesSelector(
+  reqs: Requirement[],
+  labels: Record<string, string> | undefined,
+): boolean {
   const l = labels ?? {}
   return reqs.every((r) => {
     const has = r.key in l

@@ -32,7 +32,11 @@ export function kindName(kind: Kind): string {
 }
 
 /** POST: what `kubectl create`, `apply` (for a new object) and the controllers do. */
-export function createObject<T extends KObject>(ctx: Ctx, input: NewObject, opts: { dryRun?: boolean } = {}): T {
+export function createObject<T extends KObject>(
+  ctx: Ctx,
+  input: NewObject,
+  opts: { dryRun?: boolean } = {},
+): T {
   const { state } = ctx
   const r = resourceForKind(input.kind)
   const meta = input.metadata
@@ -44,7 +48,10 @@ export function createObject<T extends KObject>(ctx: Ctx, input: NewObject, opts
       name = meta.generateName.slice(0, 58) + nameSuffix(state.rng)
     } while (getObject(state, input.kind, meta.namespace, name) && ++attempt < 10)
   }
-  if (!name) throw invalid(kindName(input.kind), '', ['metadata.name: Required value: name or generateName is required'])
+  if (!name)
+    throw invalid(kindName(input.kind), '', [
+      'metadata.name: Required value: name or generateName is required',
+    ])
   const namespace = r.namespaced ? (meta.namespace ?? 'default') : undefined
   if (r.namespaced) {
     const ns = getObject(state, 'Namespace', undefined, namespace!)
@@ -52,7 +59,8 @@ export function createObject<T extends KObject>(ctx: Ctx, input: NewObject, opts
     if (ns.metadata.deletionTimestamp && input.kind !== 'Event')
       throw forbiddenTerminating(input.kind, name, namespace!)
   }
-  if (getObject(state, input.kind, namespace, name)) throw alreadyExists(resourceName(input.kind), name)
+  if (getObject(state, input.kind, namespace, name))
+    throw alreadyExists(resourceName(input.kind), name)
 
   const obj = deepClone(input) as unknown as T
   obj.metadata = {
@@ -85,8 +93,13 @@ export function updateObject<T extends KObject>(ctx: Ctx, obj: T): T {
   applyUpdateDefaults(obj)
   validateObject(obj)
   validateUpdate(current, obj)
-  if ('spec' in obj && 'spec' in current && JSON.stringify(obj.spec) !== JSON.stringify(current.spec)) {
-    if (obj.metadata.generation !== undefined) obj.metadata.generation = (current.metadata.generation ?? 1) + 1
+  if (
+    'spec' in obj &&
+    'spec' in current &&
+    JSON.stringify(obj.spec) !== JSON.stringify(current.spec)
+  ) {
+    if (obj.metadata.generation !== undefined)
+      obj.metadata.generation = (current.metadata.generation ?? 1) + 1
   }
   return putObject(ctx, obj)
 }
@@ -97,7 +110,13 @@ export function updateStatus<T extends KObject>(ctx: Ctx, obj: T): T {
 }
 
 /** Read, change, write: the pattern every controller uses. The mutator works on a copy. */
-export function patchObject<K extends Kind>(ctx: Ctx, kind: K, namespace: string | undefined, name: string, mutate: (o: ObjectOfKind<K>) => void): ObjectOfKind<K> {
+export function patchObject<K extends Kind>(
+  ctx: Ctx,
+  kind: K,
+  namespace: string | undefined,
+  name: string,
+  mutate: (o: ObjectOfKind<K>) => void,
+): ObjectOfKind<K> {
   const current = getObject(ctx.state, kind, namespace, name)
   if (!current) throw notFound(resourceName(kind), name)
   const copy = deepClone(current) as ObjectOfKind<K>
@@ -111,7 +130,13 @@ export function patchObject<K extends Kind>(ctx: Ctx, kind: K, namespace: string
  * kubelet stops the containers, then deletes the object for good. Owners are garbage-collected in the
  * background (propagationPolicy Background, kubectl's default).
  */
-export function deleteObjectGracefully(ctx: Ctx, kind: Kind, namespace: string | undefined, name: string, opts: { gracePeriodSeconds?: number } = {}): KObject {
+export function deleteObjectGracefully(
+  ctx: Ctx,
+  kind: Kind,
+  namespace: string | undefined,
+  name: string,
+  opts: { gracePeriodSeconds?: number } = {},
+): KObject {
   const { state } = ctx
   const obj = getObject(state, kind, namespace, name)
   if (!obj) throw notFound(resourceName(kind), name)

@@ -7,7 +7,10 @@ import { allocateClusterIp } from './serviceips.ts'
 // (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go) and the admission plugins that
 // every EKS API server runs (ServiceAccount, DefaultTolerationSeconds).
 
-const SYSTEM_PRIORITIES: Record<string, number> = { 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 }
+const SYSTEM_PRIORITIES: Record<string, number> = {
+  'system-node-critical': 2000001000,
+  'system-cluster-critical': 2000000000,
+}
 
 export function imagePullPolicyFor(image: string): 'Always' | 'IfNotPresent' {
   const lastPart = image.split('/').pop() ?? image
@@ -59,14 +62,19 @@ export function applyDefaults(ctx: Ctx, obj: KObject): void {
         for (const c of pod.spec.containers) {
           c.volumeMounts = [
             ...(c.volumeMounts ?? []),
-            { name: volName, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+            {
+              name: volName,
+              mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+              readOnly: true,
+            },
           ]
         }
       }
       // DefaultTolerationSeconds admission
       const tol = pod.spec.tolerations ?? []
       for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-        if (!tol.some((t) => t.key === key)) tol.push({ effect: 'NoExecute', key, operator: 'Exists', tolerationSeconds: 300 })
+        if (!tol.some((t) => t.key === key))
+          tol.push({ effect: 'NoExecute', key, operator: 'Exists', tolerationSeconds: 300 })
       }
       pod.spec.tolerations = tol
       pod.status = { phase: 'Pending', qosClass: qosClass(pod.spec) }
@@ -76,7 +84,8 @@ export function applyDefaults(ctx: Ctx, obj: KObject): void {
       obj.metadata.generation = 1
       obj.spec.replicas ??= 1
       obj.spec.strategy ??= { type: 'RollingUpdate' }
-      if (obj.spec.strategy.type === 'RollingUpdate') obj.spec.strategy.rollingUpdate ??= { maxSurge: '25%', maxUnavailable: '25%' }
+      if (obj.spec.strategy.type === 'RollingUpdate')
+        obj.spec.strategy.rollingUpdate ??= { maxSurge: '25%', maxUnavailable: '25%' }
       obj.spec.revisionHistoryLimit ??= 10
       obj.spec.progressDeadlineSeconds ??= 600
       defaultTemplate(obj.spec.template)
@@ -90,10 +99,18 @@ export function applyDefaults(ctx: Ctx, obj: KObject): void {
       break
     case 'DaemonSet':
       obj.metadata.generation = 1
-      obj.spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }
+      obj.spec.updateStrategy ??= {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: 0, maxUnavailable: 1 },
+      }
       obj.spec.revisionHistoryLimit ??= 10
       defaultTemplate(obj.spec.template)
-      obj.status ??= { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 }
+      obj.status ??= {
+        currentNumberScheduled: 0,
+        desiredNumberScheduled: 0,
+        numberMisscheduled: 0,
+        numberReady: 0,
+      }
       break
     case 'Service': {
       const svc = obj as Service
@@ -102,21 +119,30 @@ export function applyDefaults(ctx: Ctx, obj: KObject): void {
       for (const p of svc.spec.ports ?? []) {
         p.protocol ??= 'TCP'
         p.targetPort ??= p.port
-        if ((svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer') && !p.nodePort) p.nodePort = nextInt(state.rng, 30000, 32767)
+        if ((svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer') && !p.nodePort)
+          p.nodePort = nextInt(state.rng, 30000, 32767)
       }
       if (svc.spec.type !== 'ExternalName') {
-        if (!svc.spec.clusterIP) svc.spec.clusterIP = allocateClusterIp(state, `${svc.metadata.namespace}/${svc.metadata.name}`)
+        if (!svc.spec.clusterIP)
+          svc.spec.clusterIP = allocateClusterIp(
+            state,
+            `${svc.metadata.namespace}/${svc.metadata.name}`,
+          )
         svc.spec.clusterIPs = [svc.spec.clusterIP]
         svc.spec.ipFamilies ??= ['IPv4']
         svc.spec.ipFamilyPolicy ??= 'SingleStack'
         svc.spec.internalTrafficPolicy ??= 'Cluster'
       }
-      if (svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer') svc.spec.externalTrafficPolicy ??= 'Cluster'
+      if (svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer')
+        svc.spec.externalTrafficPolicy ??= 'Cluster'
       svc.status = { loadBalancer: {} }
       break
     }
     case 'Namespace':
-      obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name }
+      obj.metadata.labels = {
+        ...(obj.metadata.labels ?? {}),
+        'kubernetes.io/metadata.name': obj.metadata.name,
+      }
       obj.spec = { finalizers: ['kubernetes'] }
       obj.status = { phase: 'Active' }
       break
@@ -162,7 +188,16 @@ function serviceAccountVolume(name: string) {
       sources: [
         { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
         { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
-        { downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }, path: 'namespace' }] } },
+        {
+          downwardAPI: {
+            items: [
+              {
+                fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' },
+                path: 'namespace',
+              },
+            ],
+          },
+        },
       ],
     },
   }
@@ -171,10 +206,18 @@ function serviceAccountVolume(name: string) {
 /** pkg/apis/core/helper/qos: Guaranteed when every container sets equal requests and limits for cpu and memory. */
 export function qosClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffort' {
   const containers = spec.containers ?? []
-  const any = containers.some((c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length)
+  const any = containers.some(
+    (c) =>
+      Object.keys(c.resources?.requests ?? {}).length ||
+      Object.keys(c.resources?.limits ?? {}).length,
+  )
   if (!any) return 'BestEffort'
   const guaranteed = containers.every((c) =>
-    ['cpu', 'memory'].every((r) => c.resources?.limits?.[r] && (c.resources?.requests?.[r] ?? c.resources?.limits?.[r]) === c.resources?.limits?.[r]),
+    ['cpu', 'memory'].every(
+      (r) =>
+        c.resources?.limits?.[r] &&
+        (c.resources?.requests?.[r] ?? c.resources?.limits?.[r]) === c.resources?.limits?.[r],
+    ),
   )
   return guaranteed ? 'Guaranteed' : 'Burstable'
 }

@@ -50,16 +50,28 @@ export class ApiError extends Error {
 /** `pods "web" not found`: resource is the plural with its group (`deployments.apps`). */
 export function notFound(resourceWithGroup: string, name: string): ApiError {
   const [kind, ...g] = resourceWithGroup.split('.')
-  return new ApiError('NotFound', `${resourceWithGroup} "${name}" not found`, { name, kind, group: g.join('.') || undefined })
+  return new ApiError('NotFound', `${resourceWithGroup} "${name}" not found`, {
+    name,
+    kind,
+    group: g.join('.') || undefined,
+  })
 }
 
 export function alreadyExists(resourceWithGroup: string, name: string): ApiError {
   const [kind, ...g] = resourceWithGroup.split('.')
-  return new ApiError('AlreadyExists', `${resourceWithGroup} "${name}" already exists`, { name, kind, group: g.join('.') || undefined })
+  return new ApiError('AlreadyExists', `${resourceWithGroup} "${name}" already exists`, {
+    name,
+    kind,
+    group: g.join('.') || undefined,
+  })
 }
 
 /** `Deployment.apps "x" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0` */
 export function invalid(kindWithGroup: string, name: string, causes: string[]): ApiError {
   const msg = causes.length === 1 ? causes[0] : `[${causes.join(', ')}]`
-  return new ApiError('Invalid', `${kindWithGroup} "${name}" is invalid: ${msg}`, { name, kind: kindWithGroup, causes })
+  return new ApiError('Invalid', `${kindWithGroup} "${name}" is invalid: ${msg}`, {
+    name,
+    kind: kindWithGroup,
+    causes,
+  })
 }

@@ -37,7 +37,9 @@ export function recordEvent(
     copy.lastTimestamp = now
     putObject(ctx, copy)
   } else {
-    const nanos = (BigInt(EPOCH_MS) + BigInt(Math.floor(state.now))) * 1_000_000n + BigInt(ctx.agenda.seq % 1_000_000)
+    const nanos =
+      (BigInt(EPOCH_MS) + BigInt(Math.floor(state.now))) * 1_000_000n +
+      BigInt(ctx.agenda.seq % 1_000_000)
     const r = resourceForKind(involved.kind)
     const ev: KEvent = {
       apiVersion: 'v1',
@@ -66,12 +68,20 @@ export function recordEvent(
       count: 1,
       type,
       eventTime: null,
-      reportingComponent: source.component === 'default-scheduler' ? 'default-scheduler' : source.component,
+      reportingComponent:
+        source.component === 'default-scheduler' ? 'default-scheduler' : source.component,
       reportingInstance: source.host ?? '',
     }
     ctx.agenda.seq++
     state.eventIndex[aggKey] = ev.metadata.name
     putObject(ctx, ev)
   }
-  emit(ctx, { type: 'k8s.event', namespace, object: `${involved.kind.toLowerCase()}/${involved.metadata.name}`, reason, message, eventType: type })
+  emit(ctx, {
+    type: 'k8s.event',
+    namespace,
+    object: `${involved.kind.toLowerCase()}/${involved.metadata.name}`,
+    reason,
+    message,
+    eventType: type,
+  })
 }

@@ -23,7 +23,8 @@ export function allocateClusterIp(state: ClusterState, owner: string): string {
 export function reserveClusterIp(state: ClusterState, ip: string, owner: string): string {
   const { base, size } = parseCidr(state.aws.cluster.serviceIpv4Cidr)
   const n = ipToInt(ip)
-  if (n < base || n >= base + size) throw new Error(`${ip} is not in ${state.aws.cluster.serviceIpv4Cidr}`)
+  if (n < base || n >= base + size)
+    throw new Error(`${ip} is not in ${state.aws.cluster.serviceIpv4Cidr}`)
   state.serviceIps[ip] = owner
   return ip
 }

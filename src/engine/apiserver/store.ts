@@ -17,17 +17,31 @@ function bucket(state: ClusterState, kind: Kind): Record<string, EtcdEntry> {
   return (state.etcd.buckets[name] ??= {})
 }
 
-export function getEntry(state: ClusterState, kind: Kind, namespace: string | undefined, name: string): EtcdEntry | undefined {
+export function getEntry(
+  state: ClusterState,
+  kind: Kind,
+  namespace: string | undefined,
+  name: string,
+): EtcdEntry | undefined {
   const r = resourceForKind(kind)
   return state.etcd.buckets[r.etcdPrefix]?.[etcdKey(r, namespace, name)]
 }
 
-export function getObject<K extends Kind>(state: ClusterState, kind: K, namespace: string | undefined, name: string): ObjectOfKind<K> | undefined {
+export function getObject<K extends Kind>(
+  state: ClusterState,
+  kind: K,
+  namespace: string | undefined,
+  name: string,
+): ObjectOfKind<K> | undefined {
   return getEntry(state, kind, namespace, name)?.value as ObjectOfKind<K> | undefined
 }
 
 /** Objects of a kind, in etcd key order (which is what a LIST returns: sorted by namespace, then name). */
-export function listObjects<K extends Kind>(state: ClusterState, kind: K, namespace?: string): ObjectOfKind<K>[] {
+export function listObjects<K extends Kind>(
+  state: ClusterState,
+  kind: K,
+  namespace?: string,
+): ObjectOfKind<K>[] {
   const r = resourceForKind(kind)
   const b = state.etcd.buckets[r.etcdPrefix]
   if (!b) return []
@@ -43,7 +57,8 @@ export function listObjects<K extends Kind>(state: ClusterState, kind: K, namesp
 /** Every key in etcd, sorted as `etcdctl get --prefix /registry --keys-only` lists them. */
 export function allEntries(state: ClusterState): [string, EtcdEntry][] {
   const out: [string, EtcdEntry][] = []
-  for (const b of Object.values(state.etcd.buckets)) for (const [k, e] of Object.entries(b)) out.push([k, e])
+  for (const b of Object.values(state.etcd.buckets))
+    for (const [k, e] of Object.entries(b)) out.push([k, e])
   return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
 }
 
@@ -60,7 +75,8 @@ export function putObject<T extends KObject>(ctx: Ctx, obj: T): T {
     modRevision: revision,
     version: prev ? prev.version + 1 : 1,
   }
-  if (obj.kind !== 'Event') emit(ctx, { type: 'etcd.put', key, revision, created: !prev, kind: obj.kind })
+  if (obj.kind !== 'Event')
+    emit(ctx, { type: 'etcd.put', key, revision, created: !prev, kind: obj.kind })
   notifyWatchers(ctx, obj, prev?.value)
   return obj
 }

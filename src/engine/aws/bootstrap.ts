@@ -42,21 +42,62 @@ export function createAws(rng: RngState, config: SimulationConfig): AwsState {
   const publicRt = awsId(rng, 'rtb')
   const subnets: Subnet[] = []
   const routeTables: AwsState['routeTables'] = [
-    { routeTableId: publicRt, name: `eksctl-${clusterName}-cluster/PublicRouteTable`, routes: [{ destinationCidrBlock: '192.168.0.0/16', gatewayId: 'local' }, { destinationCidrBlock: '0.0.0.0/0', gatewayId: igwId }], subnetIds: [] },
+    {
+      routeTableId: publicRt,
+      name: `eksctl-${clusterName}-cluster/PublicRouteTable`,
+      routes: [
+        { destinationCidrBlock: '192.168.0.0/16', gatewayId: 'local' },
+        { destinationCidrBlock: '0.0.0.0/0', gatewayId: igwId },
+      ],
+      subnetIds: [],
+    },
   ]
   azs.forEach((az, i) => {
     const suffix = az.toUpperCase().replaceAll('-', '')
     const id = awsId(rng, 'subnet')
-    subnets.push({ subnetId: id, cidrBlock: `192.168.${i * 32}.0/19`, availabilityZone: az, availabilityZoneId: `${regionShort(region)}-${AZ_IDS[az.slice(-1)]}`, public: true, routeTableId: publicRt, name: `eksctl-${clusterName}-cluster/SubnetPublic${suffix}`, mapPublicIpOnLaunch: true })
+    subnets.push({
+      subnetId: id,
+      cidrBlock: `192.168.${i * 32}.0/19`,
+      availabilityZone: az,
+      availabilityZoneId: `${regionShort(region)}-${AZ_IDS[az.slice(-1)]}`,
+      public: true,
+      routeTableId: publicRt,
+      name: `eksctl-${clusterName}-cluster/SubnetPublic${suffix}`,
+      mapPublicIpOnLaunch: true,
+    })
     routeTables[0]!.subnetIds.push(id)
   })
-  const nat = { natGatewayId: `nat-0${randomHex(rng, 16)}`, subnetId: subnets[0]!.subnetId, privateIp: '', publicIp: publicIp(rng), allocationId: awsId(rng, 'eipalloc'), networkInterfaceId: awsId(rng, 'eni') }
+  const nat = {
+    natGatewayId: `nat-0${randomHex(rng, 16)}`,
+    subnetId: subnets[0]!.subnetId,
+    privateIp: '',
+    publicIp: publicIp(rng),
+    allocationId: awsId(rng, 'eipalloc'),
+    networkInterfaceId: awsId(rng, 'eni'),
+  }
   azs.forEach((az, i) => {
     const suffix = az.toUpperCase().replaceAll('-', '')
     const id = awsId(rng, 'subnet')
     const rt = awsId(rng, 'rtb')
-    subnets.push({ subnetId: id, cidrBlock: `192.168.${96 + i * 32}.0/19`, availabilityZone: az, availabilityZoneId: `${regionShort(region)}-${AZ_IDS[az.slice(-1)]}`, public: false, routeTableId: rt, name: `eksctl-${clusterName}-cluster/SubnetPrivate${suffix}`, mapPublicIpOnLaunch: false })
-    routeTables.push({ routeTableId: rt, name: `eksctl-${clusterName}-cluster/PrivateRouteTable${suffix}`, routes: [{ destinationCidrBlock: '192.168.0.0/16', gatewayId: 'local' }, { destinationCidrBlock: '0.0.0.0/0', natGatewayId: nat.natGatewayId }], subnetIds: [id] })
+    subnets.push({
+      subnetId: id,
+      cidrBlock: `192.168.${96 + i * 32}.0/19`,
+      availabilityZone: az,
+      availabilityZoneId: `${regionShort(region)}-${AZ_IDS[az.slice(-1)]}`,
+      public: false,
+      routeTableId: rt,
+      name: `eksctl-${clusterName}-cluster/SubnetPrivate${suffix}`,
+      mapPublicIpOnLaunch: false,
+    })
+    routeTables.push({
+      routeTableId: rt,
+      name: `eksctl-${clusterName}-cluster/PrivateRouteTable${suffix}`,
+      routes: [
+        { destinationCidrBlock: '192.168.0.0/16', gatewayId: 'local' },
+        { destinationCidrBlock: '0.0.0.0/0', natGatewayId: nat.natGatewayId },
+      ],
+      subnetIds: [id],
+    })
   })
   const clusterHex = randomHex(rng, 32).toUpperCase()
   const label = randomString(rng, 'abcdefghijklmnopqrstuvwxyz', 2) + String(nextInt(rng, 0, 9))
@@ -85,12 +126,26 @@ export function createAws(rng: RngState, config: SimulationConfig): AwsState {
       clusterSecurityGroupId: awsId(rng, 'sg'),
       serviceIpv4Cidr: '10.100.0.0/16',
       oidcIssuer: `https://oidc.eks.${region}.amazonaws.com/id/${clusterHex}`,
-      certificateAuthority: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURCVENDQWUyZ0F3SUJBZ0lJ' + randomString(rng, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 1380) + 'LS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=',
+      certificateAuthority:
+        'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURCVENDQWUyZ0F3SUJBZ0lJ' +
+        randomString(
+          rng,
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
+          1380,
+        ) +
+        'LS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=',
       envelopeEncryption: 'aws-owned-kms',
     },
     controlPlane: {
-      apiServers: azs.slice(0, 2).map((az) => ({ id: `kube-apiserver-${randomHex(rng, 8)}`, availabilityZone: az })),
-      etcdMembers: azs.map((az, i) => ({ id: randomHex(rng, 16), name: `etcd-${i}`, availabilityZone: az, isLeader: i === 0 })),
+      apiServers: azs
+        .slice(0, 2)
+        .map((az) => ({ id: `kube-apiserver-${randomHex(rng, 8)}`, availabilityZone: az })),
+      etcdMembers: azs.map((az, i) => ({
+        id: randomHex(rng, 16),
+        name: `etcd-${i}`,
+        availabilityZone: az,
+        isLeader: i === 0,
+      })),
       crossAccountEnis: [],
     },
   }
@@ -98,7 +153,11 @@ export function createAws(rng: RngState, config: SimulationConfig): AwsState {
   nat.privateIp = allocateInto(aws, rng, subnets[0]!, `natgw ${nat.natGatewayId}`)
   for (const s of [subnets[3]!, subnets[4]!]) {
     const eni = awsId(rng, 'eni')
-    aws.controlPlane.crossAccountEnis.push({ networkInterfaceId: eni, subnetId: s.subnetId, privateIpAddress: allocateInto(aws, rng, s, `eks ${eni}`) })
+    aws.controlPlane.crossAccountEnis.push({
+      networkInterfaceId: eni,
+      subnetId: s.subnetId,
+      privateIpAddress: allocateInto(aws, rng, s, `eks ${eni}`),
+    })
   }
   return aws
 }
@@ -116,26 +175,54 @@ function publicIp(rng: RngState): string {
 /** The EKS control plane's own objects, created when the cluster comes up. */
 export function bootstrapControlPlane(ctx: Ctx): void {
   const { state } = ctx
-  for (const name of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) createObject(ctx, { apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: { finalizers: [] } } as never)
+  for (const name of ['default', 'kube-node-lease', 'kube-public', 'kube-system'])
+    createObject(ctx, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+      spec: { finalizers: [] },
+    } as never)
   reserveClusterIp(state, '10.100.0.1', 'default/kubernetes')
   createObject<Service>(ctx, {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-    spec: { type: 'ClusterIP', clusterIP: '10.100.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 443 }], sessionAffinity: 'None' },
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { component: 'apiserver', provider: 'kubernetes' },
+    },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: '10.100.0.1',
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 443 }],
+      sessionAffinity: 'None',
+    },
   } as never)
   // the API server maintains this slice itself (name exactly "kubernetes"): the EKS ENIs, port 443
   createObject(ctx, {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { name: 'kubernetes', namespace: 'default', generation: 1, labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      generation: 1,
+      labels: { 'kubernetes.io/service-name': 'kubernetes' },
+    },
     addressType: 'IPv4',
-    endpoints: state.aws.controlPlane.crossAccountEnis.map((e) => ({ addresses: [e.privateIpAddress], conditions: { ready: true, serving: true, terminating: false } })),
+    endpoints: state.aws.controlPlane.crossAccountEnis.map((e) => ({
+      addresses: [e.privateIpAddress],
+      conditions: { ready: true, serving: true, terminating: false },
+    })),
     ports: [{ name: 'https', port: 443, protocol: 'TCP' }],
   } as never)
 }
 
-const EKS_ADDON_LABELS = { 'app.kubernetes.io/instance': 'aws-vpc-cni', 'app.kubernetes.io/name': 'aws-node', 'k8s-app': 'aws-node', 'app.kubernetes.io/version': 'v1.19.2' }
+const EKS_ADDON_LABELS = {
+  'app.kubernetes.io/instance': 'aws-vpc-cni',
+  'app.kubernetes.io/name': 'aws-node',
+  'k8s-app': 'aws-node',
+  'app.kubernetes.io/version': 'v1.19.2',
+}
 
 /** EKS's default add-ons: the VPC CNI (aws-node), kube-proxy, and CoreDNS. */
 export function bootstrapAddons(ctx: Ctx): void {
@@ -148,12 +235,28 @@ export function bootstrapAddons(ctx: Ctx): void {
     spec: {
       selector: { matchLabels: { 'k8s-app': 'aws-node' } },
       template: {
-        metadata: { labels: { 'app.kubernetes.io/instance': 'aws-vpc-cni', 'app.kubernetes.io/name': 'aws-node', 'k8s-app': 'aws-node' } },
+        metadata: {
+          labels: {
+            'app.kubernetes.io/instance': 'aws-vpc-cni',
+            'app.kubernetes.io/name': 'aws-node',
+            'k8s-app': 'aws-node',
+          },
+        },
         spec: {
           hostNetwork: true,
           priorityClassName: 'system-node-critical',
           serviceAccountName: 'aws-node',
-          initContainers: [{ name: 'aws-vpc-cni-init', image: `${ecr}/amazon-k8s-cni-init:v1.19.2-eksbuild.1`, env: [{ name: 'DISABLE_TCP_EARLY_DEMUX', value: 'false' }, { name: 'ENABLE_IPv6', value: 'false' }], resources: { requests: { cpu: '25m' } } }],
+          initContainers: [
+            {
+              name: 'aws-vpc-cni-init',
+              image: `${ecr}/amazon-k8s-cni-init:v1.19.2-eksbuild.1`,
+              env: [
+                { name: 'DISABLE_TCP_EARLY_DEMUX', value: 'false' },
+                { name: 'ENABLE_IPv6', value: 'false' },
+              ],
+              resources: { requests: { cpu: '25m' } },
+            },
+          ],
           containers: [
             {
               name: 'aws-node',
@@ -170,7 +273,21 @@ export function bootstrapAddons(ctx: Ctx): void {
               ],
               resources: { requests: { cpu: '25m' } },
             },
-            { name: 'aws-eks-nodeagent', image: `${ecr}/amazon/aws-network-policy-agent:v1.1.6-eksbuild.1`, args: ['--enable-ipv6=false', '--enable-network-policy=false', '--enable-cloudwatch-logs=false', '--enable-policy-event-logs=false', '--log-file=/var/log/aws-routed-eni/network-policy-agent.log', '--metrics-bind-addr=:8162', '--health-probe-bind-addr=:8163', '--conntrack-cache-cleanup-period=300'], resources: { requests: { cpu: '25m' } } },
+            {
+              name: 'aws-eks-nodeagent',
+              image: `${ecr}/amazon/aws-network-policy-agent:v1.1.6-eksbuild.1`,
+              args: [
+                '--enable-ipv6=false',
+                '--enable-network-policy=false',
+                '--enable-cloudwatch-logs=false',
+                '--enable-policy-event-logs=false',
+                '--log-file=/var/log/aws-routed-eni/network-policy-agent.log',
+                '--metrics-bind-addr=:8162',
+                '--health-probe-bind-addr=:8163',
+                '--conntrack-cache-cleanup-period=300',
+              ],
+              resources: { requests: { cpu: '25m' } },
+            },
           ],
         },
       },
@@ -180,7 +297,11 @@ export function bootstrapAddons(ctx: Ctx): void {
   createObject<DaemonSet>(ctx, {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: { name: 'kube-proxy', namespace: 'kube-system', labels: { 'eks.amazonaws.com/component': 'kube-proxy', 'k8s-app': 'kube-proxy' } },
+    metadata: {
+      name: 'kube-proxy',
+      namespace: 'kube-system',
+      labels: { 'eks.amazonaws.com/component': 'kube-proxy', 'k8s-app': 'kube-proxy' },
+    },
     spec: {
       selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
       template: {
@@ -193,8 +314,18 @@ export function bootstrapAddons(ctx: Ctx): void {
             {
               name: 'kube-proxy',
               image: `${ecr}/eks/kube-proxy:v1.32.0-minimal-eksbuild.2`,
-              command: ['kube-proxy', '--v=2', '--config=/var/lib/kube-proxy-config/config', '--hostname-override=$(NODE_NAME)'],
-              env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } }],
+              command: [
+                'kube-proxy',
+                '--v=2',
+                '--config=/var/lib/kube-proxy-config/config',
+                '--hostname-override=$(NODE_NAME)',
+              ],
+              env: [
+                {
+                  name: 'NODE_NAME',
+                  valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } },
+                },
+              ],
               resources: { requests: { cpu: '100m' } },
               securityContext: { privileged: true },
             },
@@ -207,10 +338,20 @@ export function bootstrapAddons(ctx: Ctx): void {
   createObject<Deployment>(ctx, {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: 'coredns', namespace: 'kube-system', labels: { 'eks.amazonaws.com/component': 'coredns', 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' } },
+    metadata: {
+      name: 'coredns',
+      namespace: 'kube-system',
+      labels: {
+        'eks.amazonaws.com/component': 'coredns',
+        'k8s-app': 'kube-dns',
+        'kubernetes.io/name': 'CoreDNS',
+      },
+    },
     spec: {
       replicas: 2,
-      selector: { matchLabels: { 'eks.amazonaws.com/component': 'coredns', 'k8s-app': 'kube-dns' } },
+      selector: {
+        matchLabels: { 'eks.amazonaws.com/component': 'coredns', 'k8s-app': 'kube-dns' },
+      },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } },
       template: {
         metadata: { labels: { 'eks.amazonaws.com/component': 'coredns', 'k8s-app': 'kube-dns' } },
@@ -238,7 +379,17 @@ export function bootstrapAddons(ctx: Ctx): void {
   createObject<Service>(ctx, {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'eks.amazonaws.com/component': 'kube-dns', 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' }, annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' } },
+    metadata: {
+      name: 'kube-dns',
+      namespace: 'kube-system',
+      labels: {
+        'eks.amazonaws.com/component': 'kube-dns',
+        'k8s-app': 'kube-dns',
+        'kubernetes.io/cluster-service': 'true',
+        'kubernetes.io/name': 'CoreDNS',
+      },
+      annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' },
+    },
     spec: {
       type: 'ClusterIP',
       clusterIP: '10.100.0.10',
@@ -252,7 +403,13 @@ export function bootstrapAddons(ctx: Ctx): void {
   } as never)
 }
 
-export function createNodeGroup(ctx: Ctx, name: string, instanceType: string, count: number, subnets?: Subnet[]): void {
+export function createNodeGroup(
+  ctx: Ctx,
+  name: string,
+  instanceType: string,
+  count: number,
+  subnets?: Subnet[],
+): void {
   const { state } = ctx
   const pubs = subnets ?? state.aws.subnets.filter((s) => s.public)
   state.aws.nodeGroups[name] = {
@@ -286,7 +443,12 @@ export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRun
     availabilityZone: subnet.availabilityZone,
     subnetId: subnet.subnetId,
     privateIpAddress: ip,
-    ...(pub ? { publicIpAddress: pub, publicDnsName: `ec2-${pub.replaceAll('.', '-')}.${state.config.region}.compute.amazonaws.com` } : {}),
+    ...(pub
+      ? {
+          publicIpAddress: pub,
+          publicDnsName: `ec2-${pub.replaceAll('.', '-')}.${state.config.region}.compute.amazonaws.com`,
+        }
+      : {}),
     privateDnsName: dns,
     imageId: NODE_OS.amiId,
     launchTime: rfc3339(state.now),
@@ -295,7 +457,16 @@ export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRun
     eniIds: [eniId],
   }
   state.aws.instances[instanceId] = instance
-  state.aws.enis[eniId] = { networkInterfaceId: eniId, subnetId: subnet.subnetId, privateIpAddress: ip, secondaryIps: [], macAddress: mac(state.rng), deviceIndex: 0, attachedTo: instanceId, description: '' }
+  state.aws.enis[eniId] = {
+    networkInterfaceId: eniId,
+    subnetId: subnet.subnetId,
+    privateIpAddress: ip,
+    secondaryIps: [],
+    macAddress: mac(state.rng),
+    deviceIndex: 0,
+    attachedTo: instanceId,
+    description: '',
+  }
   emit(ctx, { type: 'ec2.launch', instanceId, instanceType: type.name, ip })
   const rt: NodeRuntime = {
     name: dns,
@@ -314,7 +485,12 @@ export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRun
   state.nodes[dns] = rt
   const res = nodeResources(type)
   const now = rfc3339(state.now)
-  const cond = (type: 'MemoryPressure' | 'DiskPressure' | 'PIDPressure' | 'Ready', status: 'True' | 'False', reason: string, message: string) => ({ type, status, lastHeartbeatTime: now, lastTransitionTime: now, reason, message })
+  const cond = (
+    type: 'MemoryPressure' | 'DiskPressure' | 'PIDPressure' | 'Ready',
+    status: 'True' | 'False',
+    reason: string,
+    message: string,
+  ) => ({ type, status, lastHeartbeatTime: now, lastTransitionTime: now, reason, message })
   const node = createObject<Node>(ctx, {
     apiVersion: 'v1',
     kind: 'Node',
@@ -349,9 +525,19 @@ export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRun
       capacity: res.capacity,
       allocatable: res.allocatable,
       conditions: [
-        cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        cond(
+          'MemoryPressure',
+          'False',
+          'KubeletHasSufficientMemory',
+          'kubelet has sufficient memory available',
+        ),
         cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-        cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        cond(
+          'PIDPressure',
+          'False',
+          'KubeletHasSufficientPID',
+          'kubelet has sufficient PID available',
+        ),
         cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
       ],
       addresses: [
@@ -386,8 +572,22 @@ export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRun
     ['NodeHasSufficientPID', 'NodeHasSufficientPID'],
   ])
     recordEvent(ctx, node, 'Normal', reason!, `Node ${dns} status is now: ${msg}`, src)
-  recordEvent(ctx, node, 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods', src)
-  recordEvent(ctx, node, 'Normal', 'RegisteredNode', `Node ${dns} event: Registered Node ${dns} in Controller`, { component: 'node-controller' })
+  recordEvent(
+    ctx,
+    node,
+    'Normal',
+    'NodeAllocatableEnforced',
+    'Updated Node Allocatable limit across pods',
+    src,
+  )
+  recordEvent(
+    ctx,
+    node,
+    'Normal',
+    'RegisteredNode',
+    `Node ${dns} event: Registered Node ${dns} in Controller`,
+    { component: 'node-controller' },
+  )
   recordEvent(ctx, node, 'Normal', 'NodeReady', `Node ${dns} status is now: NodeReady`, src)
   return rt
 }

@@ -29,7 +29,10 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = Object.fromEntries(
       ['m6g.medium', 1, 4096, 2, 4, 'arm64'],
       ['m6g.large', 2, 8192, 3, 10, 'arm64'],
     ] as const
-  ).map(([name, vcpus, memoryMiB, enis, ipv4PerEni, arch]) => [name, { name, vcpus, memoryMiB, enis, ipv4PerEni, arch }]),
+  ).map(([name, vcpus, memoryMiB, enis, ipv4PerEni, arch]) => [
+    name,
+    { name, vcpus, memoryMiB, enis, ipv4PerEni, arch },
+  ]),
 )
 
 export function maxPods(t: InstanceType): number {
@@ -39,7 +42,8 @@ export function maxPods(t: InstanceType): number {
 /** EKS AMI kube-reserved CPU: 6% of the first core, 1% of the second, 0.5% of the next two, 0.25% above four. */
 function reservedCpuMillis(vcpus: number): number {
   let m = 0
-  for (let core = 1; core <= vcpus; core++) m += core === 1 ? 60 : core === 2 ? 10 : core <= 4 ? 5 : 2.5
+  for (let core = 1; core <= vcpus; core++)
+    m += core === 1 ? 60 : core === 2 ? 10 : core <= 4 ? 5 : 2.5
   return Math.round(m)
 }
 

@@ -12,7 +12,9 @@ describe('Deployment -> ReplicaSet -> Pods', () => {
     c.deployment('web', 'nginx', 3)
     c.settle()
     const rs = c.state.etcd.buckets['replicasets']!
-    const rsName = Object.values(rs).map((e) => e.value.metadata.name).find((n) => n.startsWith('web-'))!
+    const rsName = Object.values(rs)
+      .map((e) => e.value.metadata.name)
+      .find((n) => n.startsWith('web-'))!
     expect(rsName.slice(4)).toMatch(hashRe)
     const pods = c.pods('web-')
     expect(pods).toHaveLength(3)
@@ -23,7 +25,13 @@ describe('Deployment -> ReplicaSet -> Pods', () => {
       expect(p.status.containerStatuses?.[0]?.image).toBe('docker.io/library/nginx:latest')
     }
     const d = c.get('Deployment', 'web')!
-    expect(d.status).toMatchObject({ replicas: 3, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 3, observedGeneration: 1 })
+    expect(d.status).toMatchObject({
+      replicas: 3,
+      readyReplicas: 3,
+      availableReplicas: 3,
+      updatedReplicas: 3,
+      observedGeneration: 1,
+    })
     expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('1')
     // spread across nodes (the default topology spreading)
     expect(new Set(pods.map((p) => p.spec.nodeName)).size).toBe(3)
@@ -35,10 +43,14 @@ describe('Deployment -> ReplicaSet -> Pods', () => {
     c.advance(20)
     expect(c.pods('web-')[0]!.status.phase).toBe('Pending')
     c.advance(600)
-    expect(c.pods('web-')[0]!.status.containerStatuses?.[0]?.state.waiting?.reason).toBe('ContainerCreating')
+    expect(c.pods('web-')[0]!.status.containerStatuses?.[0]?.state.waiting?.reason).toBe(
+      'ContainerCreating',
+    )
     c.settle()
     expect(c.pods('web-')[0]!.status.phase).toBe('Running')
-    const phases = c.events.filter((e) => e.type === 'pod.phase').map((e) => (e as { phase: string }).phase)
+    const phases = c.events
+      .filter((e) => e.type === 'pod.phase')
+      .map((e) => (e as { phase: string }).phase)
     expect(phases).toEqual(['Pending', 'Running'])
   })
 
@@ -61,22 +73,41 @@ describe('Deployment -> ReplicaSet -> Pods', () => {
     let maxActive = 0
     let minReady = Infinity
     c.sim.subscribe((_, s) => {
-      const pods = Object.values(s.etcd.buckets['pods'] ?? {}).map((e) => e.value as import('../model/k8s.ts').Pod).filter((p) => p.metadata.name.startsWith('web-'))
+      const pods = Object.values(s.etcd.buckets['pods'] ?? {})
+        .map((e) => e.value as import('../model/k8s.ts').Pod)
+        .filter((p) => p.metadata.name.startsWith('web-'))
       maxActive = Math.max(maxActive, pods.filter((p) => !p.metadata.deletionTimestamp).length)
-      minReady = Math.min(minReady, pods.filter((p) => !p.metadata.deletionTimestamp && p.status.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).length)
+      minReady = Math.min(
+        minReady,
+        pods.filter(
+          (p) =>
+            !p.metadata.deletionTimestamp &&
+            p.status.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'),
+        ).length,
+      )
     })
-    c.patch('Deployment', 'web', (d) => void (d.spec.template.spec.containers[0]!.image = 'nginx:1.29'))
+    c.patch(
+      'Deployment',
+      'web',
+      (d) => void (d.spec.template.spec.containers[0]!.image = 'nginx:1.29'),
+    )
     c.settle()
     const d = c.get('Deployment', 'web')!
     expect(d.metadata.generation).toBe(2)
     expect(d.status).toMatchObject({ replicas: 4, updatedReplicas: 4, availableReplicas: 4 })
-    expect(d.status.conditions?.find((x) => x.type === 'Progressing')?.reason).toBe('NewReplicaSetAvailable')
+    expect(d.status.conditions?.find((x) => x.type === 'Progressing')?.reason).toBe(
+      'NewReplicaSetAvailable',
+    )
     expect(maxActive).toBeLessThanOrEqual(5) // 4 + 25% surge
     expect(minReady).toBeGreaterThanOrEqual(3) // 4 - 25% unavailable
     const images = c.pods('web-').map((p) => p.spec.containers[0]!.image)
     expect(images).toEqual(['nginx:1.29', 'nginx:1.29', 'nginx:1.29', 'nginx:1.29'])
-    const scaled = c.events.filter((e) => e.type === 'k8s.event' && e.reason === 'ScalingReplicaSet').map((e) => (e as { message: string }).message)
-    expect(scaled.some((m) => /^Scaled down replica set web-[4-9bcdf]+ from \d to \d$/.test(m))).toBe(true)
+    const scaled = c.events
+      .filter((e) => e.type === 'k8s.event' && e.reason === 'ScalingReplicaSet')
+      .map((e) => (e as { message: string }).message)
+    expect(
+      scaled.some((m) => /^Scaled down replica set web-[4-9bcdf]+ from \d to \d$/.test(m)),
+    ).toBe(true)
   })
 })
 
@@ -84,11 +115,15 @@ describe('the kubelet', () => {
   it('reports ErrImagePull then ImagePullBackOff for an image that does not exist', () => {
     const c = new TestCluster()
     c.deployment('bad', 'nginxx', 1)
-    const waitingIn = (s: typeof c.state) => listObjects(s, 'Pod', 'default').find((p) => p.metadata.name.startsWith('bad-'))?.status.containerStatuses?.[0]?.state.waiting
+    const waitingIn = (s: typeof c.state) =>
+      listObjects(s, 'Pod', 'default').find((p) => p.metadata.name.startsWith('bad-'))?.status
+        .containerStatuses?.[0]?.state.waiting
     const waiting = () => waitingIn(c.state)
     // runUntil hands its predicate the state being built: read from it
     expect(c.sim.runUntil((s) => waitingIn(s)?.reason === 'ErrImagePull', 5000)).toBe(true)
-    expect(waiting()?.message).toContain('pull access denied, repository does not exist or may require authorization')
+    expect(waiting()?.message).toContain(
+      'pull access denied, repository does not exist or may require authorization',
+    )
     c.advance(3000)
     expect(waiting()?.reason).toBe('ImagePullBackOff')
     expect(waiting()?.message).toBe('Back-off pulling image "nginxx"')
@@ -112,7 +147,9 @@ describe('the kubelet', () => {
 
   it('runs a shell loop and keeps its output', () => {
     const c = new TestCluster()
-    c.deployment('ticker', 'busybox', 1, { command: ['sh', '-c', 'while true; do echo tick; sleep 1; done'] })
+    c.deployment('ticker', 'busybox', 1, {
+      command: ['sh', '-c', 'while true; do echo tick; sleep 1; done'],
+    })
     c.settle().advance(10_000)
     const pod = c.pods('ticker-')[0]!
     const rt = c.state.nodes[pod.spec.nodeName!]!.pods[pod.metadata.uid]!
@@ -151,14 +188,16 @@ describe('the scheduler', () => {
     const pods = c.pods('many-')
     const pending = pods.filter((p) => !p.spec.nodeName)
     const perNode = new Map<string, number>()
-    for (const p of c.allPods()) if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1)
+    for (const p of c.allPods())
+      if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1)
     expect([...perNode.values()]).toEqual([17, 17, 17])
     expect(pending).toHaveLength(60 - (51 - 8)) // 8 system pods: 3 aws-node, 3 kube-proxy, 2 coredns
     expect(pending[0]!.status.conditions?.[0]).toMatchObject({
       type: 'PodScheduled',
       status: 'False',
       reason: 'Unschedulable',
-      message: '0/3 nodes are available: 3 Too many pods. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+      message:
+        '0/3 nodes are available: 3 Too many pods. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
     })
   })
 })

@@ -21,8 +21,17 @@ const DAEMON_TOLERATIONS: Toleration[] = [
 ]
 
 function nodeOf(p: Pod): string | undefined {
-  const terms = (p.spec.affinity as { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchFields?: { values: string[] }[] }[] } } } | undefined)?.nodeAffinity
-    ?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms
+  const terms = (
+    p.spec.affinity as
+      | {
+          nodeAffinity?: {
+            requiredDuringSchedulingIgnoredDuringExecution?: {
+              nodeSelectorTerms: { matchFields?: { values: string[] }[] }[]
+            }
+          }
+        }
+      | undefined
+  )?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms
   return p.spec.nodeName ?? terms?.[0]?.matchFields?.[0]?.values[0]
 }
 
@@ -35,23 +44,49 @@ export function reconcileDaemonSet(ctx: Ctx, key: string): void {
   for (const node of nodes) {
     const nodeName = node.metadata.name
     if (pods.some((p) => nodeOf(p) === nodeName)) continue
-    const tolerations = [...(ds.spec.template.spec.tolerations ?? []), ...DAEMON_TOLERATIONS.filter((t) => !(ds.spec.template.spec.tolerations ?? []).some((x) => x.key === t.key))]
-    if (ds.spec.template.spec.hostNetwork) tolerations.push({ effect: 'NoSchedule', key: 'node.kubernetes.io/network-unavailable', operator: 'Exists' })
+    const tolerations = [
+      ...(ds.spec.template.spec.tolerations ?? []),
+      ...DAEMON_TOLERATIONS.filter(
+        (t) => !(ds.spec.template.spec.tolerations ?? []).some((x) => x.key === t.key),
+      ),
+    ]
+    if (ds.spec.template.spec.hostNetwork)
+      tolerations.push({
+        effect: 'NoSchedule',
+        key: 'node.kubernetes.io/network-unavailable',
+        operator: 'Exists',
+      })
     const pod = createObject<Pod>(ctx, {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
         generateName: `${ds.metadata.name}-`,
         namespace: ns,
-        labels: { ...(ds.spec.template.metadata.labels ?? {}), 'controller-revision-hash': ds.metadata.annotations?.['cutaway/revision-hash'] ?? '6d8cfb5c6f', 'pod-template-generation': String(ds.metadata.generation ?? 1) },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name, uid: ds.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        labels: {
+          ...(ds.spec.template.metadata.labels ?? {}),
+          'controller-revision-hash':
+            ds.metadata.annotations?.['cutaway/revision-hash'] ?? '6d8cfb5c6f',
+          'pod-template-generation': String(ds.metadata.generation ?? 1),
+        },
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'DaemonSet',
+            name: ds.metadata.name,
+            uid: ds.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       spec: {
         ...deepClone(ds.spec.template.spec),
         affinity: {
           nodeAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }],
+              nodeSelectorTerms: [
+                { matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] },
+              ],
             },
           },
         },

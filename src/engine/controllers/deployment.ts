@@ -17,7 +17,11 @@ import { isPodActive, ownedPods } from './replicaset.ts'
 const SOURCE = { component: 'deployment-controller' }
 const REVISION = 'deployment.kubernetes.io/revision'
 
-function resolveIntOrPercent(v: string | number | undefined, total: number, roundUp: boolean): number {
+function resolveIntOrPercent(
+  v: string | number | undefined,
+  total: number,
+  roundUp: boolean,
+): number {
   if (v === undefined) return 0
   if (typeof v === 'number') return v
   const m = /^(\d+)%$/.exec(v)
@@ -27,7 +31,8 @@ function resolveIntOrPercent(v: string | number | undefined, total: number, roun
 }
 
 export function surgeAndUnavailable(d: Deployment): { maxSurge: number; maxUnavailable: number } {
-  if (d.spec.strategy.type !== 'RollingUpdate') return { maxSurge: 0, maxUnavailable: d.spec.replicas }
+  if (d.spec.strategy.type !== 'RollingUpdate')
+    return { maxSurge: 0, maxUnavailable: d.spec.replicas }
   const ru = d.spec.strategy.rollingUpdate ?? { maxSurge: '25%', maxUnavailable: '25%' }
   const maxSurge = resolveIntOrPercent(ru.maxSurge, d.spec.replicas, true)
   let maxUnavailable = resolveIntOrPercent(ru.maxUnavailable, d.spec.replicas, false)
@@ -43,7 +48,9 @@ function templateWithoutHash(rs: ReplicaSet): string {
 }
 
 function ownedReplicaSets(ctx: Ctx, d: Deployment): ReplicaSet[] {
-  return listObjects(ctx.state, 'ReplicaSet', d.metadata.namespace).filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid && o.controller))
+  return listObjects(ctx.state, 'ReplicaSet', d.metadata.namespace).filter((rs) =>
+    rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid && o.controller),
+  )
 }
 
 function revisionOf(rs: ReplicaSet): number {
@@ -55,9 +62,22 @@ function scaleReplicaSet(ctx: Ctx, d: Deployment, rs: ReplicaSet, to: number): v
   if (from === to) return
   patchObject(ctx, 'ReplicaSet', rs.metadata.namespace, rs.metadata.name, (o) => {
     o.spec.replicas = to
-    o.metadata.annotations = { ...(o.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas), 'deployment.kubernetes.io/max-replicas': String(d.spec.replicas + surgeAndUnavailable(d).maxSurge) }
+    o.metadata.annotations = {
+      ...(o.metadata.annotations ?? {}),
+      'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas),
+      'deployment.kubernetes.io/max-replicas': String(
+        d.spec.replicas + surgeAndUnavailable(d).maxSurge,
+      ),
+    }
   })
-  recordEvent(ctx, d, 'Normal', 'ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`, SOURCE)
+  recordEvent(
+    ctx,
+    d,
+    'Normal',
+    'ScalingReplicaSet',
+    `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`,
+    SOURCE,
+  )
 }
 
 export function reconcileDeployment(ctx: Ctx, key: string): void {
@@ -97,25 +117,51 @@ export function reconcileDeployment(ctx: Ctx, key: string): void {
           'deployment.kubernetes.io/max-replicas': String(d.spec.replicas + maxSurge),
           [REVISION]: String(maxRevision + 1),
         },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: d.metadata.name,
+            uid: d.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       spec: {
         replicas,
-        selector: { matchLabels: { ...(d.spec.selector.matchLabels ?? {}), 'pod-template-hash': hash }, ...(d.spec.selector.matchExpressions ? { matchExpressions: d.spec.selector.matchExpressions } : {}) },
+        selector: {
+          matchLabels: { ...(d.spec.selector.matchLabels ?? {}), 'pod-template-hash': hash },
+          ...(d.spec.selector.matchExpressions
+            ? { matchExpressions: d.spec.selector.matchExpressions }
+            : {}),
+        },
         template,
         ...(d.spec.minReadySeconds ? { minReadySeconds: d.spec.minReadySeconds } : {}),
       },
       status: { replicas: 0 },
     } as never)
     created = true
-    if (replicas > 0) recordEvent(ctx, d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${newRS.metadata.name} from 0 to ${replicas}`, SOURCE)
+    if (replicas > 0)
+      recordEvent(
+        ctx,
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled up replica set ${newRS.metadata.name} from 0 to ${replicas}`,
+        SOURCE,
+      )
     all = ownedReplicaSets(ctx, d)
   }
 
-  const olds = all.filter((rs) => rs.metadata.uid !== newRS!.metadata.uid).sort((a, b) => revisionOf(a) - revisionOf(b))
+  const olds = all
+    .filter((rs) => rs.metadata.uid !== newRS!.metadata.uid)
+    .sort((a, b) => revisionOf(a) - revisionOf(b))
   if (!d.spec.paused && !created) {
     if (d.spec.strategy.type === 'Recreate') {
-      const oldHasPods = olds.some((rs) => rs.spec.replicas > 0 || ownedPods(ctx, rs).some(isPodActive))
+      const oldHasPods = olds.some(
+        (rs) => rs.spec.replicas > 0 || ownedPods(ctx, rs).some(isPodActive),
+      )
       for (const rs of olds) scaleReplicaSet(ctx, d, rs, 0)
       if (!oldHasPods) scaleReplicaSet(ctx, d, newRS, d.spec.replicas)
     } else {
@@ -124,7 +170,13 @@ export function reconcileDeployment(ctx: Ctx, key: string): void {
       else if (newRS.spec.replicas < d.spec.replicas) {
         const current = all.reduce((n, rs) => n + rs.spec.replicas, 0)
         const maxTotal = d.spec.replicas + maxSurge
-        if (current < maxTotal) scaleReplicaSet(ctx, d, newRS, Math.min(d.spec.replicas, newRS.spec.replicas + (maxTotal - current)))
+        if (current < maxTotal)
+          scaleReplicaSet(
+            ctx,
+            d,
+            newRS,
+            Math.min(d.spec.replicas, newRS.spec.replicas + (maxTotal - current)),
+          )
       }
       // scale old ones down, keeping at least replicas - maxUnavailable available
       const fresh = () => ownedReplicaSets(ctx, d)
@@ -168,7 +220,8 @@ function writeDeploymentStatus(ctx: Ctx, key: string, created: boolean): void {
   const all = ownedReplicaSets(ctx, d)
   const wanted = canonicalJson(d.spec.template)
   const newRS = all.find((rs) => templateWithoutHash(rs) === wanted)
-  const sum = (f: (rs: ReplicaSet) => number | undefined) => all.reduce((n, rs) => n + (f(rs) ?? 0), 0)
+  const sum = (f: (rs: ReplicaSet) => number | undefined) =>
+    all.reduce((n, rs) => n + (f(rs) ?? 0), 0)
   const replicas = sum((rs) => rs.status.replicas)
   const updated = newRS?.status.replicas ?? 0
   const ready = sum((rs) => rs.status.readyReplicas)
@@ -177,7 +230,12 @@ function writeDeploymentStatus(ctx: Ctx, key: string, created: boolean): void {
   const { maxUnavailable } = surgeAndUnavailable(d)
   const now = rfc3339(ctx.state.now)
   const prev = d.status.conditions ?? []
-  const cond = (type: DeploymentCondition['type'], status: DeploymentCondition['status'], reason: string, message: string): DeploymentCondition => {
+  const cond = (
+    type: DeploymentCondition['type'],
+    status: DeploymentCondition['status'],
+    reason: string,
+    message: string,
+  ): DeploymentCondition => {
     const old = prev.find((c) => c.type === type)
     const same = old && old.status === status && old.reason === reason && old.message === message
     return {
@@ -191,17 +249,41 @@ function writeDeploymentStatus(ctx: Ctx, key: string, created: boolean): void {
   }
   const availableCond =
     available >= d.spec.replicas - maxUnavailable
-      ? cond('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
-      : cond('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.')
-  const oldReplicas = all.filter((rs) => rs !== newRS).reduce((n, rs) => n + rs.spec.replicas + (rs.status.replicas ?? 0), 0)
-  const complete = newRS && updated === d.spec.replicas && available === d.spec.replicas && replicas === d.spec.replicas && oldReplicas === 0
+      ? cond(
+          'Available',
+          'True',
+          'MinimumReplicasAvailable',
+          'Deployment has minimum availability.',
+        )
+      : cond(
+          'Available',
+          'False',
+          'MinimumReplicasUnavailable',
+          'Deployment does not have minimum availability.',
+        )
+  const oldReplicas = all
+    .filter((rs) => rs !== newRS)
+    .reduce((n, rs) => n + rs.spec.replicas + (rs.status.replicas ?? 0), 0)
+  const complete =
+    newRS &&
+    updated === d.spec.replicas &&
+    available === d.spec.replicas &&
+    replicas === d.spec.replicas &&
+    oldReplicas === 0
   const prevProgressing = prev.find((c) => c.type === 'Progressing')
   const rsName = newRS?.metadata.name ?? ''
   const progressing = complete
-    ? cond('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`)
+    ? cond(
+        'Progressing',
+        'True',
+        'NewReplicaSetAvailable',
+        `ReplicaSet "${rsName}" has successfully progressed.`,
+      )
     : created || !prevProgressing
       ? cond('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${rsName}"`)
-      : prevProgressing.reason === 'NewReplicaSetCreated' && prevProgressing.message.includes(`"${rsName}"`) && updated === 0
+      : prevProgressing.reason === 'NewReplicaSetCreated' &&
+          prevProgressing.message.includes(`"${rsName}"`) &&
+          updated === 0
         ? prevProgressing
         : cond('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`)
   // progressDeadlineSeconds: no progress for that long marks the rollout failed (DeploymentProgressing=False)
@@ -209,8 +291,18 @@ function writeDeploymentStatus(ctx: Ctx, key: string, created: boolean): void {
   if (!complete && progressing.reason !== 'NewReplicaSetAvailable') {
     const since = parseRfc3339(progressing.lastUpdateTime)
     const deadline = since + d.spec.progressDeadlineSeconds * 1000
-    if (prevProgressing?.reason === 'ProgressDeadlineExceeded' && prevProgressing.message.includes(`"${rsName}"`)) progressingFinal = prevProgressing
-    else if (ctx.state.now >= deadline) progressingFinal = cond('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`)
+    if (
+      prevProgressing?.reason === 'ProgressDeadlineExceeded' &&
+      prevProgressing.message.includes(`"${rsName}"`)
+    )
+      progressingFinal = prevProgressing
+    else if (ctx.state.now >= deadline)
+      progressingFinal = cond(
+        'Progressing',
+        'False',
+        'ProgressDeadlineExceeded',
+        `ReplicaSet "${rsName}" has timed out progressing.`,
+      )
     else enqueue(ctx, 'deployment', key, deadline - ctx.state.now + 1, true)
   }
   const status: Deployment['status'] = {
@@ -228,6 +320,7 @@ function writeDeploymentStatus(ctx: Ctx, key: string, created: boolean): void {
   if (!needsAnnotation && JSON.stringify(status) === JSON.stringify(d.status)) return
   const copy = deepClone(d)
   copy.status = status
-  if (needsAnnotation) copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [REVISION]: revision! }
+  if (needsAnnotation)
+    copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [REVISION]: revision! }
   putObject(ctx, copy)
 }

@@ -12,12 +12,24 @@ const DEPENDENT_KINDS: Kind[] = ['ReplicaSet', 'Pod', 'EndpointSlice']
 export function collectGarbage(ctx: Ctx, ownerUid: string): void {
   for (const kind of DEPENDENT_KINDS) {
     for (const o of listObjects(ctx.state, kind)) {
-      if (o.metadata.ownerReferences?.some((r) => r.uid === ownerUid)) deleteObjectGracefully(ctx, kind, o.metadata.namespace, o.metadata.name)
+      if (o.metadata.ownerReferences?.some((r) => r.uid === ownerUid))
+        deleteObjectGracefully(ctx, kind, o.metadata.namespace, o.metadata.name)
     }
   }
 }
 
-const NAMESPACED_KINDS: Kind[] = ['Deployment', 'DaemonSet', 'ReplicaSet', 'Service', 'EndpointSlice', 'Pod', 'ConfigMap', 'Secret', 'ServiceAccount', 'Event']
+const NAMESPACED_KINDS: Kind[] = [
+  'Deployment',
+  'DaemonSet',
+  'ReplicaSet',
+  'Service',
+  'EndpointSlice',
+  'Pod',
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'Event',
+]
 
 export function reconcileNamespace(ctx: Ctx, name: string): void {
   const ns = getObject(ctx.state, 'Namespace', undefined, name)
@@ -25,13 +37,27 @@ export function reconcileNamespace(ctx: Ctx, name: string): void {
   if (!ns.metadata.deletionTimestamp) {
     // the ServiceAccount controller and root-ca-cert-publisher fill every new namespace
     if (!getObject(ctx.state, 'ServiceAccount', name, 'default'))
-      createObject(ctx, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name } } as never)
+      createObject(ctx, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'default', namespace: name },
+      } as never)
     if (!getObject(ctx.state, 'ConfigMap', name, 'kube-root-ca.crt'))
       createObject(ctx, {
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: 'kube-root-ca.crt', namespace: name, annotations: { 'kubernetes.io/description': "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters." } },
-        data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIcutaway0000wDQYJKoZIhvcNAQELBQAwFTETMBEGA1UE\n-----END CERTIFICATE-----\n' },
+        metadata: {
+          name: 'kube-root-ca.crt',
+          namespace: name,
+          annotations: {
+            'kubernetes.io/description':
+              'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.',
+          },
+        },
+        data: {
+          'ca.crt':
+            '-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIcutaway0000wDQYJKoZIhvcNAQELBQAwFTETMBEGA1UE\n-----END CERTIFICATE-----\n',
+        },
       } as never)
     return
   }

@@ -12,15 +12,22 @@ import { selectorMatches } from '../apiserver/validation.ts'
 const SOURCE = { component: 'replicaset-controller' }
 
 export function isPodActive(p: Pod): boolean {
-  return !p.metadata.deletionTimestamp && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed'
+  return (
+    !p.metadata.deletionTimestamp && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed'
+  )
 }
 
 export function isPodReady(p: Pod): boolean {
   return p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
 }
 
-export function ownedPods(ctx: Ctx, owner: { metadata: { uid: string; namespace?: string } }): Pod[] {
-  return listObjects(ctx.state, 'Pod', owner.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid && o.controller))
+export function ownedPods(
+  ctx: Ctx,
+  owner: { metadata: { uid: string; namespace?: string } },
+): Pod[] {
+  return listObjects(ctx.state, 'Pod', owner.metadata.namespace).filter((p) =>
+    p.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid && o.controller),
+  )
 }
 
 /** Which pods to delete first when scaling down (controller.ActivePods ordering, simplified). */
@@ -37,7 +44,9 @@ export function reconcileReplicaSet(ctx: Ctx, key: string): void {
   const [ns, name] = key.split('/') as [string, string]
   const rs = getObject(ctx.state, 'ReplicaSet', ns, name)
   if (!rs) return
-  const pods = ownedPods(ctx, rs).filter((p) => selectorMatches(rs.spec.selector, p.metadata.labels))
+  const pods = ownedPods(ctx, rs).filter((p) =>
+    selectorMatches(rs.spec.selector, p.metadata.labels),
+  )
   const active = pods.filter(isPodActive)
   const diff = rs.spec.replicas - active.length
   if (diff > 0) {
@@ -49,12 +58,30 @@ export function reconcileReplicaSet(ctx: Ctx, key: string): void {
           generateName: `${rs.metadata.name}-`,
           namespace: ns,
           labels: { ...(rs.spec.template.metadata.labels ?? {}) },
-          ...(rs.spec.template.metadata.annotations ? { annotations: { ...rs.spec.template.metadata.annotations } } : {}),
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }],
+          ...(rs.spec.template.metadata.annotations
+            ? { annotations: { ...rs.spec.template.metadata.annotations } }
+            : {}),
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'ReplicaSet',
+              name: rs.metadata.name,
+              uid: rs.metadata.uid,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
         },
         spec: deepClone(rs.spec.template.spec),
       })
-      recordEvent(ctx, rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE)
+      recordEvent(
+        ctx,
+        rs,
+        'Normal',
+        'SuccessfulCreate',
+        `Created pod: ${pod.metadata.name}`,
+        SOURCE,
+      )
     }
   } else if (diff < 0) {
     const victims = [...active].sort((a, b) => {
@@ -72,7 +99,12 @@ export function reconcileReplicaSet(ctx: Ctx, key: string): void {
 }
 
 function writeReplicaSetStatus(ctx: Ctx, rsBefore: ReplicaSet): void {
-  const rs = getObject(ctx.state, 'ReplicaSet', rsBefore.metadata.namespace, rsBefore.metadata.name)!
+  const rs = getObject(
+    ctx.state,
+    'ReplicaSet',
+    rsBefore.metadata.namespace,
+    rsBefore.metadata.name,
+  )!
   const active = ownedPods(ctx, rs).filter(isPodActive)
   const ready = active.filter(isPodReady).length
   const status: ReplicaSet['status'] = {

@@ -31,9 +31,14 @@ function backoffDelay(attempts: number): number {
   return Math.min(BACKOFF_MAX_MS, BACKOFF_INITIAL_MS * 2 ** Math.max(0, attempts - 1))
 }
 
-export function findPodRuntime(ctx: Ctx, namespace: string, name: string): { node: NodeRuntime; rt: PodRuntime } | undefined {
+export function findPodRuntime(
+  ctx: Ctx,
+  namespace: string,
+  name: string,
+): { node: NodeRuntime; rt: PodRuntime } | undefined {
   for (const node of Object.values(ctx.state.nodes)) {
-    for (const rt of Object.values(node.pods)) if (rt.namespace === namespace && rt.name === name) return { node, rt }
+    for (const rt of Object.values(node.pods))
+      if (rt.namespace === namespace && rt.name === name) return { node, rt }
   }
   return undefined
 }
@@ -70,7 +75,11 @@ export function syncPod(ctx: Ctx, key: string): void {
   if (!rt) {
     rt = createSandbox(ctx, node, pod)
     writeStatus(ctx, node, pod, rt)
-    schedule(ctx, rt.sandboxReadyAt - state.now, { kind: 'kubelet.sync', node: node.name, podUid: rt.uid })
+    schedule(ctx, rt.sandboxReadyAt - state.now, {
+      kind: 'kubelet.sync',
+      node: node.name,
+      podUid: rt.uid,
+    })
     return
   }
   if (state.now < rt.sandboxReadyAt) return
@@ -78,7 +87,13 @@ export function syncPod(ctx: Ctx, key: string): void {
   let wakeAt: number | undefined
   const wake = (t: number | undefined, background = false) => {
     if (t === undefined) return
-    if (background) schedule(ctx, t - state.now, { kind: 'kubelet.sync', node: node.name, podUid: rt!.uid }, { background: true, dedupKey: `kubelet-bg|${rt!.uid}|${t}` })
+    if (background)
+      schedule(
+        ctx,
+        t - state.now,
+        { kind: 'kubelet.sync', node: node.name, podUid: rt!.uid },
+        { background: true, dedupKey: `kubelet-bg|${rt!.uid}|${t}` },
+      )
     else wakeAt = wakeAt === undefined ? t : Math.min(wakeAt, t)
   }
   // init containers run one at a time, each to completion, before the app containers
@@ -90,9 +105,16 @@ export function syncPod(ctx: Ctx, key: string): void {
     progressContainer(ctx, node, pod, rt, c, wake)
     break
   }
-  if (initsDone) for (const c of rt.containers) if (!c.init) progressContainer(ctx, node, pod, rt, c, wake)
+  if (initsDone)
+    for (const c of rt.containers) if (!c.init) progressContainer(ctx, node, pod, rt, c, wake)
   writeStatus(ctx, node, pod, rt)
-  if (wakeAt !== undefined) schedule(ctx, wakeAt - state.now, { kind: 'kubelet.sync', node: node.name, podUid: rt.uid }, { dedupKey: `kubelet|${rt.uid}|${wakeAt}` })
+  if (wakeAt !== undefined)
+    schedule(
+      ctx,
+      wakeAt - state.now,
+      { kind: 'kubelet.sync', node: node.name, podUid: rt.uid },
+      { dedupKey: `kubelet|${rt.uid}|${wakeAt}` },
+    )
 }
 
 function specOf(pod: Pod, c: ContainerRuntime): Container {
@@ -103,7 +125,9 @@ function specOf(pod: Pod, c: ContainerRuntime): Container {
 function createSandbox(ctx: Ctx, node: NodeRuntime, pod: Pod): PodRuntime {
   const { state } = ctx
   const hostNetwork = !!pod.spec.hostNetwork
-  const ip = hostNetwork ? node.ip : allocatePodIp(state, node, `${pod.metadata.namespace}/${pod.metadata.name}`)
+  const ip = hostNetwork
+    ? node.ip
+    : allocatePodIp(state, node, `${pod.metadata.namespace}/${pod.metadata.name}`)
   const rt: PodRuntime = {
     uid: pod.metadata.uid,
     namespace: pod.metadata.namespace!,
@@ -122,8 +146,16 @@ function createSandbox(ctx: Ctx, node: NodeRuntime, pod: Pod): PodRuntime {
     previous: {},
   }
   node.pods[rt.uid] = rt
-  emit(ctx, { type: 'pod.phase', namespace: rt.namespace, pod: rt.name, node: node.name, phase: 'Pending', reason: 'ContainerCreating' })
-  if (!hostNetwork) emit(ctx, { type: 'pod.ip', namespace: rt.namespace, pod: rt.name, node: node.name, ip })
+  emit(ctx, {
+    type: 'pod.phase',
+    namespace: rt.namespace,
+    pod: rt.name,
+    node: node.name,
+    phase: 'Pending',
+    reason: 'ContainerCreating',
+  })
+  if (!hostNetwork)
+    emit(ctx, { type: 'pod.ip', namespace: rt.namespace, pod: rt.name, node: node.name, ip })
   return rt
 }
 
@@ -143,7 +175,14 @@ function newContainer(c: Container, init: boolean): ContainerRuntime {
 
 type Wake = (t: number | undefined, background?: boolean) => void
 
-function progressContainer(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRuntime, c: ContainerRuntime, wake: Wake): void {
+function progressContainer(
+  ctx: Ctx,
+  node: NodeRuntime,
+  pod: Pod,
+  rt: PodRuntime,
+  c: ContainerRuntime,
+  wake: Wake,
+): void {
   const { state } = ctx
   const spec = specOf(pod, c)
   const fieldPath = `spec.${c.init ? 'initContainers' : 'containers'}{${c.name}}`
@@ -153,7 +192,9 @@ function progressContainer(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRuntime
 
   if (c.state === 'exited') {
     const policy = pod.spec.restartPolicy ?? 'Always'
-    const restart = c.init ? c.exitCode !== 0 && policy !== 'Never' : policy === 'Always' || (policy === 'OnFailure' && c.exitCode !== 0)
+    const restart = c.init
+      ? c.exitCode !== 0 && policy !== 'Never'
+      : policy === 'Always' || (policy === 'OnFailure' && c.exitCode !== 0)
     if (!restart) return
     if (c.backoffUntil === undefined) {
       // the first restart is immediate; later ones back off 10s, 20s, 40s … 5m
@@ -161,7 +202,16 @@ function progressContainer(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRuntime
       c.backoffAttempts++
       c.backoffKind = 'crash'
       c.backoffUntil = state.now + delay
-      if (delay > 0) recordEvent(ctx, pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, src, fieldPath)
+      if (delay > 0)
+        recordEvent(
+          ctx,
+          pod,
+          'Warning',
+          'BackOff',
+          `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+          src,
+          fieldPath,
+        )
     }
     if (state.now < c.backoffUntil) {
       wake(c.backoffUntil, true)
@@ -169,7 +219,16 @@ function progressContainer(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRuntime
     }
     // restart: the old instance becomes "previous"
     rt.previous[c.name] = { ...c, logs: c.logs }
-    Object.assign(c, { state: 'waiting', waitingReason: undefined, waitingMessage: undefined, backoffUntil: undefined, id: undefined, restartCount: c.restartCount + 1, logs: [], stopRequestedAt: undefined })
+    Object.assign(c, {
+      state: 'waiting',
+      waitingReason: undefined,
+      waitingMessage: undefined,
+      backoffUntil: undefined,
+      id: undefined,
+      restartCount: c.restartCount + 1,
+      logs: [],
+      stopRequestedAt: undefined,
+    })
   }
 
   if (c.backoffUntil !== undefined && state.now < c.backoffUntil) {
@@ -186,15 +245,32 @@ function progressContainer(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRuntime
     const policy = spec.imagePullPolicy ?? 'IfNotPresent'
     const present = image && node.images[image.ref]
     if (present && policy !== 'Always') {
-      recordEvent(ctx, pod, 'Normal', 'Pulled', `Container image "${spec.image}" already present on machine`, src, fieldPath)
+      recordEvent(
+        ctx,
+        pod,
+        'Normal',
+        'Pulled',
+        `Container image "${spec.image}" already present on machine`,
+        src,
+        fieldPath,
+      )
       startContainer(ctx, node, pod, rt, c, spec, wake)
       return
     }
     recordEvent(ctx, pod, 'Normal', 'Pulling', `Pulling image "${spec.image}"`, src, fieldPath)
     c.state = 'pulling'
-    c.waitingReason = c.restartCount > 0 || c.backoffAttempts > 0 ? c.waitingReason : c.init ? 'PodInitializing' : 'ContainerCreating'
+    c.waitingReason =
+      c.restartCount > 0 || c.backoffAttempts > 0
+        ? c.waitingReason
+        : c.init
+          ? 'PodInitializing'
+          : 'ContainerCreating'
     // a cached image only needs its manifest checked; a fresh pull takes time in proportion to its size
-    const ms = !image ? nextInt(state.rng, 400, 900) : present ? nextInt(state.rng, 150, 450) : Math.round(600 + image.info.sizeBytes / 40_000 + nextInt(state.rng, 0, 800))
+    const ms = !image
+      ? nextInt(state.rng, 400, 900)
+      : present
+        ? nextInt(state.rng, 150, 450)
+        : Math.round(600 + image.info.sizeBytes / 40_000 + nextInt(state.rng, 0, 800))
     c.pullStartedAt = state.now
     c.pullDoneAt = state.now + ms
     wake(c.pullDoneAt)
@@ -207,8 +283,22 @@ function progressContainer(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRuntime
       return
     }
     if (!image) {
-      emit(ctx, { type: 'container.pull', node: node.name, image: spec.image, ok: false, ms: state.now - (c.pullStartedAt ?? state.now) })
-      recordEvent(ctx, pod, 'Warning', 'Failed', `Failed to pull image "${spec.image}": ${pullError(spec.image)}`, src, fieldPath)
+      emit(ctx, {
+        type: 'container.pull',
+        node: node.name,
+        image: spec.image,
+        ok: false,
+        ms: state.now - (c.pullStartedAt ?? state.now),
+      })
+      recordEvent(
+        ctx,
+        pod,
+        'Warning',
+        'Failed',
+        `Failed to pull image "${spec.image}": ${pullError(spec.image)}`,
+        src,
+        fieldPath,
+      )
       recordEvent(ctx, pod, 'Warning', 'Failed', 'Error: ErrImagePull', src, fieldPath)
       c.state = 'waiting'
       c.waitingReason = 'ErrImagePull'
@@ -242,7 +332,13 @@ function progressContainer(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRuntime
 }
 
 /** The "Back-off pulling image" event and the Failed "Error: ImagePullBackOff" come once the back-off is observed. */
-function recordEventLater(ctx: Ctx, pod: Pod, image: string, fieldPath: string, src: { component: string; host?: string }) {
+function recordEventLater(
+  ctx: Ctx,
+  pod: Pod,
+  image: string,
+  fieldPath: string,
+  src: { component: string; host?: string },
+) {
   recordEvent(ctx, pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, src, fieldPath)
   recordEvent(ctx, pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', src, fieldPath)
 }
@@ -269,11 +365,20 @@ function splitRepo(image: string): { repository: string } {
     name = name.slice(0, colon)
   }
   const first = name.split('/')[0]!
-  if (!(name.includes('/') && (first.includes('.') || first === 'localhost'))) name = name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`
+  if (!(name.includes('/') && (first.includes('.') || first === 'localhost')))
+    name = name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`
   return { repository: `${name}:${tag}` }
 }
 
-function startContainer(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRuntime, c: ContainerRuntime, spec: Container, wake: Wake): void {
+function startContainer(
+  ctx: Ctx,
+  node: NodeRuntime,
+  pod: Pod,
+  rt: PodRuntime,
+  c: ContainerRuntime,
+  spec: Container,
+  wake: Wake,
+): void {
   const { state } = ctx
   const image = resolveImage(spec.image)!
   const fieldPath = `spec.${c.init ? 'initContainers' : 'containers'}{${c.name}}`
@@ -285,7 +390,14 @@ function startContainer(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRuntime, c
   const failure = startFailure(spec, image.info)
   if (failure) {
     recordEvent(ctx, pod, 'Warning', 'Failed', `Error: ${failure}`, src, fieldPath)
-    Object.assign(c, { state: 'exited', exitCode: 128, exitReason: 'StartError', exitMessage: failure, startedAt: undefined, finishedAt: state.now })
+    Object.assign(c, {
+      state: 'exited',
+      exitCode: 128,
+      exitReason: 'StartError',
+      exitMessage: failure,
+      startedAt: undefined,
+      finishedAt: state.now,
+    })
     wake(state.now + 10)
     return
   }
@@ -297,18 +409,50 @@ function startContainer(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRuntime, c
   c.pid = node.nextPid
   node.nextPid += nextInt(state.rng, 20, 120)
   const env = containerEnv(ctx, pod, spec, image.info.env)
-  const { program, output } = startProgram(spec, image.info, programStartContext(state, node, rt, env))
+  const { program, output } = startProgram(
+    spec,
+    image.info,
+    programStartContext(state, node, rt, env),
+  )
   c.program = program
-  emit(ctx, { type: 'container.start', node: node.name, namespace: rt.namespace, pod: rt.name, container: c.name, id: c.id })
+  emit(ctx, {
+    type: 'container.start',
+    node: node.name,
+    namespace: rt.namespace,
+    pod: rt.name,
+    container: c.name,
+    id: c.id,
+  })
   appendLogs(ctx, node, rt, c, output)
-  if (program.kind !== 'daemon') schedule(ctx, program.kind === 'exit' ? program.afterMs : 0, { kind: 'container.tick', node: node.name, podUid: rt.uid, container: c.name, containerId: c.id }, { background: true })
+  if (program.kind !== 'daemon')
+    schedule(
+      ctx,
+      program.kind === 'exit' ? program.afterMs : 0,
+      {
+        kind: 'container.tick',
+        node: node.name,
+        podUid: rt.uid,
+        container: c.name,
+        containerId: c.id,
+      },
+      { background: true },
+    )
   // the pod-level status write follows in syncPod
   wake(undefined)
 }
 
 /** What `env` shows inside the container: image env, pod env, HOSTNAME, and the Service links. */
-export function containerEnv(ctx: Ctx, pod: Pod, spec: Container, imageEnv: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: pod.metadata.name, ...imageEnv }
+export function containerEnv(
+  ctx: Ctx,
+  pod: Pod,
+  spec: Container,
+  imageEnv: Record<string, string>,
+): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOSTNAME: pod.metadata.name,
+    ...imageEnv,
+  }
   for (const e of spec.env ?? []) if (e.value !== undefined) env[e.name] = e.value
   if (pod.spec.enableServiceLinks !== false) {
     for (const svc of listObjects(ctx.state, 'Service', pod.metadata.namespace)) {
@@ -324,16 +468,37 @@ export function containerEnv(ctx: Ctx, pod: Pod, spec: Container, imageEnv: Reco
   return env
 }
 
-export function appendLogs(ctx: Ctx, node: NodeRuntime, rt: PodRuntime, c: ContainerRuntime, output: Output[]): void {
+export function appendLogs(
+  ctx: Ctx,
+  node: NodeRuntime,
+  rt: PodRuntime,
+  c: ContainerRuntime,
+  output: Output[],
+): void {
   for (const o of output) {
     c.logs.push({ time: ctx.state.now, stream: o.stream, text: o.text })
-    emit(ctx, { type: 'log.append', node: node.name, namespace: rt.namespace, pod: rt.name, container: c.name, stream: o.stream, text: o.text })
+    emit(ctx, {
+      type: 'log.append',
+      node: node.name,
+      namespace: rt.namespace,
+      pod: rt.name,
+      container: c.name,
+      stream: o.stream,
+      text: o.text,
+    })
   }
   if (c.logs.length > MAX_LOG_RECORDS) c.logs.splice(0, c.logs.length - MAX_LOG_RECORDS)
 }
 
 /** A container's program has exited (or was killed): record it and let the pod sync decide what next. */
-export function containerExited(ctx: Ctx, node: NodeRuntime, rt: PodRuntime, c: ContainerRuntime, exitCode: number, reason?: string): void {
+export function containerExited(
+  ctx: Ctx,
+  node: NodeRuntime,
+  rt: PodRuntime,
+  c: ContainerRuntime,
+  exitCode: number,
+  reason?: string,
+): void {
   const { state } = ctx
   c.state = 'exited'
   c.exitCode = exitCode
@@ -341,11 +506,29 @@ export function containerExited(ctx: Ctx, node: NodeRuntime, rt: PodRuntime, c: 
   c.finishedAt = state.now
   c.program = { kind: 'exited' }
   c.backoffUntil = undefined
-  emit(ctx, { type: 'container.exit', node: node.name, namespace: rt.namespace, pod: rt.name, container: c.name, exitCode })
-  schedule(ctx, 1, { kind: 'kubelet.sync', node: node.name, podUid: rt.uid }, { dedupKey: `kubelet|${rt.uid}|${state.now + 1}` })
+  emit(ctx, {
+    type: 'container.exit',
+    node: node.name,
+    namespace: rt.namespace,
+    pod: rt.name,
+    container: c.name,
+    exitCode,
+  })
+  schedule(
+    ctx,
+    1,
+    { kind: 'kubelet.sync', node: node.name, podUid: rt.uid },
+    { dedupKey: `kubelet|${rt.uid}|${state.now + 1}` },
+  )
 }
 
-export function containerTick(ctx: Ctx, nodeName: string, podUid: string, containerName: string, containerId: string): void {
+export function containerTick(
+  ctx: Ctx,
+  nodeName: string,
+  podUid: string,
+  containerName: string,
+  containerId: string,
+): void {
   const node = ctx.state.nodes[nodeName]
   const rt = node?.pods[podUid]
   const c = rt?.containers.find((x) => x.name === containerName)
@@ -361,15 +544,29 @@ function terminate(ctx: Ctx, node: NodeRuntime, rt: PodRuntime, pod: Pod): void 
     if (c.state !== 'running') continue
     if (c.stopRequestedAt === undefined) {
       c.stopRequestedAt = state.now
-      recordEvent(ctx, pod, 'Normal', 'Killing', `Stopping container ${c.name}`, kubeletSource(node.name), `spec.containers{${c.name}}`)
+      recordEvent(
+        ctx,
+        pod,
+        'Normal',
+        'Killing',
+        `Stopping container ${c.name}`,
+        kubeletSource(node.name),
+        `spec.containers{${c.name}}`,
+      )
     }
     // PID 1 that handles SIGTERM exits quickly; a plain `sh` as PID 1 ignores it and is SIGKILLed at the deadline
     const handlesTerm = c.program.kind === 'daemon'
     const exitAt = handlesTerm ? c.stopRequestedAt + 200 : c.stopRequestedAt + grace
-    if (state.now >= exitAt) containerExited(ctx, node, rt, c, handlesTerm ? 0 : 137, handlesTerm ? 'Completed' : 'Error')
+    if (state.now >= exitAt)
+      containerExited(ctx, node, rt, c, handlesTerm ? 0 : 137, handlesTerm ? 'Completed' : 'Error')
     else {
       pending = true
-      schedule(ctx, exitAt - state.now, { kind: 'kubelet.sync', node: node.name, podUid: rt.uid }, { dedupKey: `kubelet|${rt.uid}|${exitAt}` })
+      schedule(
+        ctx,
+        exitAt - state.now,
+        { kind: 'kubelet.sync', node: node.name, podUid: rt.uid },
+        { dedupKey: `kubelet|${rt.uid}|${exitAt}` },
+      )
     }
   }
   if (pending) {
@@ -385,19 +582,44 @@ function teardown(ctx: Ctx, node: NodeRuntime, rt: PodRuntime): void {
   // CNI DEL: the IP goes back to the pool
   if (!rt.hostNetwork) releaseIp(ctx.state, rt.ip)
   delete node.pods[rt.uid]
-  emit(ctx, { type: 'pod.phase', namespace: rt.namespace, pod: rt.name, node: node.name, phase: 'Deleted' })
+  emit(ctx, {
+    type: 'pod.phase',
+    namespace: rt.namespace,
+    pod: rt.name,
+    node: node.name,
+    phase: 'Deleted',
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
 // status
 
-function condition(prev: PodCondition[] | undefined, type: PodCondition['type'], status: PodCondition['status'], now: string, reason?: string, message?: string): PodCondition {
+function condition(
+  prev: PodCondition[] | undefined,
+  type: PodCondition['type'],
+  status: PodCondition['status'],
+  now: string,
+  reason?: string,
+  message?: string,
+): PodCondition {
   const old = prev?.find((c) => c.type === type)
   const lastTransitionTime = old && old.status === status ? old.lastTransitionTime : now
-  return { type, status, lastProbeTime: null, lastTransitionTime, ...(reason ? { reason } : {}), ...(message ? { message } : {}) }
+  return {
+    type,
+    status,
+    lastProbeTime: null,
+    lastTransitionTime,
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+  }
 }
 
-function containerStatus(now: number, pod: Pod, rt: PodRuntime, c: ContainerRuntime): ContainerStatus {
+function containerStatus(
+  now: number,
+  pod: Pod,
+  rt: PodRuntime,
+  c: ContainerRuntime,
+): ContainerStatus {
   const prev = rt.previous[c.name]
   const spec = specOf(pod, c)
   const state: ContainerStatus['state'] =
@@ -406,14 +628,29 @@ function containerStatus(now: number, pod: Pod, rt: PodRuntime, c: ContainerRunt
       : c.state === 'exited' && !(c.backoffUntil !== undefined && c.backoffUntil > now)
         ? { terminated: terminatedOf(c) }
         : c.state === 'exited'
-          ? { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(backoffDelay(c.backoffAttempts) / 1000)}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } }
-          : { waiting: { reason: c.waitingReason ?? 'ContainerCreating', ...(c.waitingMessage ? { message: c.waitingMessage } : {}) } }
+          ? {
+              waiting: {
+                reason: 'CrashLoopBackOff',
+                message: `back-off ${Math.round(backoffDelay(c.backoffAttempts) / 1000)}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+              },
+            }
+          : {
+              waiting: {
+                reason: c.waitingReason ?? 'ContainerCreating',
+                ...(c.waitingMessage ? { message: c.waitingMessage } : {}),
+              },
+            }
   return {
     ...(c.id ? { containerID: `containerd://${c.id}` } : {}),
     image: c.imageRef ?? spec.image,
     imageID: c.imageId ?? '',
     // while a crashed container waits out its back-off, lastState is that crash; once restarted, the previous instance
-    lastState: c.state === 'exited' && 'waiting' in state ? { terminated: terminatedOf(c) } : prev && prev.state === 'exited' ? { terminated: terminatedOf(prev) } : {},
+    lastState:
+      c.state === 'exited' && 'waiting' in state
+        ? { terminated: terminatedOf(c) }
+        : prev && prev.state === 'exited'
+          ? { terminated: terminatedOf(prev) }
+          : {},
     name: c.name,
     ready: c.state === 'running' && !c.init,
     restartCount: c.restartCount,
@@ -441,31 +678,68 @@ export function computeStatus(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRunt
   const apps = rt.containers.filter((c) => !c.init)
   const initsDone = inits.every((c) => c.state === 'exited' && c.exitCode === 0)
   const notReady = apps.filter((c) => c.state !== 'running').map((c) => c.name)
-  const incompleteInits = inits.filter((c) => !(c.state === 'exited' && c.exitCode === 0)).map((c) => c.name)
+  const incompleteInits = inits
+    .filter((c) => !(c.state === 'exited' && c.exitCode === 0))
+    .map((c) => c.name)
   const policy = pod.spec.restartPolicy ?? 'Always'
   const allTerminated = apps.every((c) => c.state === 'exited')
   let phase: PodStatus['phase'] = 'Pending'
-  if (apps.some((c) => c.state === 'running' || (c.state === 'exited' && policy === 'Always') || c.restartCount > 0)) phase = 'Running'
-  if (allTerminated && policy !== 'Always' && apps.every((c) => c.exitCode === 0)) phase = 'Succeeded'
-  else if (allTerminated && policy === 'Never' && apps.some((c) => c.exitCode !== 0)) phase = 'Failed'
+  if (
+    apps.some(
+      (c) =>
+        c.state === 'running' ||
+        (c.state === 'exited' && policy === 'Always') ||
+        c.restartCount > 0,
+    )
+  )
+    phase = 'Running'
+  if (allTerminated && policy !== 'Always' && apps.every((c) => c.exitCode === 0))
+    phase = 'Succeeded'
+  else if (allTerminated && policy === 'Never' && apps.some((c) => c.exitCode !== 0))
+    phase = 'Failed'
   const containersReady = notReady.length === 0
   const scheduled = prev?.find((c) => c.type === 'PodScheduled')
   const conditions: PodCondition[] = [
     condition(prev, 'PodReadyToStartContainers', sandboxReady ? 'True' : 'False', now),
-    condition(prev, 'Initialized', initsDone ? 'True' : 'False', now, initsDone ? undefined : 'ContainersNotInitialized', initsDone ? undefined : `containers with incomplete status: [${incompleteInits.join(' ')}]`),
-    condition(prev, 'Ready', containersReady ? 'True' : 'False', now, containersReady ? undefined : 'ContainersNotReady', containersReady ? undefined : `containers with unready status: [${notReady.join(' ')}]`),
-    condition(prev, 'ContainersReady', containersReady ? 'True' : 'False', now, containersReady ? undefined : 'ContainersNotReady', containersReady ? undefined : `containers with unready status: [${notReady.join(' ')}]`),
+    condition(
+      prev,
+      'Initialized',
+      initsDone ? 'True' : 'False',
+      now,
+      initsDone ? undefined : 'ContainersNotInitialized',
+      initsDone ? undefined : `containers with incomplete status: [${incompleteInits.join(' ')}]`,
+    ),
+    condition(
+      prev,
+      'Ready',
+      containersReady ? 'True' : 'False',
+      now,
+      containersReady ? undefined : 'ContainersNotReady',
+      containersReady ? undefined : `containers with unready status: [${notReady.join(' ')}]`,
+    ),
+    condition(
+      prev,
+      'ContainersReady',
+      containersReady ? 'True' : 'False',
+      now,
+      containersReady ? undefined : 'ContainersNotReady',
+      containersReady ? undefined : `containers with unready status: [${notReady.join(' ')}]`,
+    ),
     scheduled ?? condition(prev, 'PodScheduled', 'True', now),
   ]
   if (phase === 'Succeeded') {
-    for (const c of conditions) if (c.type === 'Ready' || c.type === 'ContainersReady') Object.assign(c, { status: 'False', reason: 'PodCompleted' })
+    for (const c of conditions)
+      if (c.type === 'Ready' || c.type === 'ContainersReady')
+        Object.assign(c, { status: 'False', reason: 'PodCompleted' })
   }
   return {
     conditions,
     containerStatuses: apps.map((c) => containerStatus(ctx.state.now, pod, rt, c)),
     hostIP: node.ip,
     hostIPs: [{ ip: node.ip }],
-    ...(inits.length ? { initContainerStatuses: inits.map((c) => containerStatus(ctx.state.now, pod, rt, c)) } : {}),
+    ...(inits.length
+      ? { initContainerStatuses: inits.map((c) => containerStatus(ctx.state.now, pod, rt, c)) }
+      : {}),
     phase,
     ...(sandboxReady ? { podIP: rt.ip, podIPs: [{ ip: rt.ip }] } : {}),
     qosClass: pod.status.qosClass,
@@ -479,7 +753,13 @@ export function writeStatus(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRuntim
   const copy = deepClone(pod)
   copy.status = status
   if (copy.status.phase !== pod.status.phase)
-    emit(ctx, { type: 'pod.phase', namespace: rt.namespace, pod: rt.name, node: node.name, phase: copy.status.phase })
+    emit(ctx, {
+      type: 'pod.phase',
+      namespace: rt.namespace,
+      pod: rt.name,
+      node: node.name,
+      phase: copy.status.phase,
+    })
   putObject(ctx, copy)
 }
 
@@ -494,5 +774,10 @@ export function nodeHeartbeat(ctx: Ctx, nodeName: string): void {
   const now = rfc3339(ctx.state.now)
   for (const c of copy.status.conditions) c.lastHeartbeatTime = now
   putObject(ctx, copy)
-  schedule(ctx, NODE_STATUS_REPORT_MS, { kind: 'node.heartbeat', node: nodeName }, { background: true })
+  schedule(
+    ctx,
+    NODE_STATUS_REPORT_MS,
+    { kind: 'node.heartbeat', node: nodeName },
+    { background: true },
+  )
 }

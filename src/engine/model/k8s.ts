@@ -28,7 +28,11 @@ export interface ObjectMeta {
 
 export interface LabelSelector {
   matchLabels?: Record<string, string>
-  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[]
+  matchExpressions?: {
+    key: string
+    operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'
+    values?: string[]
+  }[]
 }
 
 export interface EnvVar {
@@ -165,7 +169,11 @@ export interface Pod {
 }
 
 export interface PodTemplateSpec {
-  metadata: { labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: null }
+  metadata: {
+    labels?: Record<string, string>
+    annotations?: Record<string, string>
+    creationTimestamp?: null
+  }
   spec: PodSpec
 }
 
@@ -314,12 +322,19 @@ export interface Node {
   apiVersion: 'v1'
   kind: 'Node'
   metadata: ObjectMeta
-  spec: { providerID: string; taints?: { key: string; effect: string; value?: string }[]; unschedulable?: boolean }
+  spec: {
+    providerID: string
+    taints?: { key: string; effect: string; value?: string }[]
+    unschedulable?: boolean
+  }
   status: {
     capacity: Record<string, string>
     allocatable: Record<string, string>
     conditions: NodeCondition[]
-    addresses: { type: 'InternalIP' | 'ExternalIP' | 'InternalDNS' | 'ExternalDNS' | 'Hostname'; address: string }[]
+    addresses: {
+      type: 'InternalIP' | 'ExternalIP' | 'InternalDNS' | 'ExternalDNS' | 'Hostname'
+      address: string
+    }[]
     daemonEndpoints: { kubeletEndpoint: { Port: number } }
     nodeInfo: {
       machineID: string

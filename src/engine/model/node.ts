@@ -10,7 +10,13 @@ export interface LogRecord {
 /** A container's program as a tiny state machine; see engine/workloads. */
 export type ProgramState =
   | { kind: 'daemon' } // long-running server (nginx, coredns, kube-proxy …): runs until stopped
-  | { kind: 'script'; source: string; pc: number; vars: Record<string, string>; loops: Record<string, number> } // sh -c '…'
+  | {
+      kind: 'script'
+      source: string
+      pc: number
+      vars: Record<string, string>
+      loops: Record<string, number>
+    } // sh -c '…'
   | { kind: 'exit'; code: number; afterMs: number } // does its work, then exits
   | { kind: 'exited' }
 

@@ -16,18 +16,126 @@ export interface ResourceInfo {
 }
 
 export const RESOURCES: readonly ResourceInfo[] = [
-  { resource: 'pods', singular: 'pod', kind: 'Pod', group: '', version: 'v1', namespaced: true, shortNames: ['po'], etcdPrefix: 'pods' },
-  { resource: 'nodes', singular: 'node', kind: 'Node', group: '', version: 'v1', namespaced: false, shortNames: ['no'], etcdPrefix: 'minions' },
-  { resource: 'namespaces', singular: 'namespace', kind: 'Namespace', group: '', version: 'v1', namespaced: false, shortNames: ['ns'], etcdPrefix: 'namespaces' },
-  { resource: 'services', singular: 'service', kind: 'Service', group: '', version: 'v1', namespaced: true, shortNames: ['svc'], etcdPrefix: 'services/specs' },
-  { resource: 'events', singular: 'event', kind: 'Event', group: '', version: 'v1', namespaced: true, shortNames: ['ev'], etcdPrefix: 'events' },
-  { resource: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', group: '', version: 'v1', namespaced: true, shortNames: ['sa'], etcdPrefix: 'serviceaccounts' },
-  { resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', group: '', version: 'v1', namespaced: true, shortNames: ['cm'], etcdPrefix: 'configmaps' },
-  { resource: 'secrets', singular: 'secret', kind: 'Secret', group: '', version: 'v1', namespaced: true, shortNames: [], etcdPrefix: 'secrets' },
-  { resource: 'deployments', singular: 'deployment', kind: 'Deployment', group: 'apps', version: 'v1', namespaced: true, shortNames: ['deploy'], etcdPrefix: 'deployments' },
-  { resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', group: 'apps', version: 'v1', namespaced: true, shortNames: ['rs'], etcdPrefix: 'replicasets' },
-  { resource: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', group: 'apps', version: 'v1', namespaced: true, shortNames: ['ds'], etcdPrefix: 'daemonsets' },
-  { resource: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', group: 'discovery.k8s.io', version: 'v1', namespaced: true, shortNames: [], etcdPrefix: 'endpointslices' },
+  {
+    resource: 'pods',
+    singular: 'pod',
+    kind: 'Pod',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['po'],
+    etcdPrefix: 'pods',
+  },
+  {
+    resource: 'nodes',
+    singular: 'node',
+    kind: 'Node',
+    group: '',
+    version: 'v1',
+    namespaced: false,
+    shortNames: ['no'],
+    etcdPrefix: 'minions',
+  },
+  {
+    resource: 'namespaces',
+    singular: 'namespace',
+    kind: 'Namespace',
+    group: '',
+    version: 'v1',
+    namespaced: false,
+    shortNames: ['ns'],
+    etcdPrefix: 'namespaces',
+  },
+  {
+    resource: 'services',
+    singular: 'service',
+    kind: 'Service',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['svc'],
+    etcdPrefix: 'services/specs',
+  },
+  {
+    resource: 'events',
+    singular: 'event',
+    kind: 'Event',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['ev'],
+    etcdPrefix: 'events',
+  },
+  {
+    resource: 'serviceaccounts',
+    singular: 'serviceaccount',
+    kind: 'ServiceAccount',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['sa'],
+    etcdPrefix: 'serviceaccounts',
+  },
+  {
+    resource: 'configmaps',
+    singular: 'configmap',
+    kind: 'ConfigMap',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['cm'],
+    etcdPrefix: 'configmaps',
+  },
+  {
+    resource: 'secrets',
+    singular: 'secret',
+    kind: 'Secret',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    shortNames: [],
+    etcdPrefix: 'secrets',
+  },
+  {
+    resource: 'deployments',
+    singular: 'deployment',
+    kind: 'Deployment',
+    group: 'apps',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['deploy'],
+    etcdPrefix: 'deployments',
+  },
+  {
+    resource: 'replicasets',
+    singular: 'replicaset',
+    kind: 'ReplicaSet',
+    group: 'apps',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['rs'],
+    etcdPrefix: 'replicasets',
+  },
+  {
+    resource: 'daemonsets',
+    singular: 'daemonset',
+    kind: 'DaemonSet',
+    group: 'apps',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['ds'],
+    etcdPrefix: 'daemonsets',
+  },
+  {
+    resource: 'endpointslices',
+    singular: 'endpointslice',
+    kind: 'EndpointSlice',
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    namespaced: true,
+    shortNames: [],
+    etcdPrefix: 'endpointslices',
+  },
 ]
 
 const byKind = new Map(RESOURCES.map((r) => [r.kind, r]))
@@ -45,7 +153,10 @@ export function lookupResource(typed: string): ResourceInfo | undefined {
   const group = groupParts.join('.')
   return RESOURCES.find(
     (r) =>
-      (r.resource === name || r.singular === name || r.shortNames.includes(name ?? '') || r.kind.toLowerCase() === name) &&
+      (r.resource === name ||
+        r.singular === name ||
+        r.shortNames.includes(name ?? '') ||
+        r.kind.toLowerCase() === name) &&
       (group === '' || r.group === group || `${r.version}.${r.group}` === group),
   )
 }
@@ -60,5 +171,7 @@ export function qualifiedSingular(r: ResourceInfo): string {
 }
 
 export function etcdKey(r: ResourceInfo, namespace: string | undefined, name: string): string {
-  return r.namespaced ? `/registry/${r.etcdPrefix}/${namespace}/${name}` : `/registry/${r.etcdPrefix}/${name}`
+  return r.namespaced
+    ? `/registry/${r.etcdPrefix}/${namespace}/${name}`
+    : `/registry/${r.etcdPrefix}/${name}`
 }

@@ -5,7 +5,16 @@ import { getObject } from '../apiserver/store.ts'
 import { NODE_OS } from '../aws/nodeInfo.ts'
 import { EPOCH_MS } from '../time.ts'
 import { FsBuilder, type VirtualFs } from './vfs.ts'
-import { atomicWriterDir, base64, base64DecodeText, criLogText, hashHex, hashInt, utf8Bytes, vethName } from './util.ts'
+import {
+  atomicWriterDir,
+  base64,
+  base64DecodeText,
+  criLogText,
+  hashHex,
+  hashInt,
+  utf8Bytes,
+  vethName,
+} from './util.ts'
 import { NODE_USERS, instanceTypeOf, kubeletArgs, nodeProcesses } from './processes.ts'
 import { maxPods } from '../aws/instanceTypes.ts'
 
@@ -45,9 +54,17 @@ export const KERNEL_BUILD = '#1 SMP PREEMPT_DYNAMIC Tue Jan 13 18:37:59 UTC 2026
 export function clusterCaPem(state: ClusterState): string {
   const ca = state.aws.cluster.certificateAuthority
   const decoded = base64DecodeText(ca)
-  if (decoded?.startsWith('-----BEGIN CERTIFICATE-----') && decoded.includes('-----END CERTIFICATE-----') && !decoded.includes('\ufffd')) return decoded.endsWith('\n') ? decoded : decoded + '\n'
+  if (
+    decoded?.startsWith('-----BEGIN CERTIFICATE-----') &&
+    decoded.includes('-----END CERTIFICATE-----') &&
+    !decoded.includes('\ufffd')
+  )
+    return decoded.endsWith('\n') ? decoded : decoded + '\n'
   // the simulated CA data is a PEM header, random base64 and a footer: keep the random part as the body
-  const body = ('MIIDBTCCAe2gAwIBAgII' + ca.replace(/^LS0tLS1CRUdJTi[A-Za-z0-9+/]{50}/, '').replace(/LS0t[A-Za-z0-9+/=]*$/, '')).slice(0, 1040)
+  const body = (
+    'MIIDBTCCAe2gAwIBAgII' +
+    ca.replace(/^LS0tLS1CRUdJTi[A-Za-z0-9+/]{50}/, '').replace(/LS0t[A-Za-z0-9+/=]*$/, '')
+  ).slice(0, 1040)
   return `-----BEGIN CERTIFICATE-----\n${body.match(/.{1,64}/g)!.join('\n')}=\n-----END CERTIFICATE-----\n`
 }
 
@@ -56,22 +73,38 @@ export function kubeletConfigJson(state: ClusterState, node: NodeRuntime): strin
   const t = instanceTypeOf(state, node)
   const pods = maxPods(t)
   let cpuReserved = 0
-  for (let core = 1; core <= t.vcpus; core++) cpuReserved += core === 1 ? 60 : core === 2 ? 10 : core <= 4 ? 5 : 2.5
+  for (let core = 1; core <= t.vcpus; core++)
+    cpuReserved += core === 1 ? 60 : core === 2 ? 10 : core <= 4 ? 5 : 2.5
   const cfg = {
     kind: 'KubeletConfiguration',
     apiVersion: 'kubelet.config.k8s.io/v1beta1',
     address: '0.0.0.0',
-    authentication: { x509: { clientCAFile: '/etc/kubernetes/pki/ca.crt' }, webhook: { enabled: true, cacheTTL: '2m0s' }, anonymous: { enabled: false } },
-    authorization: { mode: 'Webhook', webhook: { cacheAuthorizedTTL: '5m0s', cacheUnauthorizedTTL: '30s' } },
+    authentication: {
+      x509: { clientCAFile: '/etc/kubernetes/pki/ca.crt' },
+      webhook: { enabled: true, cacheTTL: '2m0s' },
+      anonymous: { enabled: false },
+    },
+    authorization: {
+      mode: 'Webhook',
+      webhook: { cacheAuthorizedTTL: '5m0s', cacheUnauthorizedTTL: '30s' },
+    },
     cgroupDriver: 'systemd',
     cgroupRoot: '/',
     clusterDNS: ['10.100.0.10'],
     clusterDomain: 'cluster.local',
     containerRuntimeEndpoint: 'unix:///run/containerd/containerd.sock',
-    evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '10%', 'nodefs.inodesFree': '5%' },
+    evictionHard: {
+      'memory.available': '100Mi',
+      'nodefs.available': '10%',
+      'nodefs.inodesFree': '5%',
+    },
     featureGates: { RotateKubeletServerCertificate: true },
     hairpinMode: 'hairpin-veth',
-    kubeReserved: { cpu: `${Math.round(cpuReserved)}m`, 'ephemeral-storage': '1Gi', memory: `${11 * pods + 255}Mi` },
+    kubeReserved: {
+      cpu: `${Math.round(cpuReserved)}m`,
+      'ephemeral-storage': '1Gi',
+      memory: `${11 * pods + 255}Mi`,
+    },
     kubeReservedCgroup: '/runtime',
     logging: { verbosity: 2 },
     maxPods: pods,
@@ -83,7 +116,16 @@ export function kubeletConfigJson(state: ClusterState, node: NodeRuntime): strin
     shutdownGracePeriod: '2m30s',
     shutdownGracePeriodCriticalPods: '30s',
     systemReservedCgroup: '/system',
-    tlsCipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'TLS_RSA_WITH_AES_256_GCM_SHA384', 'TLS_RSA_WITH_AES_128_GCM_SHA256'],
+    tlsCipherSuites: [
+      'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+      'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+      'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
+      'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+      'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
+      'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+      'TLS_RSA_WITH_AES_256_GCM_SHA384',
+      'TLS_RSA_WITH_AES_128_GCM_SHA256',
+    ],
   }
   return JSON.stringify(cfg, null, 4)
 }
@@ -239,7 +281,12 @@ search ${state.config.region}.compute.internal
 }
 
 /** The bound service-account token the kubelet projects into a pod (a JWT; the signature is not real). */
-export function serviceAccountToken(state: ClusterState, pod: Pod, node: NodeRuntime | undefined, issuedAt: number): string {
+export function serviceAccountToken(
+  state: ClusterState,
+  pod: Pod,
+  node: NodeRuntime | undefined,
+  issuedAt: number,
+): string {
   const iat = Math.floor((EPOCH_MS + issuedAt) / 1000)
   const sa = pod.spec.serviceAccountName ?? 'default'
   const ns = pod.metadata.namespace ?? 'default'
@@ -258,7 +305,9 @@ export function serviceAccountToken(state: ClusterState, pod: Pod, node: NodeRun
     jti: uuidOf(`jti|${pod.metadata.uid}|${issuedAt}`),
     'kubernetes.io': {
       namespace: ns,
-      ...(node ? { node: { name: node.name, uid: nodeObj?.metadata.uid ?? uuidOf(node.name) } } : {}),
+      ...(node
+        ? { node: { name: node.name, uid: nodeObj?.metadata.uid ?? uuidOf(node.name) } }
+        : {}),
       pod: { name: pod.metadata.name, uid: pod.metadata.uid },
       serviceaccount: { name: sa, uid: saObj?.metadata.uid ?? uuidOf(`sa|${ns}/${sa}`) },
       warnafter: iat + 3607,
@@ -274,7 +323,12 @@ export function serviceAccountToken(state: ClusterState, pod: Pod, node: NodeRun
 }
 
 /** The files of a pod's kube-api-access projected volume. */
-export function serviceAccountFiles(state: ClusterState, pod: Pod, node: NodeRuntime | undefined, at: number): Record<string, () => string> {
+export function serviceAccountFiles(
+  state: ClusterState,
+  pod: Pod,
+  node: NodeRuntime | undefined,
+  at: number,
+): Record<string, () => string> {
   return {
     'ca.crt': () => clusterCaPem(state),
     namespace: () => pod.metadata.namespace ?? 'default',
@@ -316,21 +370,62 @@ function zapTs(simMs: number): string {
 function cniLogs(state: ClusterState, node: NodeRuntime) {
   const ipamd: string[] = []
   const plugin: string[] = []
-  const line = (at: number, level: string, caller: string, msg: string) => JSON.stringify({ level, ts: zapTs(at), caller, msg })
-  const awsNode = Object.values(node.pods).find((p) => p.namespace === 'kube-system' && p.name.startsWith('aws-node-'))
+  const line = (at: number, level: string, caller: string, msg: string) =>
+    JSON.stringify({ level, ts: zapTs(at), caller, msg })
+  const awsNode = Object.values(node.pods).find(
+    (p) => p.namespace === 'kube-system' && p.name.startsWith('aws-node-'),
+  )
   const agent = awsNode?.containers.find((c) => c.name === 'aws-node')
   const started = agent?.startedAt
   if (started !== undefined) {
     ipamd.push(line(started + 40, 'info', 'logger/logger.go:52', 'Constructed new logger instance'))
-    ipamd.push(line(started + 41, 'info', 'eniconfig/eniconfig.go:68', 'Initialized new logger as an existing instance was not present'))
+    ipamd.push(
+      line(
+        started + 41,
+        'info',
+        'eniconfig/eniconfig.go:68',
+        'Initialized new logger as an existing instance was not present',
+      ),
+    )
     ipamd.push(line(started + 45, 'info', 'aws-k8s-agent/main.go:30', 'Starting L-IPAMD   ...'))
-    ipamd.push(line(started + 46, 'info', 'aws-k8s-agent/main.go:42', 'Testing communication with server'))
+    ipamd.push(
+      line(started + 46, 'info', 'aws-k8s-agent/main.go:42', 'Testing communication with server'),
+    )
     ipamd.push(line(started + 120, 'info', 'ipamd/ipamd.go:421', `Setting up host network... `))
     const eni = state.aws.instances[node.instanceId]?.eniIds[0]
-    ipamd.push(line(started + 380, 'info', 'ipamd/ipamd.go:532', `Found ENIs having 0 secondary IPs and 0 Prefixes`))
-    if (eni) ipamd.push(line(started + 390, 'info', 'ipamd/ipamd.go:1017', `Added ENI(${eni})'s IP/Prefix 0 to datastore`))
-    ipamd.push(line(started + 900, 'info', 'ipamd/ipamd.go:689', 'IP address pool stats: Total IPs/Prefixes = 0/0, AssignedIPs/CooldownIPs: 0/0, c.maxIPsPerENI = 5'))
-    ipamd.push(line(started + 1200, 'info', 'aws-k8s-agent/main.go:74', 'Serving RPC Handler version v1.19.2 on 127.0.0.1:50051'))
+    ipamd.push(
+      line(
+        started + 380,
+        'info',
+        'ipamd/ipamd.go:532',
+        `Found ENIs having 0 secondary IPs and 0 Prefixes`,
+      ),
+    )
+    if (eni)
+      ipamd.push(
+        line(
+          started + 390,
+          'info',
+          'ipamd/ipamd.go:1017',
+          `Added ENI(${eni})'s IP/Prefix 0 to datastore`,
+        ),
+      )
+    ipamd.push(
+      line(
+        started + 900,
+        'info',
+        'ipamd/ipamd.go:689',
+        'IP address pool stats: Total IPs/Prefixes = 0/0, AssignedIPs/CooldownIPs: 0/0, c.maxIPsPerENI = 5',
+      ),
+    )
+    ipamd.push(
+      line(
+        started + 1200,
+        'info',
+        'aws-k8s-agent/main.go:74',
+        'Serving RPC Handler version v1.19.2 on 127.0.0.1:50051',
+      ),
+    )
   }
   const pods = Object.values(node.pods)
     .filter((p) => !p.hostNetwork)
@@ -338,14 +433,59 @@ function cniLogs(state: ClusterState, node: NodeRuntime) {
   for (const p of pods) {
     const t = p.startedAt + 300
     const args = `K8S_POD_INFRA_CONTAINER_ID=${p.sandboxId};K8S_POD_UID=${p.uid};IgnoreUnknown=1;K8S_POD_NAMESPACE=${p.namespace};K8S_POD_NAME=${p.name}`
-    plugin.push(line(t, 'info', 'routed-eni-cni-plugin/cni.go:128', `Received CNI add request: ContainerID(${p.sandboxId}) Netns(${p.netns}) IfName(eth0) Args(${args}) Path(/opt/cni/bin) argsStdinData({"capabilities":{"io.kubernetes.cri.pod-annotations":true},"cniVersion":"0.4.0","mtu":"9001","name":"aws-cni","pluginLogFile":"/var/log/aws-routed-eni/plugin.log","pluginLogLevel":"DEBUG","podSGEnforcingMode":"strict","type":"aws-cni","vethPrefix":"eni"})`))
-    ipamd.push(line(t + 2, 'info', 'rpc/rpc.pb.go:881', `Received AddNetwork for NS ${p.netns}, Sandbox ${p.sandboxId}, ifname eth0`))
-    ipamd.push(line(t + 3, 'info', 'datastore/data_store.go:991', `AssignPodIPv4Address: Assign IP ${p.ip} to sandbox aws-cni/${p.sandboxId}/eth0`))
-    ipamd.push(line(t + 3, 'info', 'rpc/rpc.pb.go:881', `Send AddNetworkReply: IPv4Addr: ${p.ip}, IPv6Addr: , DeviceNumber: 0, err: <nil>`))
-    plugin.push(line(t + 4, 'info', 'routed-eni-cni-plugin/cni.go:128', `Received add network response from ipamd for container ${p.sandboxId} interface eth0: Success:true IPAllocationMetadata:{IPv4Addr:"${p.ip}" RouteTableId:254} VPCv4CIDRs:"${state.aws.vpc.cidrBlock}"`))
-    plugin.push(line(t + 5, 'debug', 'driver/driver.go:280', `SetupPodNetwork: hostVethName=${vethName(p.namespace, p.name)}, contVethName=eth0, netnsPath=${p.netns}, ipAddr=${p.ip}/32, routeTableNumber=254, mtu=9001`))
+    plugin.push(
+      line(
+        t,
+        'info',
+        'routed-eni-cni-plugin/cni.go:128',
+        `Received CNI add request: ContainerID(${p.sandboxId}) Netns(${p.netns}) IfName(eth0) Args(${args}) Path(/opt/cni/bin) argsStdinData({"capabilities":{"io.kubernetes.cri.pod-annotations":true},"cniVersion":"0.4.0","mtu":"9001","name":"aws-cni","pluginLogFile":"/var/log/aws-routed-eni/plugin.log","pluginLogLevel":"DEBUG","podSGEnforcingMode":"strict","type":"aws-cni","vethPrefix":"eni"})`,
+      ),
+    )
+    ipamd.push(
+      line(
+        t + 2,
+        'info',
+        'rpc/rpc.pb.go:881',
+        `Received AddNetwork for NS ${p.netns}, Sandbox ${p.sandboxId}, ifname eth0`,
+      ),
+    )
+    ipamd.push(
+      line(
+        t + 3,
+        'info',
+        'datastore/data_store.go:991',
+        `AssignPodIPv4Address: Assign IP ${p.ip} to sandbox aws-cni/${p.sandboxId}/eth0`,
+      ),
+    )
+    ipamd.push(
+      line(
+        t + 3,
+        'info',
+        'rpc/rpc.pb.go:881',
+        `Send AddNetworkReply: IPv4Addr: ${p.ip}, IPv6Addr: , DeviceNumber: 0, err: <nil>`,
+      ),
+    )
+    plugin.push(
+      line(
+        t + 4,
+        'info',
+        'routed-eni-cni-plugin/cni.go:128',
+        `Received add network response from ipamd for container ${p.sandboxId} interface eth0: Success:true IPAllocationMetadata:{IPv4Addr:"${p.ip}" RouteTableId:254} VPCv4CIDRs:"${state.aws.vpc.cidrBlock}"`,
+      ),
+    )
+    plugin.push(
+      line(
+        t + 5,
+        'debug',
+        'driver/driver.go:280',
+        `SetupPodNetwork: hostVethName=${vethName(p.namespace, p.name)}, contVethName=eth0, netnsPath=${p.netns}, ipAddr=${p.ip}/32, routeTableNumber=254, mtu=9001`,
+      ),
+    )
   }
-  return { ipamd: ipamd.map((l) => l + '\n').join(''), plugin: plugin.map((l) => l + '\n').join('') }
+  return {
+    ipamd: ipamd.map((l) => l + '\n').join(''),
+    plugin: plugin.map((l) => l + '\n').join(''),
+  }
 }
 
 /** The node's filesystem. Returns undefined for an unknown node. */
@@ -354,17 +494,42 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
   if (!node) return undefined
   const boot = node.bootTime
   const configured = boot + 8_000
-  const b = new FsBuilder({ uid: 0, gid: 0, perm: 0o755, mtime: AMI_BUILT, fs: 'xfs' }, NODE_USERS, { 0: 'root', 10: 'wheel', 1000: 'ec2-user', 1001: 'ssm-user' })
+  const b = new FsBuilder(
+    { uid: 0, gid: 0, perm: 0o755, mtime: AMI_BUILT, fs: 'xfs' },
+    NODE_USERS,
+    { 0: 'root', 10: 'wheel', 1000: 'ec2-user', 1001: 'ssm-user' },
+  )
   b.mount('/run', 'tmpfs').mount('/proc', 'proc').mount('/dev', 'devtmpfs').mount('/tmp', 'tmpfs')
 
   // top level (AL2023: /bin, /lib, /sbin are symlinks into /usr)
-  for (const d of ['boot', 'dev', 'etc', 'home', 'local', 'media', 'mnt', 'opt', 'proc', 'root', 'run', 'srv', 'sys', 'tmp', 'usr', 'var']) b.dir(`/${d}`)
+  for (const d of [
+    'boot',
+    'dev',
+    'etc',
+    'home',
+    'local',
+    'media',
+    'mnt',
+    'opt',
+    'proc',
+    'root',
+    'run',
+    'srv',
+    'sys',
+    'tmp',
+    'usr',
+    'var',
+  ])
+    b.dir(`/${d}`)
   b.dir('/proc', { perm: 0o555, mtime: boot })
   b.dir('/sys', { perm: 0o555, mtime: boot })
   b.dir('/root', { perm: 0o550 })
   b.dir('/tmp', { perm: 0o1777, mtime: boot })
   b.dir('/run', { mtime: boot })
-  b.link('/bin', 'usr/bin').link('/lib', 'usr/lib').link('/lib64', 'usr/lib64').link('/sbin', 'usr/sbin')
+  b.link('/bin', 'usr/bin')
+    .link('/lib', 'usr/lib')
+    .link('/lib64', 'usr/lib64')
+    .link('/sbin', 'usr/sbin')
 
   // /etc
   b.file('/etc/hostname', `${node.name}\n`, { mtime: boot + 3_000 })
@@ -373,26 +538,95 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
   b.file('/etc/system-release', `Amazon Linux release 2023.9.20260120 (Amazon Linux)\n`)
   b.link('/etc/redhat-release', 'system-release')
   b.file('/etc/machine-id', `${node.machineId}\n`, { perm: 0o444, mtime: boot + 1_000 })
-  b.file('/etc/hosts', '127.0.0.1   localhost localhost.localdomain localhost4 localhost4.localdomain4\n::1         localhost6 localhost6.localdomain6\n')
+  b.file(
+    '/etc/hosts',
+    '127.0.0.1   localhost localhost.localdomain localhost4 localhost4.localdomain4\n::1         localhost6 localhost6.localdomain6\n',
+  )
   b.link('/etc/resolv.conf', '../run/systemd/resolve/stub-resolv.conf')
-  b.file('/run/systemd/resolve/stub-resolv.conf', `# This is /run/systemd/resolve/stub-resolv.conf managed by man:systemd-resolved(8).\n# Do not edit.\n#\n# This file might be symlinked as /etc/resolv.conf. If you're looking at\n# /etc/resolv.conf and seeing this text, you have followed the symlink.\n#\n# This is a dynamic resolv.conf file for connecting local clients to the\n# internal DNS stub resolver of systemd-resolved. This file lists all\n# configured search domains.\n#\n# Run "resolvectl status" to see details about the uplink DNS servers\n# currently in use.\n#\n# Third party programs should typically not access this file directly, but only\n# through the symlink at /etc/resolv.conf. To manage man:resolv.conf(5) in a\n# different way, configure a different symlink.\n\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch ${state.config.region}.compute.internal\n`, { mtime: boot + 2_000 })
+  b.file(
+    '/run/systemd/resolve/stub-resolv.conf',
+    `# This is /run/systemd/resolve/stub-resolv.conf managed by man:systemd-resolved(8).\n# Do not edit.\n#\n# This file might be symlinked as /etc/resolv.conf. If you're looking at\n# /etc/resolv.conf and seeing this text, you have followed the symlink.\n#\n# This is a dynamic resolv.conf file for connecting local clients to the\n# internal DNS stub resolver of systemd-resolved. This file lists all\n# configured search domains.\n#\n# Run "resolvectl status" to see details about the uplink DNS servers\n# currently in use.\n#\n# Third party programs should typically not access this file directly, but only\n# through the symlink at /etc/resolv.conf. To manage man:resolv.conf(5) in a\n# different way, configure a different symlink.\n\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch ${state.config.region}.compute.internal\n`,
+    { mtime: boot + 2_000 },
+  )
   b.file('/run/systemd/resolve/resolv.conf', () => nodeResolvConf(state), { mtime: boot + 2_000 })
-  b.file('/etc/eks/release', `BASE_AMI_ID="ami-0f1a2b3c4d5e6f708"\nBUILD_TIME="Tue Jan 20 21:14:33 UTC 2026"\nBUILD_KERNEL="${NODE_OS.kernelVersion}"\nARCH="x86_64"\n`)
-  b.file('/etc/eks/kubelet/environment', () => `NODEADM_KUBELET_ARGS="${kubeletArgs(state, node).join(' ')}"\n`, { mtime: configured })
-  b.file('/etc/eks/image-credential-provider/config.json', JSON.stringify({ apiVersion: 'kubelet.config.k8s.io/v1', kind: 'CredentialProviderConfig', providers: [{ name: 'ecr-credential-provider', matchImages: ['*.dkr.ecr.*.amazonaws.com', '*.dkr-ecr.*.on.aws', '*.dkr.ecr.*.amazonaws.com.cn', '*.dkr-ecr.*.on.amazonwebservices.com.cn', '*.dkr.ecr-fips.*.amazonaws.com', '*.dkr-ecr-fips.*.on.aws', '*.dkr.ecr.*.c2s.ic.gov', '*.dkr.ecr.*.sc2s.sgov.gov', '*.dkr.ecr.*.cloud.adc-e.uk', '*.dkr.ecr.*.csp.hci.ic.gov'], defaultCacheDuration: '12h', apiVersion: 'credentialprovider.kubelet.k8s.io/v1' }] }, null, 4), { mtime: configured })
+  b.file(
+    '/etc/eks/release',
+    `BASE_AMI_ID="ami-0f1a2b3c4d5e6f708"\nBUILD_TIME="Tue Jan 20 21:14:33 UTC 2026"\nBUILD_KERNEL="${NODE_OS.kernelVersion}"\nARCH="x86_64"\n`,
+  )
+  b.file(
+    '/etc/eks/kubelet/environment',
+    () => `NODEADM_KUBELET_ARGS="${kubeletArgs(state, node).join(' ')}"\n`,
+    { mtime: configured },
+  )
+  b.file(
+    '/etc/eks/image-credential-provider/config.json',
+    JSON.stringify(
+      {
+        apiVersion: 'kubelet.config.k8s.io/v1',
+        kind: 'CredentialProviderConfig',
+        providers: [
+          {
+            name: 'ecr-credential-provider',
+            matchImages: [
+              '*.dkr.ecr.*.amazonaws.com',
+              '*.dkr-ecr.*.on.aws',
+              '*.dkr.ecr.*.amazonaws.com.cn',
+              '*.dkr-ecr.*.on.amazonwebservices.com.cn',
+              '*.dkr.ecr-fips.*.amazonaws.com',
+              '*.dkr-ecr-fips.*.on.aws',
+              '*.dkr.ecr.*.c2s.ic.gov',
+              '*.dkr.ecr.*.sc2s.sgov.gov',
+              '*.dkr.ecr.*.cloud.adc-e.uk',
+              '*.dkr.ecr.*.csp.hci.ic.gov',
+            ],
+            defaultCacheDuration: '12h',
+            apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+          },
+        ],
+      },
+      null,
+      4,
+    ),
+    { mtime: configured },
+  )
   b.binary('/etc/eks/image-credential-provider/ecr-credential-provider', 19_742_872)
-  b.file('/etc/kubernetes/kubelet/config.json', () => kubeletConfigJson(state, node), { mtime: configured })
+  b.file('/etc/kubernetes/kubelet/config.json', () => kubeletConfigJson(state, node), {
+    mtime: configured,
+  })
   b.file('/etc/kubernetes/pki/ca.crt', () => clusterCaPem(state), { mtime: configured })
   b.dir('/etc/kubernetes/manifests')
   b.file('/etc/systemd/system/kubelet.service', KUBELET_SERVICE)
   b.file('/etc/cni/net.d/10-aws.conflist', AWS_CONFLIST, { mtime: cniInstalledAt(node) })
 
   // CNI plugins: the AMI ships the reference plugins; aws-node's init container adds aws-cni and egress-cni
-  const cniBins: [string, number][] = [['bandwidth', 4_283_232], ['bridge', 4_752_696], ['dhcp', 11_107_384], ['dummy', 4_153_640], ['firewall', 4_802_672], ['host-device', 4_130_448], ['host-local', 3_655_160], ['ipvlan', 4_153_184], ['loopback', 3_724_544], ['macvlan', 4_175_544], ['portmap', 4_018_552], ['ptp', 4_394_912], ['sbr', 3_890_952], ['static', 3_275_432], ['tap', 4_201_992], ['tuning', 3_920_352], ['vlan', 4_166_040], ['vrf', 3_908_312]]
+  const cniBins: [string, number][] = [
+    ['bandwidth', 4_283_232],
+    ['bridge', 4_752_696],
+    ['dhcp', 11_107_384],
+    ['dummy', 4_153_640],
+    ['firewall', 4_802_672],
+    ['host-device', 4_130_448],
+    ['host-local', 3_655_160],
+    ['ipvlan', 4_153_184],
+    ['loopback', 3_724_544],
+    ['macvlan', 4_175_544],
+    ['portmap', 4_018_552],
+    ['ptp', 4_394_912],
+    ['sbr', 3_890_952],
+    ['static', 3_275_432],
+    ['tap', 4_201_992],
+    ['tuning', 3_920_352],
+    ['vlan', 4_166_040],
+    ['vrf', 3_908_312],
+  ]
   for (const [n, size] of cniBins) b.binary(`/opt/cni/bin/${n}`, size)
   b.binary('/opt/cni/bin/aws-cni', 47_181_200, { mtime: cniInstalledAt(node) })
   b.binary('/opt/cni/bin/egress-cni', 42_617_112, { mtime: cniInstalledAt(node) })
-  b.file('/opt/cni/bin/aws-cni-support.sh', '#!/usr/bin/env bash\n# Collects logs and state for AWS VPC CNI troubleshooting (not simulated).\n', { perm: 0o755, mtime: cniInstalledAt(node) })
+  b.file(
+    '/opt/cni/bin/aws-cni-support.sh',
+    '#!/usr/bin/env bash\n# Collects logs and state for AWS VPC CNI troubleshooting (not simulated).\n',
+    { perm: 0o755, mtime: cniInstalledAt(node) },
+  )
 
   // binaries
   for (const [p, size] of [
@@ -413,14 +647,29 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
   b.link('/usr/bin/sh', 'bash')
 
   // homes
-  for (const [home, uid] of [['/root', 0], ['/home/ec2-user', 1000]] as const) {
+  for (const [home, uid] of [
+    ['/root', 0],
+    ['/home/ec2-user', 1000],
+  ] as const) {
     b.dir(home, { uid, gid: uid, perm: home === '/root' ? 0o550 : 0o700 })
     b.file(`${home}/.bash_logout`, '# ~/.bash_logout\n\n', { uid, gid: uid })
-    b.file(`${home}/.bash_profile`, '# .bash_profile\n\n# Get the aliases and functions\nif [ -f ~/.bashrc ]; then\n\t. ~/.bashrc\nfi\n\n# User specific environment and startup programs\n', { uid, gid: uid })
-    b.file(`${home}/.bashrc`, '# .bashrc\n\n# Source global definitions\nif [ -f /etc/bashrc ]; then\n\t. /etc/bashrc\nfi\n', { uid, gid: uid })
+    b.file(
+      `${home}/.bash_profile`,
+      '# .bash_profile\n\n# Get the aliases and functions\nif [ -f ~/.bashrc ]; then\n\t. ~/.bashrc\nfi\n\n# User specific environment and startup programs\n',
+      { uid, gid: uid },
+    )
+    b.file(
+      `${home}/.bashrc`,
+      '# .bashrc\n\n# Source global definitions\nif [ -f /etc/bashrc ]; then\n\t. /etc/bashrc\nfi\n',
+      { uid, gid: uid },
+    )
   }
   b.dir('/home/ec2-user/.ssh', { uid: 1000, gid: 1000, perm: 0o700, mtime: boot + 4_000 })
-  b.file('/home/ec2-user/.ssh/authorized_keys', `ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC${hashHex(node.instanceId, 40)} eks-demo-key\n`, { uid: 1000, gid: 1000, perm: 0o600, mtime: boot + 4_000 })
+  b.file(
+    '/home/ec2-user/.ssh/authorized_keys',
+    `ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC${hashHex(node.instanceId, 40)} eks-demo-key\n`,
+    { uid: 1000, gid: 1000, perm: 0o600, mtime: boot + 4_000 },
+  )
 
   // containerd
   b.dir('/run/containerd', { perm: 0o711, mtime: boot + 9_000 })
@@ -432,25 +681,63 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
   b.chardev('/dev/null', { mtime: boot })
   b.chardev('/dev/zero', { mtime: boot })
   b.chardev('/dev/urandom', { mtime: boot })
-  b.file('/proc/version', `Linux version ${NODE_OS.kernelVersion} (mockbuild@ip-10-0-54-1) (gcc (GCC) 11.5.0 20240719 (Red Hat 11.5.0-5), GNU ld version 2.41-50.amzn2023.0.3) ${KERNEL_BUILD}\n`, { perm: 0o444, mtime: boot })
-  b.file('/proc/uptime', () => {
-    const up = (state.now - boot) / 1000
-    return `${up.toFixed(2)} ${((up * instanceTypeOf(state, node).vcpus * 0.97).toFixed(2))}\n`
-  }, { perm: 0o444, mtime: boot })
-  b.file('/proc/cmdline', `BOOT_IMAGE=(hd0,gpt1)/boot/vmlinuz-${NODE_OS.kernelVersion} root=UUID=${hashHex(`root|${node.instanceId}`, 8)}-${hashHex(`r2|${node.instanceId}`, 4)}-4${hashHex(`r3|${node.instanceId}`, 3)}-8${hashHex(`r4|${node.instanceId}`, 3)}-${hashHex(`r5|${node.instanceId}`, 12)} ro console=tty0 console=ttyS0,115200n8 nvme_core.io_timeout=4294967295 rd.emergency=poweroff rd.shell=0 selinux=1 security=selinux quiet\n`, { perm: 0o444, mtime: boot })
+  b.file(
+    '/proc/version',
+    `Linux version ${NODE_OS.kernelVersion} (mockbuild@ip-10-0-54-1) (gcc (GCC) 11.5.0 20240719 (Red Hat 11.5.0-5), GNU ld version 2.41-50.amzn2023.0.3) ${KERNEL_BUILD}\n`,
+    { perm: 0o444, mtime: boot },
+  )
+  b.file(
+    '/proc/uptime',
+    () => {
+      const up = (state.now - boot) / 1000
+      return `${up.toFixed(2)} ${(up * instanceTypeOf(state, node).vcpus * 0.97).toFixed(2)}\n`
+    },
+    { perm: 0o444, mtime: boot },
+  )
+  b.file(
+    '/proc/cmdline',
+    `BOOT_IMAGE=(hd0,gpt1)/boot/vmlinuz-${NODE_OS.kernelVersion} root=UUID=${hashHex(`root|${node.instanceId}`, 8)}-${hashHex(`r2|${node.instanceId}`, 4)}-4${hashHex(`r3|${node.instanceId}`, 3)}-8${hashHex(`r4|${node.instanceId}`, 3)}-${hashHex(`r5|${node.instanceId}`, 12)} ro console=tty0 console=ttyS0,115200n8 nvme_core.io_timeout=4294967295 rd.emergency=poweroff rd.shell=0 selinux=1 security=selinux quiet\n`,
+    { perm: 0o444, mtime: boot },
+  )
   for (const p of nodeProcesses(state, nodeName)) {
     const dir = `/proc/${p.pid}`
     b.dir(dir, { perm: 0o555, uid: p.uid, gid: p.uid, mtime: p.startedAt })
-    b.file(`${dir}/cmdline`, p.kernel ? '' : p.args.join('\0') + '\0', { perm: 0o444, uid: p.uid, gid: p.uid, mtime: p.startedAt })
-    b.file(`${dir}/comm`, `${p.comm}\n`, { perm: 0o644, uid: p.uid, gid: p.uid, mtime: p.startedAt })
+    b.file(`${dir}/cmdline`, p.kernel ? '' : p.args.join('\0') + '\0', {
+      perm: 0o444,
+      uid: p.uid,
+      gid: p.uid,
+      mtime: p.startedAt,
+    })
+    b.file(`${dir}/comm`, `${p.comm}\n`, {
+      perm: 0o644,
+      uid: p.uid,
+      gid: p.uid,
+      mtime: p.startedAt,
+    })
   }
 
   // kubelet state
   b.dir('/var/lib/kubelet', { mtime: configured })
   b.file('/var/lib/kubelet/kubeconfig', () => kubeletKubeconfig(state), { mtime: configured })
-  b.file('/var/lib/kubelet/cpu_manager_state', `{"policyName":"none","defaultCpuSet":"","checksum":${1353318690 + hashInt(node.name, 1000)}}`, { perm: 0o644, mtime: boot + 12_000 })
-  b.file('/var/lib/kubelet/memory_manager_state', `{"policyName":"None","machineState":null,"checksum":1556210230}`, { perm: 0o644, mtime: boot + 12_000 })
-  for (const d of ['device-plugins', 'plugins', 'plugins_registry', 'pod-resources', 'checkpoints', 'pki']) b.dir(`/var/lib/kubelet/${d}`, { mtime: boot + 12_000 })
+  b.file(
+    '/var/lib/kubelet/cpu_manager_state',
+    `{"policyName":"none","defaultCpuSet":"","checksum":${1353318690 + hashInt(node.name, 1000)}}`,
+    { perm: 0o644, mtime: boot + 12_000 },
+  )
+  b.file(
+    '/var/lib/kubelet/memory_manager_state',
+    `{"policyName":"None","machineState":null,"checksum":1556210230}`,
+    { perm: 0o644, mtime: boot + 12_000 },
+  )
+  for (const d of [
+    'device-plugins',
+    'plugins',
+    'plugins_registry',
+    'pod-resources',
+    'checkpoints',
+    'pki',
+  ])
+    b.dir(`/var/lib/kubelet/${d}`, { mtime: boot + 12_000 })
   b.dir('/var/lib/kubelet/pods', { perm: 0o750, mtime: boot + 12_000 })
 
   // logs
@@ -462,7 +749,9 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
   const cni = () => cniLogs(state, node)
   b.dir('/var/log/aws-routed-eni', { mtime: cniInstalledAt(node) })
   b.file('/var/log/aws-routed-eni/ipamd.log', () => cni().ipamd, { mtime: cniInstalledAt(node) })
-  b.file('/var/log/aws-routed-eni/plugin.log', () => cni().plugin, { mtime: lastPodStart(node) ?? cniInstalledAt(node) })
+  b.file('/var/log/aws-routed-eni/plugin.log', () => cni().plugin, {
+    mtime: lastPodStart(node) ?? cniInstalledAt(node),
+  })
   b.file('/var/log/aws-routed-eni/egress-v6-plugin.log', '', { mtime: cniInstalledAt(node) })
   b.file('/var/log/aws-routed-eni/network-policy-agent.log', '', { mtime: cniInstalledAt(node) })
   b.file('/var/log/aws-routed-eni/ebpf-sdk.log', '', { mtime: cniInstalledAt(node) })
@@ -472,7 +761,9 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
 }
 
 function cniInstalledAt(node: NodeRuntime): number {
-  const p = Object.values(node.pods).find((x) => x.namespace === 'kube-system' && x.name.startsWith('aws-node-'))
+  const p = Object.values(node.pods).find(
+    (x) => x.namespace === 'kube-system' && x.name.startsWith('aws-node-'),
+  )
   const init = p?.containers.find((c) => c.init)
   return init?.startedAt ?? p?.startedAt ?? node.bootTime + 60_000
 }
@@ -492,45 +783,73 @@ function addPod(b: FsBuilder, state: ClusterState, node: NodeRuntime, rt: PodRun
     const started = c.startedAt ?? c.finishedAt ?? rt.startedAt
     b.dir(`${logDir}/${c.name}`, { mtime: started })
     const last = c.logs.length ? c.logs[c.logs.length - 1]!.time : started
-    b.file(containerLogPath(rt, c), () => criLogText(c.logs), { perm: 0o640, mtime: Math.max(started, last) })
+    b.file(containerLogPath(rt, c), () => criLogText(c.logs), {
+      perm: 0o640,
+      mtime: Math.max(started, last),
+    })
     b.link(containerLogSymlink(rt, c), containerLogPath(rt, c), { mtime: started })
   }
 
   const dir = `/var/lib/kubelet/pods/${rt.uid}`
   b.dir(dir, { perm: 0o750, mtime: rt.startedAt })
-  b.file(`${dir}/etc-hosts`, () => podHostsFile(rt, rt.hostNetwork ? node.name : rt.name), { mtime: rt.startedAt })
+  b.file(`${dir}/etc-hosts`, () => podHostsFile(rt, rt.hostNetwork ? node.name : rt.name), {
+    mtime: rt.startedAt,
+  })
   b.dir(`${dir}/plugins`, { perm: 0o750, mtime: rt.startedAt })
   b.dir(`${dir}/volumes`, { perm: 0o750, mtime: rt.startedAt })
   for (const c of rt.containers) {
     // the kubelet's terminationMessagePath file, one per container instance
-    if (c.id) b.file(`${dir}/containers/${c.name}/${hashHex(c.id, 8)}`, '', { perm: 0o666, mtime: c.startedAt ?? rt.startedAt })
+    if (c.id)
+      b.file(`${dir}/containers/${c.name}/${hashHex(c.id, 8)}`, '', {
+        perm: 0o666,
+        mtime: c.startedAt ?? rt.startedAt,
+      })
   }
   if (!pod) return
   for (const v of pod.spec.volumes ?? []) {
     if (v.projected && v.name.startsWith('kube-api-access-')) {
       b.dir(`${dir}/volumes/kubernetes.io~projected`, { mtime: rt.startedAt + 150 })
       const vdir = `${dir}/volumes/kubernetes.io~projected/${v.name}`
-      projectedDir(b, vdir, rt.startedAt + 150, serviceAccountFiles(state, pod, node, rt.startedAt + 150))
+      projectedDir(
+        b,
+        vdir,
+        rt.startedAt + 150,
+        serviceAccountFiles(state, pod, node, rt.startedAt + 150),
+      )
     } else if (v.configMap) {
       const cmName = (v.configMap as { name?: string }).name ?? ''
       const cm = getObject(state, 'ConfigMap', rt.namespace, cmName)
-      const files = Object.fromEntries(Object.entries((cm as { data?: Record<string, string> } | undefined)?.data ?? {}).map(([k, val]) => [k, () => val]))
+      const files = Object.fromEntries(
+        Object.entries((cm as { data?: Record<string, string> } | undefined)?.data ?? {}).map(
+          ([k, val]) => [k, () => val],
+        ),
+      )
       projectedDir(b, `${dir}/volumes/kubernetes.io~configmap/${v.name}`, rt.startedAt + 150, files)
     } else if (v.secret) {
       const sName = (v.secret as { secretName?: string }).secretName ?? ''
       const s = getObject(state, 'Secret', rt.namespace, sName)
       const data = (s as { data?: Record<string, string> } | undefined)?.data ?? {}
-      const files = Object.fromEntries(Object.entries(data).map(([k, val]) => [k, () => base64DecodeText(val) ?? '']))
+      const files = Object.fromEntries(
+        Object.entries(data).map(([k, val]) => [k, () => base64DecodeText(val) ?? '']),
+      )
       b.mount(`${dir}/volumes/kubernetes.io~secret/${v.name}`, 'tmpfs')
       projectedDir(b, `${dir}/volumes/kubernetes.io~secret/${v.name}`, rt.startedAt + 150, files)
     } else if (v.emptyDir) {
-      b.dir(`${dir}/volumes/kubernetes.io~empty-dir/${v.name}`, { perm: 0o777, mtime: rt.startedAt + 150 })
+      b.dir(`${dir}/volumes/kubernetes.io~empty-dir/${v.name}`, {
+        perm: 0o777,
+        mtime: rt.startedAt + 150,
+      })
     }
   }
 }
 
 /** The kubelet's AtomicWriter layout: a timestamped dir, `..data` pointing at it, and one symlink per key. */
-function projectedDir(b: FsBuilder, vdir: string, at: number, files: Record<string, () => string>): void {
+function projectedDir(
+  b: FsBuilder,
+  vdir: string,
+  at: number,
+  files: Record<string, () => string>,
+): void {
   const ts = atomicWriterDir(at, vdir)
   b.mount(vdir, 'tmpfs')
   b.dir(vdir, { perm: 0o1777, mtime: at })

@@ -21,8 +21,12 @@ describe('node filesystem', () => {
   it('has the real container log layout and symlinks', () => {
     const rt = Object.values(node.pods).find((p) => p.name.startsWith('coredns-'))!
     const c = rt.containers[0]!
-    expect(containerLogPath(rt, c)).toBe(`/var/log/pods/kube-system_${rt.name}_${rt.uid}/coredns/0.log`)
-    expect(containerLogSymlink(rt, c)).toBe(`/var/log/containers/${rt.name}_kube-system_coredns-${c.id}.log`)
+    expect(containerLogPath(rt, c)).toBe(
+      `/var/log/pods/kube-system_${rt.name}_${rt.uid}/coredns/0.log`,
+    )
+    expect(containerLogSymlink(rt, c)).toBe(
+      `/var/log/containers/${rt.name}_kube-system_coredns-${c.id}.log`,
+    )
     expect(c.id).toMatch(/^[0-9a-f]{64}$/)
     expect(fs.readlink(containerLogSymlink(rt, c))).toBe(containerLogPath(rt, c))
     expect(fs.realpath(containerLogSymlink(rt, c))).toBe(containerLogPath(rt, c))
@@ -47,7 +51,9 @@ describe('node filesystem', () => {
     expect(cfg.clusterDNS).toEqual(['10.100.0.10'])
     expect(cfg.maxPods).toBe(17)
     expect(cfg.providerID).toBe(`aws:///${node.zone}/${node.instanceId}`)
-    expect(fs.readFile('/etc/kubernetes/kubelet/config.json')).toContain('    "cgroupDriver": "systemd"')
+    expect(fs.readFile('/etc/kubernetes/kubelet/config.json')).toContain(
+      '    "cgroupDriver": "systemd"',
+    )
     expect(fs.readFile('/etc/kubernetes/pki/ca.crt')).toMatch(/^-----BEGIN CERTIFICATE-----\n/)
     expect(fs.readFile('/var/lib/kubelet/kubeconfig')).toContain(state.aws.cluster.endpoint)
   })
@@ -58,7 +64,9 @@ describe('node filesystem', () => {
     const vol = (fs.readdir(dir) as string[])[0]!
     expect(vol).toMatch(/^kube-api-access-[a-z0-9]{5}$/)
     const names = fs.readdir(`${dir}/${vol}`) as string[]
-    expect(names.find((n) => n.startsWith('..2026_'))).toMatch(/^\.\.2026_03_02_\d\d_\d\d_\d\d\.\d+$/)
+    expect(names.find((n) => n.startsWith('..2026_'))).toMatch(
+      /^\.\.2026_03_02_\d\d_\d\d_\d\d\.\d+$/,
+    )
     expect(fs.readlink(`${dir}/${vol}/token`)).toBe('..data/token')
     expect(fs.readFile(`${dir}/${vol}/namespace`)).toBe('kube-system')
     expect((fs.readFile(`${dir}/${vol}/token`) as string).split('.')).toHaveLength(3)
@@ -66,7 +74,9 @@ describe('node filesystem', () => {
 
   it('is a pure function of the state', () => {
     const again = nodeFs(state, node.name)!
-    expect(again.readFile('/var/log/aws-routed-eni/ipamd.log')).toBe(fs.readFile('/var/log/aws-routed-eni/ipamd.log'))
+    expect(again.readFile('/var/log/aws-routed-eni/ipamd.log')).toBe(
+      fs.readFile('/var/log/aws-routed-eni/ipamd.log'),
+    )
     expect(nodeFs(state, 'nosuch')).toBeUndefined()
   })
 })
@@ -84,7 +94,9 @@ describe('node processes', () => {
     expect(procs.filter((p) => p.args[0] === '/usr/bin/containerd-shim-runc-v2')).toHaveLength(pods)
     expect(procs.filter((p) => p.args[0] === '/pause' && p.uid === 65535)).toHaveLength(pods)
     const coredns = Object.values(node.pods).find((p) => p.name.startsWith('coredns-'))!
-    expect(procs.find((p) => p.pid === coredns.containers[0]!.pid)?.args.join(' ')).toBe('/coredns -conf /etc/coredns/Corefile')
+    expect(procs.find((p) => p.pid === coredns.containers[0]!.pid)?.args.join(' ')).toBe(
+      '/coredns -conf /etc/coredns/Corefile',
+    )
     expect(new Set(procs.map((p) => p.pid)).size).toBe(procs.length)
   })
 })
@@ -92,12 +104,23 @@ describe('node processes', () => {
 describe('container filesystem', () => {
   it('has kubelet-managed files and image executables', () => {
     const sim = boot()
-    sim.transact((ctx) => createObject(ctx, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bb', namespace: 'default' }, spec: { containers: [{ name: 'bb', image: 'busybox', command: ['sleep', '3600'] }] } } as never))
+    sim.transact((ctx) =>
+      createObject(ctx, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'bb', namespace: 'default' },
+        spec: { containers: [{ name: 'bb', image: 'busybox', command: ['sleep', '3600'] }] },
+      } as never),
+    )
     sim.settle()
     const v = containerFs(sim.state, 'default', 'bb', 'bb')!
     expect(v.fs.readFile('/etc/hostname')).toBe('bb\n')
-    expect(v.fs.readFile('/etc/hosts')).toMatch(/^# Kubernetes-managed hosts file\.\n127\.0\.0\.1\tlocalhost\n[\s\S]*\nbb\n?$|\tbb\n$/)
-    expect(v.fs.readFile('/etc/resolv.conf')).toBe('search default.svc.cluster.local svc.cluster.local cluster.local us-west-2.compute.internal\nnameserver 10.100.0.10\noptions ndots:5\n')
+    expect(v.fs.readFile('/etc/hosts')).toMatch(
+      /^# Kubernetes-managed hosts file\.\n127\.0\.0\.1\tlocalhost\n[\s\S]*\nbb\n?$|\tbb\n$/,
+    )
+    expect(v.fs.readFile('/etc/resolv.conf')).toBe(
+      'search default.svc.cluster.local svc.cluster.local cluster.local us-west-2.compute.internal\nnameserver 10.100.0.10\noptions ndots:5\n',
+    )
     expect(v.fs.readFile('/var/run/secrets/kubernetes.io/serviceaccount/namespace')).toBe('default')
     expect(v.hasExecutable('sh')).toBe(true)
     expect(v.hasExecutable('bash')).toBe(false)

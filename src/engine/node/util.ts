@@ -38,11 +38,13 @@ export function utf8Bytes(s: string): number[] {
   const out: number[] = []
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i)
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00)
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length)
+      c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00)
     if (c < 0x80) out.push(c)
     else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63))
     else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63))
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63))
+    else
+      out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63))
   }
   return out
 }
@@ -51,7 +53,11 @@ export function base64(bytes: number[], url = false): string {
   let s = ''
   for (let i = 0; i < bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0)
-    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + (i + 1 < bytes.length ? B64[(n >> 6) & 63]! : '=') + (i + 2 < bytes.length ? B64[n & 63]! : '=')
+    s +=
+      B64[(n >> 18) & 63]! +
+      B64[(n >> 12) & 63]! +
+      (i + 1 < bytes.length ? B64[(n >> 6) & 63]! : '=') +
+      (i + 2 < bytes.length ? B64[n & 63]! : '=')
   }
   return url ? s.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '') : s
 }
@@ -72,7 +78,7 @@ export function base64DecodeText(s: string): string | undefined {
     }
   }
   let out = ''
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!
     const len = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0
     if (len === 0 || i + len > bytes.length) {
@@ -99,12 +105,34 @@ export function base64DecodeText(s: string): string | undefined {
 }
 
 const p2 = (n: number) => String(n).padStart(2, '0')
-export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+export const MONTHS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+]
 export const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 
 export function utcParts(simMs: number) {
   const d = new Date(EPOCH_MS + Math.floor(simMs))
-  return { y: d.getUTCFullYear(), mo: d.getUTCMonth(), d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds(), ms: d.getUTCMilliseconds(), wd: d.getUTCDay() }
+  return {
+    y: d.getUTCFullYear(),
+    mo: d.getUTCMonth(),
+    d: d.getUTCDate(),
+    h: d.getUTCHours(),
+    mi: d.getUTCMinutes(),
+    s: d.getUTCSeconds(),
+    ms: d.getUTCMilliseconds(),
+    wd: d.getUTCDay(),
+  }
 }
 
 /** `2026-03-02 08:46:12.123456789 +0000` (GNU stat %y) */
@@ -165,11 +193,24 @@ export function sha1Hex(text: string): string {
   const w = new Array<number>(80)
   const rotl = (x: number, n: number) => ((x << n) | (x >>> (32 - n))) >>> 0
   for (let off = 0; off < bytes.length; off += 64) {
-    for (let i = 0; i < 16; i++) w[i] = ((bytes[off + i * 4]! << 24) | (bytes[off + i * 4 + 1]! << 16) | (bytes[off + i * 4 + 2]! << 8) | bytes[off + i * 4 + 3]!) >>> 0
+    for (let i = 0; i < 16; i++)
+      w[i] =
+        ((bytes[off + i * 4]! << 24) |
+          (bytes[off + i * 4 + 1]! << 16) |
+          (bytes[off + i * 4 + 2]! << 8) |
+          bytes[off + i * 4 + 3]!) >>>
+        0
     for (let i = 16; i < 80; i++) w[i] = rotl(w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!, 1)
     let [a, b, c, d, e] = [h0, h1, h2, h3, h4]
     for (let i = 0; i < 80; i++) {
-      const f = i < 20 ? (b & c) | (~b & d) : i < 40 ? b ^ c ^ d : i < 60 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d
+      const f =
+        i < 20
+          ? (b & c) | (~b & d)
+          : i < 40
+            ? b ^ c ^ d
+            : i < 60
+              ? (b & c) | (b & d) | (c & d)
+              : b ^ c ^ d
       const k = i < 20 ? 0x5a827999 : i < 40 ? 0x6ed9eba1 : i < 60 ? 0x8f1bbcdc : 0xca62c1d6
       const t = (rotl(a, 5) + (f >>> 0) + e + k + w[i]!) >>> 0
       e = d

@@ -122,7 +122,14 @@ export class FsBuilder {
     private readonly users: Record<number, string> = { 0: 'root' },
     private readonly groups: Record<number, string> = { 0: 'root' },
   ) {
-    this.entries.set('/', { type: 'dir', perm: 0o555, uid: 0, gid: 0, mtime: defaults.mtime, fs: defaults.fs })
+    this.entries.set('/', {
+      type: 'dir',
+      perm: 0o555,
+      uid: 0,
+      gid: 0,
+      mtime: defaults.mtime,
+      fs: defaults.fs,
+    })
     this.children.set('/', new Set())
   }
 
@@ -136,7 +143,8 @@ export class FsBuilder {
   }
 
   private fsFor(path: string): FsType {
-    for (const [m, t] of this.mounts) if (path === m || path.startsWith(m === '/' ? '/' : m + '/')) return t
+    for (const [m, t] of this.mounts)
+      if (path === m || path.startsWith(m === '/' ? '/' : m + '/')) return t
     return this.defaults.fs
   }
 
@@ -158,7 +166,13 @@ export class FsBuilder {
       Object.assign(existing, stripUndefined(a))
       return this
     }
-    this.put(path, { type: 'dir', perm: a.perm ?? 0o755, uid: a.uid ?? this.defaults.uid, gid: a.gid ?? this.defaults.gid, mtime: a.mtime ?? this.defaults.mtime })
+    this.put(path, {
+      type: 'dir',
+      perm: a.perm ?? 0o755,
+      uid: a.uid ?? this.defaults.uid,
+      gid: a.gid ?? this.defaults.gid,
+      mtime: a.mtime ?? this.defaults.mtime,
+    })
     return this
   }
 
@@ -181,17 +195,36 @@ export class FsBuilder {
   }
 
   link(path: string, target: string, a: Defaults = {}): this {
-    this.put(path, { type: 'symlink', perm: 0o777, uid: a.uid ?? this.defaults.uid, gid: a.gid ?? this.defaults.gid, mtime: a.mtime ?? this.defaults.mtime, target })
+    this.put(path, {
+      type: 'symlink',
+      perm: 0o777,
+      uid: a.uid ?? this.defaults.uid,
+      gid: a.gid ?? this.defaults.gid,
+      mtime: a.mtime ?? this.defaults.mtime,
+      target,
+    })
     return this
   }
 
   socket(path: string, a: Defaults = {}): this {
-    this.put(path, { type: 'socket', perm: a.perm ?? 0o660, uid: a.uid ?? 0, gid: a.gid ?? 0, mtime: a.mtime ?? this.defaults.mtime })
+    this.put(path, {
+      type: 'socket',
+      perm: a.perm ?? 0o660,
+      uid: a.uid ?? 0,
+      gid: a.gid ?? 0,
+      mtime: a.mtime ?? this.defaults.mtime,
+    })
     return this
   }
 
   chardev(path: string, a: Defaults = {}): this {
-    this.put(path, { type: 'chardev', perm: a.perm ?? 0o666, uid: 0, gid: 0, mtime: a.mtime ?? this.defaults.mtime })
+    this.put(path, {
+      type: 'chardev',
+      perm: a.perm ?? 0o666,
+      uid: 0,
+      gid: 0,
+      mtime: a.mtime ?? this.defaults.mtime,
+    })
     return this
   }
 
@@ -204,7 +237,12 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }
 
-function makeFs(entries: Map<string, FsEntry>, children: Map<string, Set<string>>, users: Record<number, string>, groups: Record<number, string>): VirtualFs {
+function makeFs(
+  entries: Map<string, FsEntry>,
+  children: Map<string, Set<string>>,
+  users: Record<number, string>,
+  groups: Record<number, string>,
+): VirtualFs {
   /** Resolves to a canonical path; follows the final symlink when `follow`. */
   function resolve(path: string, follow: boolean): string | FsError {
     let links = 0
@@ -280,9 +318,33 @@ function makeFs(entries: Map<string, FsEntry>, children: Map<string, Set<string>
         size = 0
         blocks = 0
     }
-    const nlink = e.type === 'dir' ? 2 + [...(kids ?? [])].filter((k) => entries.get(canon === '/' ? `/${k}` : `${canon}/${k}`)?.type === 'dir').length : 1
-    const ino = e.fs === 'xfs' ? 100 + (fnv32a(canon) % 50_000_000) : e.fs === 'proc' ? 4026531840 + (fnv32a(canon) % 100_000) : 1 + (fnv32a(canon) % 90_000)
-    return { path: canon, type: e.type, perm: e.perm, uid: e.uid, gid: e.gid, size, blocks, mtime: e.mtime, ino, nlink, fs: e.fs, ...(e.target !== undefined ? { target: e.target } : {}) }
+    const nlink =
+      e.type === 'dir'
+        ? 2 +
+          [...(kids ?? [])].filter(
+            (k) => entries.get(canon === '/' ? `/${k}` : `${canon}/${k}`)?.type === 'dir',
+          ).length
+        : 1
+    const ino =
+      e.fs === 'xfs'
+        ? 100 + (fnv32a(canon) % 50_000_000)
+        : e.fs === 'proc'
+          ? 4026531840 + (fnv32a(canon) % 100_000)
+          : 1 + (fnv32a(canon) % 90_000)
+    return {
+      path: canon,
+      type: e.type,
+      perm: e.perm,
+      uid: e.uid,
+      gid: e.gid,
+      size,
+      blocks,
+      mtime: e.mtime,
+      ino,
+      nlink,
+      fs: e.fs,
+      ...(e.target !== undefined ? { target: e.target } : {}),
+    }
   }
 
   return {

@@ -19,7 +19,8 @@ const RETRY_MS = 30_000
 
 export function schedulePending(ctx: Ctx, key: string): void {
   if (key === '*') {
-    for (const pod of listObjects(ctx.state, 'Pod')) if (!pod.spec.nodeName && !pod.metadata.deletionTimestamp) scheduleOne(ctx, pod)
+    for (const pod of listObjects(ctx.state, 'Pod'))
+      if (!pod.spec.nodeName && !pod.metadata.deletionTimestamp) scheduleOne(ctx, pod)
     return
   }
   const [ns, name] = key.split('/') as [string, string]
@@ -62,10 +63,26 @@ function nodeReady(n: Node): boolean {
 }
 
 function affinityAllows(pod: Pod, node: Node): boolean {
-  const terms = (pod.spec.affinity as { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchFields?: { key: string; operator: string; values: string[] }[] }[] } } } | undefined)
-    ?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms
+  const terms = (
+    pod.spec.affinity as
+      | {
+          nodeAffinity?: {
+            requiredDuringSchedulingIgnoredDuringExecution?: {
+              nodeSelectorTerms: {
+                matchFields?: { key: string; operator: string; values: string[] }[]
+              }[]
+            }
+          }
+        }
+      | undefined
+  )?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms
   if (!terms || terms.length === 0) return true
-  return terms.some((t) => (t.matchFields ?? []).every((f) => f.key === 'metadata.name' && f.operator === 'In' && f.values.includes(node.metadata.name)))
+  return terms.some((t) =>
+    (t.matchFields ?? []).every(
+      (f) =>
+        f.key === 'metadata.name' && f.operator === 'In' && f.values.includes(node.metadata.name),
+    ),
+  )
 }
 
 function scheduleOne(ctx: Ctx, pod: Pod): void {
@@ -79,7 +96,7 @@ function scheduleOne(ctx: Ctx, pod: Pod): void {
   for (const n of nodes) {
     const u = usage.get(n.metadata.name) ?? { pods: 0, cpuMilli: 0, memBytes: 0 }
     if (!nodeReady(n)) {
-      fail("1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }")
+      fail('1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }')
       continue
     }
     if (n.spec.unschedulable) {
@@ -90,7 +107,10 @@ function scheduleOne(ctx: Ctx, pod: Pod): void {
       fail("node(s) didn't match Pod's node affinity/selector")
       continue
     }
-    if (pod.spec.nodeSelector && !Object.entries(pod.spec.nodeSelector).every(([k, v]) => n.metadata.labels?.[k] === v)) {
+    if (
+      pod.spec.nodeSelector &&
+      !Object.entries(pod.spec.nodeSelector).every(([k, v]) => n.metadata.labels?.[k] === v)
+    ) {
       fail("node(s) didn't match Pod's node affinity/selector")
       continue
     }
@@ -125,11 +145,23 @@ function scheduleOne(ctx: Ctx, pod: Pod): void {
     if (current?.message !== message) {
       const copy = deepClone(pod)
       copy.status.conditions = [
-        { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: rfc3339(state.now), reason: 'Unschedulable', message },
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: rfc3339(state.now),
+          reason: 'Unschedulable',
+          message,
+        },
       ]
       putObject(ctx, copy)
       recordEvent(ctx, pod, 'Warning', 'FailedScheduling', message, SOURCE)
-      emit(ctx, { type: 'pod.unschedulable', namespace: pod.metadata.namespace!, pod: pod.metadata.name, message })
+      emit(ctx, {
+        type: 'pod.unschedulable',
+        namespace: pod.metadata.namespace!,
+        pod: pod.metadata.name,
+        message,
+      })
     }
     // the scheduler's backoff queue retries unschedulable pods periodically
     enqueue(ctx, 'scheduler', `${pod.metadata.namespace}/${pod.metadata.name}`, RETRY_MS, true)
@@ -141,7 +173,8 @@ function scheduleOne(ctx: Ctx, pod: Pod): void {
   const sameOwner = new Map<string, number>()
   if (owner) {
     for (const p of listObjects(state, 'Pod', pod.metadata.namespace)) {
-      if (p.spec.nodeName && p.metadata.ownerReferences?.some((o) => o.uid === owner)) sameOwner.set(p.spec.nodeName, (sameOwner.get(p.spec.nodeName) ?? 0) + 1)
+      if (p.spec.nodeName && p.metadata.ownerReferences?.some((o) => o.uid === owner))
+        sameOwner.set(p.spec.nodeName, (sameOwner.get(p.spec.nodeName) ?? 0) + 1)
     }
   }
   const score = (n: Node) => {
@@ -166,8 +199,27 @@ function scheduleOne(ctx: Ctx, pod: Pod): void {
 function bind(ctx: Ctx, pod: Pod, nodeName: string): void {
   const copy = deepClone(pod)
   copy.spec.nodeName = nodeName
-  copy.status.conditions = [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(ctx.state.now) }]
+  copy.status.conditions = [
+    {
+      type: 'PodScheduled',
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: rfc3339(ctx.state.now),
+    },
+  ]
   putObject(ctx, copy)
-  recordEvent(ctx, pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, SOURCE)
-  emit(ctx, { type: 'pod.scheduled', namespace: pod.metadata.namespace!, pod: pod.metadata.name, node: nodeName })
+  recordEvent(
+    ctx,
+    pod,
+    'Normal',
+    'Scheduled',
+    `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`,
+    SOURCE,
+  )
+  emit(ctx, {
+    type: 'pod.scheduled',
+    namespace: pod.metadata.namespace!,
+    pod: pod.metadata.name,
+    node: nodeName,
+  })
 }

@@ -1,6 +1,11 @@
 import { createSimulation, type CreateOptions, type Simulation } from '../simulation.ts'
 import type { Deployment, KObject, Pod } from '../model/k8s.ts'
-import { createObject, deleteObjectGracefully, patchObject, type NewObject } from '../apiserver/api.ts'
+import {
+  createObject,
+  deleteObjectGracefully,
+  patchObject,
+  type NewObject,
+} from '../apiserver/api.ts'
 import { listObjects, getObject } from '../apiserver/store.ts'
 import type { SimEvent } from '../events.ts'
 
@@ -27,17 +32,38 @@ export class TestCluster {
     return r.value
   }
 
-  deployment(name: string, image: string, replicas = 1, extra: { command?: string[]; namespace?: string } = {}): Deployment {
+  deployment(
+    name: string,
+    image: string,
+    replicas = 1,
+    extra: { command?: string[]; namespace?: string } = {},
+  ): Deployment {
     const labels = { app: name }
     return this.create<Deployment>({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name, namespace: extra.namespace ?? 'default', labels },
-      spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: name, image, ...(extra.command ? { command: extra.command } : {}) }] } } },
+      spec: {
+        replicas,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              { name: name, image, ...(extra.command ? { command: extra.command } : {}) },
+            ],
+          },
+        },
+      },
     })
   }
 
-  patch<K extends 'Deployment' | 'Pod' | 'ReplicaSet'>(kind: K, name: string, fn: Parameters<typeof patchObject<K>>[4], namespace = 'default') {
+  patch<K extends 'Deployment' | 'Pod' | 'ReplicaSet'>(
+    kind: K,
+    name: string,
+    fn: Parameters<typeof patchObject<K>>[4],
+    namespace = 'default',
+  ) {
     const r = this.sim.transact((ctx) => patchObject(ctx, kind, namespace, name, fn))
     if (!r.ok) throw r.error
     return r.value
@@ -59,7 +85,9 @@ export class TestCluster {
   }
 
   pods(prefix = '', namespace = 'default'): Pod[] {
-    return listObjects(this.state, 'Pod', namespace).filter((p) => p.metadata.name.startsWith(prefix))
+    return listObjects(this.state, 'Pod', namespace).filter((p) =>
+      p.metadata.name.startsWith(prefix),
+    )
   }
 
   allPods(): Pod[] {

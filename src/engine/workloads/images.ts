@@ -1,7 +1,16 @@
 // The images a learner can run, and what each one does when it starts. Anything else fails to pull,
 // as a typo would on a real cluster (ErrImagePull, then ImagePullBackOff).
 
-export type Behaviour = 'nginx' | 'busybox' | 'curl' | 'coredns' | 'kube-proxy' | 'aws-node' | 'network-policy-agent' | 'cni-init' | 'pause'
+export type Behaviour =
+  | 'nginx'
+  | 'busybox'
+  | 'curl'
+  | 'coredns'
+  | 'kube-proxy'
+  | 'aws-node'
+  | 'network-policy-agent'
+  | 'cni-init'
+  | 'pause'
 
 export interface ImageInfo {
   /** registry/repository without tag, as containerd reports it */
@@ -29,7 +38,12 @@ const CATALOGUE: ImageInfo[] = [
     behaviour: 'nginx',
     entrypoint: ['/docker-entrypoint.sh'],
     cmd: ['nginx', '-g', 'daemon off;'],
-    env: { NGINX_VERSION: '1.29.3', NJS_VERSION: '0.9.4', PKG_RELEASE: '1~trixie', DYNPKG_RELEASE: '1~trixie' },
+    env: {
+      NGINX_VERSION: '1.29.3',
+      NJS_VERSION: '0.9.4',
+      PKG_RELEASE: '1~trixie',
+      DYNPKG_RELEASE: '1~trixie',
+    },
     listens: [80],
   },
   {
@@ -143,7 +157,8 @@ export function normalizeImage(image: string): { repository: string; tag: string
     name = name.slice(0, colon)
   }
   const first = name.split('/')[0]!
-  const hasRegistry = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
+  const hasRegistry =
+    name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
   if (!hasRegistry) name = name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`
   return { repository: name, tag }
 }

@@ -16,7 +16,12 @@ export function effectiveArgv(c: Container, image: ImageInfo): string[] {
   return [...image.entrypoint, ...(c.args ?? image.cmd)]
 }
 
-function klog(level: 'I' | 'W' | 'E', at: { month: string; day: string; time: string }, file: string, msg: string): string {
+function klog(
+  level: 'I' | 'W' | 'E',
+  at: { month: string; day: string; time: string },
+  file: string,
+  msg: string,
+): string {
   // klog header: Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg
   return `${level}${at.month}${at.day} ${at.time}       1 ${file}] ${msg}`
 }
@@ -32,12 +37,17 @@ export interface StartContext {
 }
 
 /** The first state of a freshly started container's program, and the lines it prints at once. */
-export function startProgram(c: Container, image: ImageInfo, sc: StartContext): { program: ProgramState; output: Output[] } {
+export function startProgram(
+  c: Container,
+  image: ImageInfo,
+  sc: StartContext,
+): { program: ProgramState; output: Output[] } {
   const argv = effectiveArgv(c, image)
   const base = (argv[0] ?? '').split('/').pop()
   // shells first: any image with a shell can run `sh -c '…'`
   if (base === 'sh' || base === 'bash' || base === 'ash') {
-    if (argv[1] === '-c' && argv[2] !== undefined) return { program: scriptState(argv[2]), output: [] }
+    if (argv[1] === '-c' && argv[2] !== undefined)
+      return { program: scriptState(argv[2]), output: [] }
     // `sh` with no tty and no script reads EOF and exits 0 (why a bare busybox pod goes CrashLoopBackOff)
     return { program: { kind: 'exit', code: 0, afterMs: 5 }, output: [] }
   }
@@ -46,7 +56,8 @@ export function startProgram(c: Container, image: ImageInfo, sc: StartContext): 
   }
   switch (image.behaviour) {
     case 'nginx':
-      if (base === 'docker-entrypoint.sh' || base === 'nginx') return { program: { kind: 'daemon' }, output: nginxStartup(sc) }
+      if (base === 'docker-entrypoint.sh' || base === 'nginx')
+        return { program: { kind: 'daemon' }, output: nginxStartup(sc) }
       break
     case 'curl':
       if (base === 'entrypoint.sh' || base === 'curl') {
@@ -54,11 +65,21 @@ export function startProgram(c: Container, image: ImageInfo, sc: StartContext): 
         if (curlArgs.length === 0)
           return {
             program: { kind: 'exit', code: 2, afterMs: 20 },
-            output: [{ stream: 'stderr', text: "curl: try 'curl --help' or 'curl --manual' for more information" }],
+            output: [
+              {
+                stream: 'stderr',
+                text: "curl: try 'curl --help' or 'curl --manual' for more information",
+              },
+            ],
           }
         return {
           program: { kind: 'exit', code: 7, afterMs: 50 },
-          output: [{ stream: 'stderr', text: `curl: (7) Failed to connect: network requests from pods are not simulated yet` }],
+          output: [
+            {
+              stream: 'stderr',
+              text: `curl: (7) Failed to connect: network requests from pods are not simulated yet`,
+            },
+          ],
         }
       }
       break
@@ -67,7 +88,10 @@ export function startProgram(c: Container, image: ImageInfo, sc: StartContext): 
         program: { kind: 'daemon' },
         output: [
           { stream: 'stdout', text: '.:53' },
-          { stream: 'stdout', text: '[INFO] plugin/reload: Running configuration SHA512 = 8a7d59126e7f114ab49c6d2613be93d8ef7d408af8ee61a710210843dc409f03133727e38f64469d9bb180f396c84ebf48a42bde3b3769730865ca9df5eb281c' },
+          {
+            stream: 'stdout',
+            text: '[INFO] plugin/reload: Running configuration SHA512 = 8a7d59126e7f114ab49c6d2613be93d8ef7d408af8ee61a710210843dc409f03133727e38f64469d9bb180f396c84ebf48a42bde3b3769730865ca9df5eb281c',
+          },
           { stream: 'stdout', text: 'CoreDNS-1.11.4' },
           { stream: 'stdout', text: 'linux/amd64, go1.23.4, 6b78b8e' },
         ],
@@ -76,24 +100,75 @@ export function startProgram(c: Container, image: ImageInfo, sc: StartContext): 
       return {
         program: { kind: 'daemon' },
         output: [
-          { stream: 'stderr', text: klog('I', sc.klogTime, 'server_linux.go:66', '"Using iptables proxy"') },
-          { stream: 'stderr', text: klog('I', sc.klogTime, 'server.go:677', `"Successfully retrieved node IP(s)" IPs=["${sc.hostname}"]`) },
-          { stream: 'stderr', text: klog('I', sc.klogTime, 'server_linux.go:170', '"Using iptables Proxier"') },
-          { stream: 'stderr', text: klog('I', sc.klogTime, 'proxier.go:255', '"Setting route_localnet=1 to allow node-ports on localhost; to change this either disable iptables.localhostNodePorts (--iptables-localhost-nodeports) or set nodePortAddresses (--nodeport-addresses) to filter loopback addresses" ipFamily="IPv4"') },
-          { stream: 'stderr', text: klog('I', sc.klogTime, 'config.go:199', '"Starting service config controller"') },
-          { stream: 'stderr', text: klog('I', sc.klogTime, 'config.go:105', '"Starting endpoint slice config controller"') },
+          {
+            stream: 'stderr',
+            text: klog('I', sc.klogTime, 'server_linux.go:66', '"Using iptables proxy"'),
+          },
+          {
+            stream: 'stderr',
+            text: klog(
+              'I',
+              sc.klogTime,
+              'server.go:677',
+              `"Successfully retrieved node IP(s)" IPs=["${sc.hostname}"]`,
+            ),
+          },
+          {
+            stream: 'stderr',
+            text: klog('I', sc.klogTime, 'server_linux.go:170', '"Using iptables Proxier"'),
+          },
+          {
+            stream: 'stderr',
+            text: klog(
+              'I',
+              sc.klogTime,
+              'proxier.go:255',
+              '"Setting route_localnet=1 to allow node-ports on localhost; to change this either disable iptables.localhostNodePorts (--iptables-localhost-nodeports) or set nodePortAddresses (--nodeport-addresses) to filter loopback addresses" ipFamily="IPv4"',
+            ),
+          },
+          {
+            stream: 'stderr',
+            text: klog('I', sc.klogTime, 'config.go:199', '"Starting service config controller"'),
+          },
+          {
+            stream: 'stderr',
+            text: klog(
+              'I',
+              sc.klogTime,
+              'config.go:105',
+              '"Starting endpoint slice config controller"',
+            ),
+          },
         ],
       }
     case 'aws-node':
       return {
         program: { kind: 'daemon' },
         output: [
-          { stream: 'stdout', text: `{"level":"info","ts":"${sc.isoTime}","caller":"entrypoint.sh","msg":"Validating env variables ..."}` },
-          { stream: 'stdout', text: `{"level":"info","ts":"${sc.isoTime}","caller":"entrypoint.sh","msg":"Install CNI binaries.."}` },
-          { stream: 'stdout', text: `{"level":"info","ts":"${sc.isoTime}","caller":"entrypoint.sh","msg":"Starting IPAM daemon... "}` },
-          { stream: 'stdout', text: `{"level":"info","ts":"${sc.isoTime}","caller":"entrypoint.sh","msg":"Checking for IPAM connectivity... "}` },
-          { stream: 'stdout', text: `{"level":"info","ts":"${sc.isoTime}","caller":"entrypoint.sh","msg":"Copying config file... "}` },
-          { stream: 'stdout', text: `{"level":"info","ts":"${sc.isoTime}","caller":"entrypoint.sh","msg":"Successfully copied CNI plugin binary and config file."}` },
+          {
+            stream: 'stdout',
+            text: `{"level":"info","ts":"${sc.isoTime}","caller":"entrypoint.sh","msg":"Validating env variables ..."}`,
+          },
+          {
+            stream: 'stdout',
+            text: `{"level":"info","ts":"${sc.isoTime}","caller":"entrypoint.sh","msg":"Install CNI binaries.."}`,
+          },
+          {
+            stream: 'stdout',
+            text: `{"level":"info","ts":"${sc.isoTime}","caller":"entrypoint.sh","msg":"Starting IPAM daemon... "}`,
+          },
+          {
+            stream: 'stdout',
+            text: `{"level":"info","ts":"${sc.isoTime}","caller":"entrypoint.sh","msg":"Checking for IPAM connectivity... "}`,
+          },
+          {
+            stream: 'stdout',
+            text: `{"level":"info","ts":"${sc.isoTime}","caller":"entrypoint.sh","msg":"Copying config file... "}`,
+          },
+          {
+            stream: 'stdout',
+            text: `{"level":"info","ts":"${sc.isoTime}","caller":"entrypoint.sh","msg":"Successfully copied CNI plugin binary and config file."}`,
+          },
         ],
       }
     case 'cni-init':
@@ -135,7 +210,12 @@ export function startFailure(c: Container, image: ImageInfo): string | undefined
     busybox: [],
   }
   if (argv.length === 0) return undefined
-  if (known.includes(base) || imageOwn[image.behaviour]?.includes(base) || image.behaviour === 'kube-proxy') return undefined
+  if (
+    known.includes(base) ||
+    imageOwn[image.behaviour]?.includes(base) ||
+    image.behaviour === 'kube-proxy'
+  )
+    return undefined
   if (image.behaviour === 'nginx' && base === 'bash') return undefined
   return `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "${argv[0]}": executable file not found in $PATH: unknown`
 }
@@ -164,11 +244,23 @@ function nginxStartup(sc: StartContext): Output[] {
   const t = sc.nginxTime
   const ep = '/docker-entrypoint.sh'
   return [
-    { stream: 'stdout', text: `${ep}: /docker-entrypoint.d/ is not empty, will attempt to perform configuration` },
+    {
+      stream: 'stdout',
+      text: `${ep}: /docker-entrypoint.d/ is not empty, will attempt to perform configuration`,
+    },
     { stream: 'stdout', text: `${ep}: Looking for shell scripts in /docker-entrypoint.d/` },
-    { stream: 'stdout', text: `${ep}: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh` },
-    { stream: 'stdout', text: '10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf' },
-    { stream: 'stdout', text: '10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf' },
+    {
+      stream: 'stdout',
+      text: `${ep}: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh`,
+    },
+    {
+      stream: 'stdout',
+      text: '10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf',
+    },
+    {
+      stream: 'stdout',
+      text: '10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf',
+    },
     { stream: 'stdout', text: `${ep}: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh` },
     { stream: 'stdout', text: `${ep}: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh` },
     { stream: 'stdout', text: `${ep}: Launching /docker-entrypoint.d/30-tune-worker-processes.sh` },

@@ -23,7 +23,13 @@ type Tok = string | { op: string }
 function tokenize(script: string): Tok[] {
   // keep $… for our own expansion: shell-quote's env callback returns the text unchanged
   const toks = shellParse(script, (key) => `$${key}`) as unknown[]
-  return toks.map((t) => (typeof t === 'string' ? t : typeof t === 'object' && t && 'op' in t ? { op: String((t as { op: string }).op) } : String(t)))
+  return toks.map((t) =>
+    typeof t === 'string'
+      ? t
+      : typeof t === 'object' && t && 'op' in t
+        ? { op: String((t as { op: string }).op) }
+        : String(t),
+  )
 }
 
 function splitStatements(toks: Tok[]): string[][] {
@@ -44,7 +50,10 @@ export function compile(script: string): Compiled {
   let stmts: string[][]
   try {
     // command substitutions we simulate become variables before tokenising ($(…) is not a word to shell-quote)
-    const pre = script.replace(/\n/g, ';').replace(/\$\(date\)/g, '${__DATE__}').replace(/\$\(hostname\)/g, '${HOSTNAME}')
+    const pre = script
+      .replace(/\n/g, ';')
+      .replace(/\$\(date\)/g, '${__DATE__}')
+      .replace(/\$\(hostname\)/g, '${HOSTNAME}')
     stmts = splitStatements(tokenize(pre))
   } catch {
     return { instrs: [], error: `sh: syntax error: unterminated quoted string` }
@@ -62,7 +71,8 @@ export function compile(script: string): Compiled {
         return { instrs, error: `sh: only 'while true' loops are simulated` }
       stack.push({ kind: 'while', start: instrs.length })
       s = stmts[i] ?? []
-      if (s[0] !== 'do') return { instrs, error: `sh: syntax error: unexpected end of file (expecting "do")` }
+      if (s[0] !== 'do')
+        return { instrs, error: `sh: syntax error: unexpected end of file (expecting "do")` }
       i++
       if (s.length > 1) stmts.splice(i, 0, s.slice(1))
       continue
@@ -73,7 +83,8 @@ export function compile(script: string): Compiled {
       stack.push({ kind: 'for', at: instrs.length })
       instrs.push({ op: 'for', variable, items, end: -1 })
       s = stmts[i] ?? []
-      if (s[0] !== 'do') return { instrs, error: `sh: syntax error: unexpected end of file (expecting "do")` }
+      if (s[0] !== 'do')
+        return { instrs, error: `sh: syntax error: unexpected end of file (expecting "do")` }
       i++
       if (s.length > 1) stmts.splice(i, 0, s.slice(1))
       continue
@@ -99,7 +110,8 @@ export function compile(script: string): Compiled {
     }
     instrs.push({ op: 'cmd', argv: s })
   }
-  if (stack.length) return { instrs, error: `sh: syntax error: unexpected end of file (expecting "done")` }
+  if (stack.length)
+    return { instrs, error: `sh: syntax error: unexpected end of file (expecting "done")` }
   return { instrs }
 }
 
@@ -119,9 +131,7 @@ export function expand(word: string, env: ShellEnv): string {
   })
 }
 
-export type StepResult =
-  | { kind: 'sleep'; ms: number }
-  | { kind: 'exit'; code: number }
+export type StepResult = { kind: 'sleep'; ms: number } | { kind: 'exit'; code: number }
 
 export interface ScriptState {
   pc: number
@@ -135,7 +145,12 @@ export interface ScriptState {
  * A loop with no sleep would spin forever; like a real busy loop it is cut off, here after a bound,
  * and treated as sleeping for a tick so the simulation stays responsive.
  */
-export function run(c: Compiled, st: ScriptState, env: ShellEnv, write: (stream: 'stdout' | 'stderr', text: string) => void): StepResult {
+export function run(
+  c: Compiled,
+  st: ScriptState,
+  env: ShellEnv,
+  write: (stream: 'stdout' | 'stderr', text: string) => void,
+): StepResult {
   let budget = 200
   while (st.pc < c.instrs.length) {
     if (--budget <= 0) return { kind: 'sleep', ms: 1 }
