@@ -88,6 +88,8 @@ export function createSimulation(opts: CreateOptions = {}): Simulation {
     nodes: {},
     serviceIps: {},
     eventIndex: {},
+    dependents: {},
+    podRuntimes: {},
     config,
   }
   let agenda = new Agenda()

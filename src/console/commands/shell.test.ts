@@ -8,7 +8,10 @@ function setup(extra: (sim: ReturnType<typeof createSimulation>) => void = () =>
   extra(sim)
   sim.settle()
   const con = new Console(sim, { settleAfterCommands: true })
-  const node = Object.values(sim.state.nodes)[0]!
+  // the node that runs a CoreDNS pod (where the scheduler put it depends on the seed)
+  const node = Object.values(sim.state.nodes).find((n) =>
+    Object.values(n.pods).some((p) => p.name.startsWith('coredns-')),
+  )!
   const run = (cmd: string) => {
     const r = con.run(cmd)
     return {

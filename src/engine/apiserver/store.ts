@@ -62,6 +62,48 @@ export function allEntries(state: ClusterState): [string, EtcdEntry][] {
   return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
 }
 
+function controllerUid(o: KObject | undefined): string | undefined {
+  return o?.metadata.ownerReferences?.find((r) => r.controller)?.uid
+}
+
+function indexOwner(
+  state: ClusterState,
+  key: string,
+  before: KObject | undefined,
+  after: KObject | undefined,
+): void {
+  const a = controllerUid(before)
+  const b = controllerUid(after)
+  if (a === b) return
+  if (a && state.dependents[a]) {
+    delete state.dependents[a][key]
+    if (Object.keys(state.dependents[a]).length === 0) delete state.dependents[a]
+  }
+  if (b) (state.dependents[b] ??= {})[key] = true
+}
+
+/** Objects of `kind` whose controller owner has this uid, sorted by key (an informer's owner index). */
+export function dependentsOf<K extends Kind>(
+  state: ClusterState,
+  ownerUid: string,
+  kind: K,
+): ObjectOfKind<K>[] {
+  const keys = state.dependents[ownerUid]
+  if (!keys) return []
+  const b = state.etcd.buckets[resourceForKind(kind).etcdPrefix]
+  if (!b) return []
+  return Object.keys(keys)
+    .filter((k) => b[k])
+    .sort()
+    .map((k) => b[k]!.value as ObjectOfKind<K>)
+}
+
+/** Every object of a kind in no particular order (for scans where order does not matter). */
+export function eachObject<K extends Kind>(state: ClusterState, kind: K): ObjectOfKind<K>[] {
+  const b = state.etcd.buckets[resourceForKind(kind).etcdPrefix]
+  return b ? Object.values(b).map((e) => e.value as ObjectOfKind<K>) : []
+}
+
 export function putObject<T extends KObject>(ctx: Ctx, obj: T): T {
   const { state } = ctx
   const key = keyOf(obj)
@@ -75,6 +117,7 @@ export function putObject<T extends KObject>(ctx: Ctx, obj: T): T {
     modRevision: revision,
     version: prev ? prev.version + 1 : 1,
   }
+  indexOwner(state, key, prev?.value, obj)
   if (obj.kind !== 'Event')
     emit(ctx, { type: 'etcd.put', key, revision, created: !prev, kind: obj.kind })
   notifyWatchers(ctx, obj, prev?.value)
@@ -86,6 +129,7 @@ export function deleteObject(ctx: Ctx, obj: KObject): void {
   const key = keyOf(obj)
   const b = bucket(state, obj.kind)
   if (!b[key]) return
+  indexOwner(state, key, b[key]!.value, undefined)
   delete b[key]
   const revision = ++state.etcd.revision
   if (obj.kind !== 'Event') emit(ctx, { type: 'etcd.delete', key, revision, kind: obj.kind })

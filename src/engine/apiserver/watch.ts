@@ -58,7 +58,7 @@ export function notifyWatchers(
       const ds = ownerKey(o, 'DaemonSet')
       if (ds) enqueue(ctx, 'daemonset', ds)
       if (obj && !pod.spec.nodeName && !pod.metadata.deletionTimestamp)
-        enqueue(ctx, 'scheduler', key)
+        enqueue(ctx, 'scheduler', '*') // one scheduling pass picks up every pending pod
       if (pod.spec.nodeName) enqueue(ctx, 'kubelet', key, WATCH_LATENCY_MS)
       // Services whose selector matches the pod, before or after the change
       const labelsNow = (obj as Pod | undefined)?.metadata.labels

@@ -2,7 +2,7 @@ import { deepClone } from '../clone.ts'
 import type { Ctx } from '../context.ts'
 import type { Deployment, DeploymentCondition, ReplicaSet } from '../model/k8s.ts'
 import { createObject, patchObject } from '../apiserver/api.ts'
-import { getObject, listObjects, putObject } from '../apiserver/store.ts'
+import { dependentsOf, getObject, putObject } from '../apiserver/store.ts'
 import { recordEvent } from '../apiserver/recorder.ts'
 import { parseRfc3339, rfc3339 } from '../time.ts'
 import { enqueue } from '../apiserver/watch.ts'
@@ -48,9 +48,7 @@ function templateWithoutHash(rs: ReplicaSet): string {
 }
 
 function ownedReplicaSets(ctx: Ctx, d: Deployment): ReplicaSet[] {
-  return listObjects(ctx.state, 'ReplicaSet', d.metadata.namespace).filter((rs) =>
-    rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid && o.controller),
-  )
+  return dependentsOf(ctx.state, d.metadata.uid, 'ReplicaSet')
 }
 
 function revisionOf(rs: ReplicaSet): number {

@@ -2,7 +2,7 @@ import { deepClone } from '../clone.ts'
 import type { Ctx } from '../context.ts'
 import type { Pod, ReplicaSet } from '../model/k8s.ts'
 import { createObject, deleteObjectGracefully, updateStatus } from '../apiserver/api.ts'
-import { getObject, listObjects } from '../apiserver/store.ts'
+import { dependentsOf, getObject } from '../apiserver/store.ts'
 import { recordEvent } from '../apiserver/recorder.ts'
 import { selectorMatches } from '../apiserver/validation.ts'
 
@@ -21,13 +21,8 @@ export function isPodReady(p: Pod): boolean {
   return p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
 }
 
-export function ownedPods(
-  ctx: Ctx,
-  owner: { metadata: { uid: string; namespace?: string } },
-): Pod[] {
-  return listObjects(ctx.state, 'Pod', owner.metadata.namespace).filter((p) =>
-    p.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid && o.controller),
-  )
+export function ownedPods(ctx: Ctx, owner: { metadata: { uid: string } }): Pod[] {
+  return dependentsOf(ctx.state, owner.metadata.uid, 'Pod')
 }
 
 /** Which pods to delete first when scaling down (controller.ActivePods ordering, simplified). */

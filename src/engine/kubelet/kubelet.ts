@@ -36,11 +36,10 @@ export function findPodRuntime(
   namespace: string,
   name: string,
 ): { node: NodeRuntime; rt: PodRuntime } | undefined {
-  for (const node of Object.values(ctx.state.nodes)) {
-    for (const rt of Object.values(node.pods))
-      if (rt.namespace === namespace && rt.name === name) return { node, rt }
-  }
-  return undefined
+  const at = ctx.state.podRuntimes[`${namespace}/${name}`]
+  const node = at && ctx.state.nodes[at.node]
+  const rt = node?.pods[at!.uid]
+  return node && rt ? { node, rt } : undefined
 }
 
 /** Reconcile one pod (key `namespace/name`) on the node it is bound to. */
@@ -582,6 +581,8 @@ function teardown(ctx: Ctx, node: NodeRuntime, rt: PodRuntime): void {
   // CNI DEL: the IP goes back to the pool
   if (!rt.hostNetwork) releaseIp(ctx.state, rt.ip)
   delete node.pods[rt.uid]
+  const key = `${rt.namespace}/${rt.name}`
+  if (ctx.state.podRuntimes[key]?.uid === rt.uid) delete ctx.state.podRuntimes[key]
   emit(ctx, {
     type: 'pod.phase',
     namespace: rt.namespace,

@@ -52,6 +52,10 @@ export interface ClusterState {
   etcd: EtcdState
   aws: AwsState
   nodes: Record<string, NodeRuntime>
+  /** Indexes kept beside the data, as informers keep indexers: controller owner uid -> etcd keys of its
+   * dependents, and pod `namespace/name` -> where its runtime lives. */
+  dependents: Record<string, Record<string, true>>
+  podRuntimes: Record<string, { node: string; uid: string }>
   /** the event recorder's aggregation index: reason+message+object → Event name */
   eventIndex: Record<string, string>
   /** ClusterIPs handed out from the service CIDR */

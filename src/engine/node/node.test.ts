@@ -15,7 +15,10 @@ function boot() {
 describe('node filesystem', () => {
   const sim = boot()
   const state = sim.state
-  const node = Object.values(state.nodes)[0]!
+  // a node that runs a CoreDNS pod (the scheduler decides which)
+  const node = Object.values(state.nodes).find((n) =>
+    Object.values(n.pods).some((p) => p.name.startsWith('coredns-')),
+  )!
   const fs = nodeFs(state, node.name)!
 
   it('has the real container log layout and symlinks', () => {
@@ -84,7 +87,9 @@ describe('node filesystem', () => {
 describe('node processes', () => {
   it('runs kubelet with nodeadm flags and one shim + pause per pod', () => {
     const sim = boot()
-    const node = Object.values(sim.state.nodes)[0]!
+    const node = Object.values(sim.state.nodes).find((n) =>
+      Object.values(n.pods).some((p) => p.name.startsWith('coredns-')),
+    )!
     const procs = nodeProcesses(sim.state, node.name)
     const kubelet = procs.find((p) => p.args[0] === '/usr/bin/kubelet')!
     expect(commandLine(kubelet)).toContain(`--hostname-override=${node.name}`)

@@ -2,7 +2,7 @@ import { deepClone } from '../clone.ts'
 import type { Ctx } from '../context.ts'
 import { emit } from '../context.ts'
 import type { Node, Pod } from '../model/k8s.ts'
-import { getObject, listObjects, putObject } from '../apiserver/store.ts'
+import { dependentsOf, eachObject, getObject, listObjects, putObject } from '../apiserver/store.ts'
 import { recordEvent } from '../apiserver/recorder.ts'
 import { enqueue } from '../apiserver/watch.ts'
 import { nextFloat } from '../random.ts'
@@ -18,14 +18,29 @@ const SOURCE = { component: 'default-scheduler' }
 const RETRY_MS = 30_000
 
 export function schedulePending(ctx: Ctx, key: string): void {
+  // one snapshot of node usage per pass, updated as pods are bound (the scheduler's cache)
+  let usage: Map<string, Usage> | undefined
+  const use = () => (usage ??= usageByNode(ctx))
   if (key === '*') {
-    for (const pod of listObjects(ctx.state, 'Pod'))
-      if (!pod.spec.nodeName && !pod.metadata.deletionTimestamp) scheduleOne(ctx, pod)
+    // the active queue: higher priority first, then oldest first
+    const pending = eachObject(ctx.state, 'Pod')
+      .filter((p) => !p.spec.nodeName && !p.metadata.deletionTimestamp)
+      .map((p) => ({
+        p,
+        prio: p.spec.priority ?? 0,
+        ts: p.metadata.creationTimestamp,
+        name: `${p.metadata.namespace}/${p.metadata.name}`,
+      }))
+      .sort(
+        (a, b) =>
+          b.prio - a.prio || (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.name < b.name ? -1 : 1),
+      )
+    for (const { p } of pending) scheduleOne(ctx, p, use())
     return
   }
   const [ns, name] = key.split('/') as [string, string]
   const pod = getObject(ctx.state, 'Pod', ns, name)
-  if (pod && !pod.spec.nodeName && !pod.metadata.deletionTimestamp) scheduleOne(ctx, pod)
+  if (pod && !pod.spec.nodeName && !pod.metadata.deletionTimestamp) scheduleOne(ctx, pod, use())
 }
 
 interface Usage {
@@ -36,7 +51,7 @@ interface Usage {
 
 function usageByNode(ctx: Ctx): Map<string, Usage> {
   const m = new Map<string, Usage>()
-  for (const p of listObjects(ctx.state, 'Pod')) {
+  for (const p of eachObject(ctx.state, 'Pod')) {
     if (!p.spec.nodeName || p.status.phase === 'Succeeded' || p.status.phase === 'Failed') continue
     const u = m.get(p.spec.nodeName) ?? { pods: 0, cpuMilli: 0, memBytes: 0 }
     u.pods++
@@ -85,10 +100,9 @@ function affinityAllows(pod: Pod, node: Node): boolean {
   )
 }
 
-function scheduleOne(ctx: Ctx, pod: Pod): void {
+function scheduleOne(ctx: Ctx, pod: Pod, usage: Map<string, Usage>): void {
   const { state } = ctx
   const nodes = listObjects(state, 'Node')
-  const usage = usageByNode(ctx)
   const req = podRequests(pod)
   const reasons = new Map<string, number>()
   const fail = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1)
@@ -164,7 +178,7 @@ function scheduleOne(ctx: Ctx, pod: Pod): void {
       })
     }
     // the scheduler's backoff queue retries unschedulable pods periodically
-    enqueue(ctx, 'scheduler', `${pod.metadata.namespace}/${pod.metadata.name}`, RETRY_MS, true)
+    enqueue(ctx, 'scheduler', '*', RETRY_MS, true)
     return
   }
 
@@ -172,9 +186,8 @@ function scheduleOne(ctx: Ctx, pod: Pod): void {
   const owner = pod.metadata.ownerReferences?.find((o) => o.controller)?.uid
   const sameOwner = new Map<string, number>()
   if (owner) {
-    for (const p of listObjects(state, 'Pod', pod.metadata.namespace)) {
-      if (p.spec.nodeName && p.metadata.ownerReferences?.some((o) => o.uid === owner))
-        sameOwner.set(p.spec.nodeName, (sameOwner.get(p.spec.nodeName) ?? 0) + 1)
+    for (const p of dependentsOf(state, owner, 'Pod')) {
+      if (p.spec.nodeName) sameOwner.set(p.spec.nodeName, (sameOwner.get(p.spec.nodeName) ?? 0) + 1)
     }
   }
   const score = (n: Node) => {
@@ -193,6 +206,12 @@ function scheduleOne(ctx: Ctx, pod: Pod): void {
   }
   const chosen = best[Math.floor(nextFloat(state.rng) * best.length)]!
   bind(ctx, pod, chosen.metadata.name)
+  const u = usage.get(chosen.metadata.name) ?? { pods: 0, cpuMilli: 0, memBytes: 0 }
+  usage.set(chosen.metadata.name, {
+    pods: u.pods + 1,
+    cpuMilli: u.cpuMilli + req.cpuMilli,
+    memBytes: u.memBytes + req.memBytes,
+  })
 }
 
 /** The binding subresource: sets spec.nodeName and the PodScheduled condition. */
