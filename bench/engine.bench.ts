@@ -28,7 +28,7 @@ function measure<T>(
 // 1. a 100-node, 3,000-pod cluster, built from commands (m5.xlarge: 58 pods per node)
 const big = measure(
   'build 100 nodes + 3,000 pods from commands',
-  60_000,
+  20_000,
   () => {
     const c = new Console(
       createSimulation({ seed: 1, config: { nodeCount: 100, instanceType: 'm5.xlarge' } }),
@@ -52,13 +52,13 @@ const big = measure(
 // 2. one `kubectl get pods -A` on that cluster
 measure(
   'kubectl get pods -A (3,000+ pods)',
-  2_000,
+  500,
   () => big.run('kubectl get pods -A'),
   (r) => `${r.lines.length} lines`,
 )
 measure(
   'kubectl get pods -A -o json (3,000+ pods)',
-  5_000,
+  2_000,
   () => big.run('kubectl get pods -A -o json'),
   (r) => `${r.lines.length} lines`,
 )
@@ -102,7 +102,7 @@ const recorded = script.map((cmd) =>
 )
 measure(
   'replay a 200-command log',
-  10_000,
+  3_000,
   () => {
     const replay = new Console(createSimulation({ seed: 2 }), { settleAfterCommands: true })
     return script.map((cmd) =>
@@ -117,7 +117,7 @@ measure(
       ? 'byte-identical to the recording'
       : 'MISMATCH with the recording',
 )
-measure('boot a default cluster (3 nodes)', 500, () => createSimulation({ seed: 3 }))
+measure('boot a default cluster (3 nodes)', 200, () => createSimulation({ seed: 3 }))
 
 const pad = (s: string, n: number) => s.padEnd(n)
 console.log(
@@ -125,7 +125,8 @@ console.log(
 )
 let failed = 0
 for (const r of rows) {
-  const ok = r.ms <= r.budgetMs
+  // a wrong answer is a failure whatever the time
+  const ok = r.ms <= r.budgetMs && !/error|MISMATCH/.test(r.note)
   if (!ok) failed++
   console.log(
     `${pad(r.name, 44)}${pad(`${r.ms.toFixed(0)} ms`, 12)}${pad(`${r.budgetMs} ms`, 12)}${pad(ok ? 'ok' : 'OVER', 8)}${r.note}`,

@@ -48,6 +48,12 @@ if (args.help) {
   process.exit(0)
 }
 
+// `npm run console | head` closes the pipe early: that is not an error
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0)
+  throw e
+})
+
 const sim = createSimulation({
   seed: args.seed,
   config: {

@@ -86,7 +86,7 @@ export class Console {
             cleared = true
             lines.length = 0
           })
-          if (isLast) lines.push(...last.lines)
+          if (isLast) for (const l of last.lines) lines.push(l)
           else {
             // stdout flows to the next command; stderr still reaches the screen
             lines.push(...last.lines.filter((l) => l.tone === 'err' || l.tone === 'warn'))

@@ -127,7 +127,7 @@ export function applyOrCreate(
   if (fmt.kind !== 'table' && fmt.kind !== 'name' && objs.length) {
     const res = renderStructured(fmt, objs, objs.length === 1)
     if ('error' in res) return fail([`error: ${res.error}`])
-    lines.push(...res)
+    for (const l of res) lines.push(l)
   }
   return { lines: [...warnings, ...lines], exitCode }
 }

@@ -298,7 +298,7 @@ export const kubectlGet: CommandSpec = {
       }))
       const res = renderStructured(fmt, items as KObject[], single)
       if ('error' in res) return fail([`error: ${res.error}`])
-      lines.push(...res)
+      for (const l of res) lines.push(l) // can be 100k+ lines: no spread
     }
     if (total === 0 && errors.length === 0 && (fmt.kind === 'table' || fmt.kind === 'name')) {
       // informational, on stderr, exit status 0

@@ -36,6 +36,14 @@ export function orderApiObject(v: unknown): unknown {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return v
   const o = v as Record<string, unknown>
   if (!('kind' in o) || !('metadata' in o)) return v
+  // a List is encoded as metav1.List: apiVersion, items, kind, metadata
+  if (Array.isArray(o.items))
+    return {
+      apiVersion: o.apiVersion,
+      items: o.items.map(orderApiObject),
+      kind: o.kind,
+      metadata: o.metadata,
+    }
   const top = ordered(o, TOP, TOP_LAST)
   if (top.metadata && typeof top.metadata === 'object')
     top.metadata = ordered(top.metadata as Record<string, unknown>, META)
