@@ -54,13 +54,13 @@ measure(
   'kubectl get pods -A (3,000+ pods)',
   500,
   () => big.run('kubectl get pods -A'),
-  (r) => `${r.lines.length} lines`,
+  (r) => (r.exitCode === 0 ? `${r.lines.length} lines` : `error: ${r.lines[0]?.text}`),
 )
 measure(
   'kubectl get pods -A -o json (3,000+ pods)',
   2_000,
   () => big.run('kubectl get pods -A -o json'),
-  (r) => `${r.lines.length} lines`,
+  (r) => (r.exitCode === 0 ? `${r.lines.length} lines` : `error: ${r.lines[0]?.text}`),
 )
 
 // 3. replay a 200-command log on a fresh simulation (what step back / shared links do)
