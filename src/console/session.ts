@@ -176,12 +176,24 @@ export function promptFor(mode: ShellMode): string {
     case 'local':
       return '$ '
     case 'node': {
+      // bash's PS1 on AL2023 is [\u@\h \W]\$ : the last part of the working directory, ~ for root's home
       const short = mode.node.split('.')[0]
-      return mode.via === 'ssm' ? 'sh-5.2# ' : `[root@${short} ~]# `
+      const cwd = mode.cwd ?? '/root'
+      const w = cwd === '/root' ? '~' : cwd === '/' ? '/' : cwd.split('/').pop()
+      return mode.via === 'ssm' ? 'sh-5.2# ' : `[root@${short} ${w}]# `
     }
     case 'container':
-      // busybox's ash prints `/ # `; Debian-based images (nginx) run bash: `root@<pod>:/# `
-      return mode.shell === 'bash' ? `root@${mode.pod}:/# ` : mode.shell === 'ash' ? '/ # ' : '~ $ '
+      // bash in Debian images: root@<pod>:/# ; BusyBox ash: `/ # ` as root, `~ $ ` as a user; dash: `# `
+      switch (mode.shell) {
+        case 'bash':
+          return `root@${mode.pod}:/# `
+        case 'ash':
+          return '/ # '
+        case 'dash':
+          return '# '
+        case 'sh':
+          return '~ $ '
+      }
   }
 }
 

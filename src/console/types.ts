@@ -25,7 +25,7 @@ export type ShellMode =
       namespace: string
       pod: string
       container: string
-      shell: 'bash' | 'ash' | 'sh'
+      shell: 'bash' | 'ash' | 'sh' | 'dash'
     }
 
 export interface FlagSpec {

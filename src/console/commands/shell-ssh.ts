@@ -9,7 +9,7 @@ import { runLine } from './shell-context.ts'
 // Cutaway hands the learner a root shell straight away, as if they had run `sudo -i`.
 
 /** The IAM user the learner's AWS CLI is configured as (it names SSM sessions). */
-export const IAM_USER = 'admin'
+export const IAM_USER = 'learner' // the same user `aws sts get-caller-identity` reports
 
 const AL2023_BANNER = [
   '   ,     #_',

@@ -441,8 +441,15 @@ function startContainer(
 }
 
 /** What `env` shows inside the container: image env, pod env, HOSTNAME, and the Service links. */
+/**
+ * What `env` shows inside a container: the image's ENV, HOSTNAME, the pod spec's env (with the
+ * downward-API fieldRefs resolved), and the Docker-link-style variables for Services: those of the
+ * pod's namespace plus the `kubernetes` Service of `default`, for every pod
+ * (pkg/kubelet/kubelet_pods.go makeEnvironmentVariables, pkg/kubelet/envvars/envvars.go FromServices).
+ * The simulation has no image USER, so HOME is root's.
+ */
 export function containerEnv(
-  ctx: Ctx,
+  ctx: { state: Ctx['state'] },
   pod: Pod,
   spec: Container,
   imageEnv: Record<string, string>,
@@ -452,19 +459,75 @@ export function containerEnv(
     HOSTNAME: pod.metadata.name,
     ...imageEnv,
   }
-  for (const e of spec.env ?? []) if (e.value !== undefined) env[e.name] = e.value
-  if (pod.spec.enableServiceLinks !== false) {
-    for (const svc of listObjects(ctx.state, 'Service', pod.metadata.namespace)) {
+  {
+    // enableServiceLinks: false drops the namespace's Services, never the API server's own
+    const services =
+      pod.spec.enableServiceLinks === false
+        ? []
+        : listObjects(ctx.state, 'Service', pod.metadata.namespace)
+    const master = getObject(ctx.state, 'Service', 'default', 'kubernetes')
+    if (master && !services.some((x) => x.metadata.uid === master.metadata.uid))
+      services.push(master)
+    for (const svc of services) {
+      if (!svc.spec.clusterIP || svc.spec.clusterIP === 'None') continue
       const prefix = svc.metadata.name.toUpperCase().replaceAll('-', '_')
-      const p = svc.spec.ports[0]
-      if (!p || svc.spec.clusterIP === 'None') continue
-      env[`${prefix}_SERVICE_HOST`] = svc.spec.clusterIP
-      env[`${prefix}_SERVICE_PORT`] = String(p.port)
-      env[`${prefix}_PORT`] = `${p.protocol.toLowerCase()}://${svc.spec.clusterIP}:${p.port}`
+      const ip = svc.spec.clusterIP
+      const first = svc.spec.ports[0]
+      if (!first) continue
+      env[`${prefix}_SERVICE_HOST`] = ip
+      env[`${prefix}_SERVICE_PORT`] = String(first.port)
+      for (const p of svc.spec.ports)
+        if (p.name)
+          env[`${prefix}_SERVICE_PORT_${p.name.toUpperCase().replaceAll('-', '_')}`] = String(
+            p.port,
+          )
+      const proto = (p: { protocol: string }) => p.protocol.toLowerCase()
+      env[`${prefix}_PORT`] = `${proto(first)}://${ip}:${first.port}`
+      for (const p of svc.spec.ports) {
+        const base = `${prefix}_PORT_${p.port}_${p.protocol.toUpperCase()}`
+        env[base] = `${proto(p)}://${ip}:${p.port}`
+        env[`${base}_PROTO`] = proto(p)
+        env[`${base}_PORT`] = String(p.port)
+        env[`${base}_ADDR`] = ip
+      }
+    }
+  }
+  for (const e of spec.env ?? []) {
+    if (e.value !== undefined)
+      env[e.name] = e.value.replace(/\$\((\w+)\)/g, (m, n: string) => env[n] ?? m)
+    else {
+      const field = (e.valueFrom as { fieldRef?: { fieldPath: string } } | undefined)?.fieldRef
+        ?.fieldPath
+      const v = field ? fieldRefValue(pod, field) : undefined
+      if (v !== undefined) env[e.name] = v
     }
   }
   env.HOME = '/root'
   return env
+}
+
+/** The downward API's fieldRef paths. */
+export function fieldRefValue(pod: Pod, path: string): string | undefined {
+  switch (path) {
+    case 'metadata.name':
+      return pod.metadata.name
+    case 'metadata.namespace':
+      return pod.metadata.namespace
+    case 'metadata.uid':
+      return pod.metadata.uid
+    case 'spec.nodeName':
+      return pod.spec.nodeName
+    case 'spec.serviceAccountName':
+      return pod.spec.serviceAccountName
+    case 'status.podIP':
+      return pod.status.podIP
+    case 'status.hostIP':
+      return pod.status.hostIP
+    default: {
+      const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path)
+      return m ? (pod.metadata[m[1] as 'labels' | 'annotations']?.[m[2]!] ?? '') : undefined
+    }
+  }
 }
 
 export function appendLogs(

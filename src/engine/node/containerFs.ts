@@ -15,7 +15,8 @@ import { containerProcessSpec } from './processes.ts'
 // /etc/hosts, /etc/hostname, /etc/resolv.conf and the service-account token volume.
 // Pure function of ClusterState; anything not listed is absent ("No such file or directory").
 
-export type ContainerShell = 'bash' | 'ash' | 'sh'
+/** bash; BusyBox ash as root (`/ # `) or as a user (`~ $ `); Debian's dash (`# `) */
+export type ContainerShell = 'bash' | 'ash' | 'sh' | 'dash'
 
 export interface ContainerView {
   pod: Pod
@@ -475,7 +476,7 @@ export function containerFs(
       if (!hasExecutable(cmd)) return undefined
       if (base === 'bash') return 'bash'
       if (base === 'sh' || base === 'ash')
-        return userland === 'busybox' ? (user.uid === 0 ? 'ash' : 'sh') : 'sh'
+        return userland === 'busybox' ? (user.uid === 0 ? 'ash' : 'sh') : 'dash'
       return undefined
     },
   }
