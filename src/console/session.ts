@@ -70,7 +70,9 @@ export class Console {
     let cleared = false
     const lines: OutputLine[] = []
     let exitCode = 0
-    const parsed = parseCommandLine(input)
+    // command substitution first, as the shell does: $(kubectl get pods -o name | head -1)
+    const substituted = this.substitute(input, source, lines)
+    const parsed = parseCommandLine(substituted)
     if (!parsed.ok) {
       lines.push(err(parsed.error))
       exitCode = 2
@@ -102,6 +104,73 @@ export class Console {
     }
     this.log.push({ input, at, source, exitCode })
     return { lines, exitCode, cleared }
+  }
+
+  /**
+   * Expands `$(…)` outside single quotes and heredoc bodies by running the inner command line.
+   * Its stdout replaces it (trailing newlines removed; unquoted, newlines become spaces); its
+   * stderr is shown. Not nested.
+   */
+  private substitute(input: string, source: CommandSource, lines: OutputLine[]): string {
+    const firstLineEnd =
+      input.includes('\n') && /<<-?\s*['"]?\w+/.test(input.split('\n')[0]!)
+        ? input.indexOf('\n')
+        : input.length
+    const head = input.slice(0, firstLineEnd)
+    if (!head.includes('$(')) return input
+    let out = ''
+    let quote: string | null = null
+    for (let i = 0; i < head.length; i++) {
+      const c = head[i]!
+      if (quote === "'") {
+        if (c === "'") quote = null
+        out += c
+        continue
+      }
+      if (c === "'" && !quote) quote = "'"
+      else if (c === '"') quote = quote === '"' ? null : '"'
+      if (c === '$' && head[i + 1] === '(') {
+        let depth = 0
+        let j = i + 1
+        for (; j < head.length; j++) {
+          if (head[j] === '(') depth++
+          else if (head[j] === ')' && --depth === 0) break
+        }
+        if (j >= head.length) return input // unbalanced: let the parser report it
+        const inner = head.slice(i + 2, j)
+        const r = this.runLine(inner, source)
+        for (const l of r.lines) if (l.tone === 'err' || l.tone === 'warn') lines.push(l)
+        const text = r.lines
+          .filter((l) => l.tone !== 'err' && l.tone !== 'warn')
+          .map((l) => l.text)
+          .join('\n')
+          .replace(/\n+$/, '')
+        out += quote === '"' ? text : text.split(/\s+/).join(' ')
+        i = j
+        continue
+      }
+      out += c
+    }
+    return out + input.slice(firstLineEnd)
+  }
+
+  /** Runs a command line without recording it (for command substitution). */
+  private runLine(input: string, source: CommandSource): CommandResult {
+    const parsed = parseCommandLine(input)
+    if (!parsed.ok) return { lines: [err(parsed.error)], exitCode: 2 }
+    let last: CommandResult = { lines: [], exitCode: 0 }
+    for (const pipeline of parsed.pipelines) {
+      let stdin: string | undefined
+      for (const cmd of pipeline.commands) {
+        last = this.runOne(cmd.argv, cmd.heredoc ?? stdin, source, () => {})
+        stdin =
+          last.lines
+            .filter((l) => l.tone !== 'err' && l.tone !== 'warn')
+            .map((l) => l.text)
+            .join('\n') + '\n'
+      }
+    }
+    return last
   }
 
   private runOne(

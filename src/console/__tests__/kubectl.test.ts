@@ -313,3 +313,27 @@ describe('other commands', () => {
     )
   })
 })
+
+describe('your shell: pipes, filters and command substitution', () => {
+  it('filters kubectl output with grep, head, tail, wc and sort', () => {
+    const c = session(7)
+    expect(text(c, 'kubectl get pods -A | grep coredns').split('\n')).toHaveLength(2)
+    expect(text(c, 'kubectl get pods -A | grep -c Running')).toBe('8')
+    expect(text(c, 'kubectl get pods -A -o name | wc -l')).toBe('8')
+    expect(text(c, 'kubectl get pods -A -o name | head -1')).toMatch(/^pod\/aws-node-/)
+    expect(text(c, 'kubectl get pods -A -o name | sort -r | tail -n 1')).toMatch(/^pod\/aws-node-/)
+    const miss = c.run('kubectl get pods -A | grep nope')
+    expect(miss.exitCode).toBe(1)
+    expect(miss.lines).toEqual([])
+  })
+
+  it('substitutes $(…) before running, but not inside single quotes', () => {
+    const c = session(7)
+    c.run('kubectl create deployment web --image=nginx')
+    const pod = text(c, "kubectl get pods -o jsonpath='{.items[0].metadata.name}'")
+    expect(text(c, 'kubectl exec $(kubectl get pods -o name | head -1) -- hostname')).toBe(pod)
+    expect(text(c, "echo '$(hostname)'")).toBe('$(hostname)')
+    // the substituted command is not recorded as a command of its own
+    expect(c.history.at(-1)).toBe("echo '$(hostname)'")
+  })
+})

@@ -5,6 +5,7 @@ import { KUBECTL_COMMANDS } from './kubectl.group.ts'
 import { DESCRIBE_COMMANDS } from './describe.group.ts'
 import { SHELL_COMMANDS } from './shell.group.ts'
 import { AWS_COMMANDS } from './aws.group.ts'
+import { TEXT_COMMANDS } from './textutils.ts'
 
 // The one table of commands. Help, tab completion and scenario checks all read it.
 // Order matters only for help listings; resolution picks the longest matching path.
@@ -14,6 +15,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...AWS_COMMANDS,
   ...SHELL_COMMANDS,
   ...BUILTIN_COMMANDS,
+  ...TEXT_COMMANDS,
 ]
 
 export function commandsForMode(mode: ShellMode): CommandSpec[] {

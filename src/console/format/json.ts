@@ -32,6 +32,34 @@ function ordered(
   return out
 }
 
+/** Fields that are Go maps: encoding/json writes their keys sorted. */
+const MAP_FIELDS = new Set([
+  'labels',
+  'annotations',
+  'matchLabels',
+  'selector',
+  'nodeSelector',
+  'data',
+  'stringData',
+  'capacity',
+  'allocatable',
+  'requests',
+  'limits',
+])
+
+function sortMaps(v: unknown, key?: string): unknown {
+  if (Array.isArray(v)) return v.map((x) => sortMaps(x))
+  if (!v || typeof v !== 'object') return v
+  const o = v as Record<string, unknown>
+  const keys =
+    key && MAP_FIELDS.has(key) && Object.values(o).every((x) => typeof x === 'string')
+      ? Object.keys(o).sort()
+      : Object.keys(o)
+  const out: Record<string, unknown> = {}
+  for (const k of keys) out[k] = sortMaps(o[k], k)
+  return out
+}
+
 export function orderApiObject(v: unknown): unknown {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return v
   const o = v as Record<string, unknown>
@@ -52,5 +80,5 @@ export function orderApiObject(v: unknown): unknown {
 }
 
 export function toJson(value: unknown): string {
-  return JSON.stringify(orderApiObject(value), null, 4)
+  return JSON.stringify(sortMaps(orderApiObject(value)), null, 4)
 }

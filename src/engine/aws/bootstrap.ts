@@ -497,6 +497,9 @@ export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRun
     metadata: {
       name: dns,
       labels: {
+        // eksctl labels the nodes of the managed node groups it creates
+        'alpha.eksctl.io/cluster-name': state.config.clusterName,
+        'alpha.eksctl.io/nodegroup-name': nodegroup,
         'beta.kubernetes.io/arch': type.arch,
         'beta.kubernetes.io/instance-type': type.name,
         'beta.kubernetes.io/os': 'linux',
