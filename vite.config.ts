@@ -8,14 +8,17 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173 },
   build: {
     reportCompressedSize: true,
-    chunkSizeWarningLimit: 300,
+    chunkSizeWarningLimit: 500,
     rolldownOptions: {
       output: {
         // vendor code changes rarely: separate chunks stay cached across our releases
         codeSplitting: {
           groups: [
-            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
-            { name: 'vendor', test: /node_modules[\\/]/ },
+            // the framework every route needs; engine-side libraries stay with the routes that use them
+            {
+              name: 'react',
+              test: /node_modules[\\/](react|react-dom|react-router|scheduler|zustand|use-sync-external-store)[\\/]/,
+            },
           ],
         },
       },

@@ -10,15 +10,16 @@ export class Terminal {
     this.output = page.getByTestId('terminal.output')
   }
 
+  /** Opens a sandbox with the clock paused, so outputs are reproducible. */
   async goto(seed = 1) {
-    await this.page.goto(`/?seed=${seed}`)
+    await this.page.goto(`/sandbox?seed=${seed}`)
     await this.input.waitFor()
+    await this.page.getByTestId('playback.play').filter({ hasText: 'Pause' }).click()
   }
 
   async run(command: string) {
     const before = await this.output.locator('.entry').count()
-    const lines = command.split('\n')
-    for (const line of lines) {
+    for (const line of command.split('\n')) {
       await this.input.fill(line)
       await this.input.press('Enter')
     }

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { createSimulationStore } from './simulationStore.ts'
+import { decodeSandbox, encodeSandbox } from './sandboxLink.ts'
+import { listObjects } from '../engine/index.ts'
+
+const podNames = (s: ReturnType<typeof createSimulationStore>) =>
+  listObjects(s.getState().cluster, 'Pod', 'default').map(
+    (p) => `${p.metadata.name} ${p.status.phase} ${p.spec.nodeName}`,
+  )
+
+describe('simulation store', () => {
+  it('runs commands at the current simulated time and lets the clock run while playing', () => {
+    const s = createSimulationStore({ seed: 7 })
+    s.getState().run('kubectl create deployment web --image=nginx --replicas=3')
+    expect(podNames(s)).toHaveLength(0) // the controllers have not acted yet: time has not moved
+    s.getState().play()
+    for (let i = 0; i < 40; i++) s.getState().tick(100)
+    expect(podNames(s).every((p) => p.includes('Running'))).toBe(true)
+    expect(s.getState().events.some((e) => e.event.type === 'pod.scheduled')).toBe(true)
+  })
+
+  it('steps back to the state right after the last command, and further back to before it', () => {
+    const s = createSimulationStore({ seed: 7 })
+    s.getState().run('kubectl create deployment web --image=nginx --replicas=2')
+    const afterCreate = s.getState().cluster
+    s.getState().play()
+    for (let i = 0; i < 30; i++) s.getState().tick(100)
+    s.getState().pause()
+    expect(podNames(s)).toHaveLength(2)
+    s.getState().stepBack()
+    expect(s.getState().cluster).toBe(afterCreate)
+    s.getState().stepBack()
+    expect(listObjects(s.getState().cluster, 'Deployment', 'default')).toHaveLength(0)
+    expect(s.getState().log).toHaveLength(0)
+    // redo brings the command back
+    s.getState().redo()
+    expect(s.getState().log.map((e) => e.command)).toEqual([
+      'kubectl create deployment web --image=nginx --replicas=2',
+    ])
+  })
+
+  it('a sandbox link rebuilds the exact cluster', () => {
+    const a = createSimulationStore({ seed: 11, playing: true })
+    a.getState().run('kubectl create deployment web --image=nginx --replicas=3')
+    for (let i = 0; i < 25; i++) a.getState().tick(100)
+    a.getState().run('kubectl scale deployment web --replicas=5')
+    for (let i = 0; i < 30; i++) a.getState().tick(100)
+    const link = encodeSandbox({
+      seed: a.getState().seed,
+      log: a.getState().log,
+      now: a.getState().cluster.now,
+    })
+    const decoded = decodeSandbox(link)
+    expect(decoded.ok).toBe(true)
+    if (!decoded.ok) return
+    const b = createSimulationStore(decoded.state)
+    expect(podNames(b)).toEqual(podNames(a))
+    expect(JSON.stringify(b.getState().cluster)).toBe(JSON.stringify(a.getState().cluster))
+  })
+
+  it('rejects damaged or tampered links with a message', () => {
+    expect(decodeSandbox('seed=abc')).toMatchObject({ ok: false })
+    expect(decodeSandbox('seed=1&log=%%%')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('damaged'),
+    })
+    const tampered = encodeSandbox({
+      seed: 1,
+      log: [
+        { at: 5000, command: 'a' },
+        { at: 10, command: 'b' },
+      ],
+    })
+    expect(decodeSandbox(tampered)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('impossible time'),
+    })
+    expect(decodeSandbox('')).toEqual({ ok: true, state: { seed: 1, log: [] } })
+  })
+})

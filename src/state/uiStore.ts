@@ -1,0 +1,37 @@
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { Layer } from '../engine/index.ts'
+
+// UI state that is not the cluster: what is selected or hovered, which event layers show.
+
+/** A reference to anything on the map: an API object, or an AWS/node part (`vpc`, `subnet-…`, `etcd-0`). */
+export interface ObjectRef {
+  kind: string
+  name: string
+  namespace?: string
+}
+
+export function refKey(r: ObjectRef): string {
+  return r.namespace ? `${r.kind}/${r.namespace}/${r.name}` : `${r.kind}/${r.name}`
+}
+
+export interface UiState {
+  selected: ObjectRef | null
+  hovered: ObjectRef | null
+  layers: Record<Layer, boolean>
+  select(r: ObjectRef | null): void
+  hover(r: ObjectRef | null): void
+  toggleLayer(l: Layer): void
+}
+
+export type UiStore = StoreApi<UiState>
+
+export function createUiStore(): UiStore {
+  return createStore<UiState>()((set, get) => ({
+    selected: null,
+    hovered: null,
+    layers: { kubernetes: true, node: true, aws: true },
+    select: (selected) => set({ selected }),
+    hover: (hovered) => set({ hovered }),
+    toggleLayer: (l) => set({ layers: { ...get().layers, [l]: !get().layers[l] } }),
+  }))
+}

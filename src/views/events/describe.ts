@@ -1,0 +1,60 @@
+import type { SimEvent } from '../../engine/index.ts'
+import type { ObjectRef } from '../../state/uiStore.ts'
+
+// Text for every engine event: the event log shows it, and it is the text equivalent of the
+// animations (screen readers get the same story).
+
+export function describeEvent(e: SimEvent): string {
+  switch (e.type) {
+    case 'etcd.put':
+      return `etcd ${e.created ? 'create' : 'update'} ${e.key} (revision ${e.revision})`
+    case 'etcd.delete':
+      return `etcd delete ${e.key} (revision ${e.revision})`
+    case 'watch.notify':
+      return `${e.watcher} notified of ${e.key}`
+    case 'pod.scheduled':
+      return `scheduler bound ${e.namespace}/${e.pod} to ${e.node}`
+    case 'pod.unschedulable':
+      return `${e.namespace}/${e.pod} unschedulable: ${e.message}`
+    case 'pod.phase':
+      return `${e.namespace}/${e.pod} ${e.phase}${e.reason ? ` (${e.reason})` : ''} on ${e.node}`
+    case 'pod.ip':
+      return `${e.namespace}/${e.pod} got IP ${e.ip}`
+    case 'container.pull':
+      return `${e.node}: ${e.ok ? `pulled ${e.image} in ${(e.ms / 1000).toFixed(1)}s` : `failed to pull ${e.image}`}`
+    case 'container.start':
+      return `${e.node}: started container ${e.container} of ${e.namespace}/${e.pod}`
+    case 'container.exit':
+      return `${e.node}: container ${e.container} of ${e.namespace}/${e.pod} exited with code ${e.exitCode}`
+    case 'log.append':
+      return `${e.namespace}/${e.pod} ${e.stream}: ${e.text}`
+    case 'ec2.launch':
+      return `EC2 launched ${e.instanceId} (${e.instanceType}) at ${e.ip}`
+    case 'k8s.event':
+      return `${e.eventType} ${e.reason} ${e.object}: ${e.message}`
+  }
+}
+
+export function eventObject(e: SimEvent): ObjectRef | null {
+  switch (e.type) {
+    case 'pod.scheduled':
+    case 'pod.unschedulable':
+    case 'pod.phase':
+    case 'pod.ip':
+    case 'container.start':
+    case 'container.exit':
+    case 'log.append':
+      return { kind: 'Pod', namespace: e.namespace, name: e.pod }
+    case 'etcd.put':
+    case 'etcd.delete': {
+      const parts = e.key.split('/')
+      const name = parts[parts.length - 1]!
+      const ns = e.kind === 'Node' || e.kind === 'Namespace' ? undefined : parts[parts.length - 2]
+      return { kind: e.kind, name, ...(ns ? { namespace: ns } : {}) }
+    }
+    case 'ec2.launch':
+      return { kind: 'Instance', name: e.instanceId }
+    default:
+      return null
+  }
+}
