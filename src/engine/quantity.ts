@@ -1,5 +1,6 @@
 // resource.Quantity parsing for the suffixes kubectl users write: 100m, 0.5, 128Mi, 1Gi, 500M, 3388364Ki.
-const BIN: Record<string, number> = {
+/** resource.Quantity suffixes: binary (powers of 1024) and decimal (SI). */
+export const QUANTITY_BINARY: Record<string, number> = {
   Ki: 2 ** 10,
   Mi: 2 ** 20,
   Gi: 2 ** 30,
@@ -7,7 +8,7 @@ const BIN: Record<string, number> = {
   Pi: 2 ** 50,
   Ei: 2 ** 60,
 }
-const DEC: Record<string, number> = {
+export const QUANTITY_DECIMAL: Record<string, number> = {
   n: 1e-9,
   u: 1e-6,
   m: 1e-3,
@@ -25,7 +26,7 @@ export function parseQuantity(q: string): number {
   if (!m) return NaN
   const n = Number(m[1])
   const s = m[2] ?? ''
-  return n * (BIN[s] ?? DEC[s] ?? 1)
+  return n * (QUANTITY_BINARY[s] ?? QUANTITY_DECIMAL[s] ?? 1)
 }
 
 export function isQuantity(q: string): boolean {

@@ -2,7 +2,7 @@ import { parseDuration } from '../../engine/index.ts'
 import type { CommandSpec, OutputLine } from '../types.ts'
 import { ok, fail, out, dim, textLines } from '../types.ts'
 import { commandsForMode } from './index.ts'
-import { base64Decode, base64Encode, utf8Decode, utf8Encode } from '../base64.ts'
+import { base64 as toBase64, base64Decode, utf8Bytes, utf8Decode } from '../../engine/index.ts'
 
 // Shell builtins and small utilities of the learner's own machine.
 
@@ -101,7 +101,7 @@ const base64: CommandSpec = {
       if (!bytes) return fail(['base64: invalid input'])
       return ok(textLines(utf8Decode(bytes)))
     }
-    const enc = base64Encode(utf8Encode(input))
+    const enc = toBase64(utf8Bytes(input))
     const wrap = inv.args.includes('-w') && inv.args[inv.args.indexOf('-w') + 1] === '0' ? 0 : 76
     const lines = wrap ? (enc.match(new RegExp(`.{1,${wrap}}`, 'g')) ?? ['']) : [enc]
     return ok(lines)

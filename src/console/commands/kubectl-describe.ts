@@ -1,3 +1,4 @@
+import { QUANTITY_BINARY, QUANTITY_DECIMAL } from '../../engine/index.ts'
 import type {
   ClusterState,
   Container,
@@ -188,26 +189,8 @@ interface Quantity {
   binary: boolean
 }
 
-const BIN: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-}
-const DEC: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-}
+const BIN = QUANTITY_BINARY
+const DEC = QUANTITY_DECIMAL
 
 function parseQty(text: string): Quantity {
   const m = /^([+-]?\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/.exec(text.trim())
