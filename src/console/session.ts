@@ -13,6 +13,7 @@ import type {
 import { err, dim } from './types.ts'
 import { complete as completeInput } from './complete.ts'
 import { helpFor } from './help.ts'
+import { AWS_USAGE, usageError } from './aws/cli.ts'
 
 // One console session: the interpreter behind both the web terminal and `npm run console`.
 // Text in, structured lines out; the caller decides how to render them.
@@ -233,10 +234,13 @@ function flagErrorLines(spec: CommandSpec, error: string): OutputLine[] {
   if (tool === 'kubectl' || tool === 'eksctl')
     return [err(`error: ${error}`), err(`See '${spec.path.join(' ')} --help' for usage.`)]
   if (tool === 'aws')
-    return [
-      err(`usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]`),
-      err(`aws: error: ${error.replace('unknown flag: ', 'Unknown options: ')}`),
-    ]
+    return error.startsWith('unknown')
+      ? [
+          ...AWS_USAGE,
+          '',
+          `Unknown options: ${error.replace(/^unknown (shorthand )?flag: /, '')}`,
+        ].map(err)
+      : usageError(error).lines
   return [err(`${tool}: ${error}`)]
 }
 

@@ -140,7 +140,8 @@ const REGIONS = new Set([
   'sa-east-1',
 ])
 
-const USAGE = [
+/** The AWS CLI's argparse usage block (awscli/argparser.py USAGE + HELP_BLURB). */
+export const AWS_USAGE = [
   'usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]',
   'To see help text, you can run:',
   '',
@@ -149,11 +150,12 @@ const USAGE = [
   '  aws <command> <subcommand> help',
 ]
 
-function usageError(message: string): CommandResult {
-  return { lines: [...USAGE, ...`aws: error: ${message}`.split('\n')].map(err), exitCode: 252 }
+/** An argparse error: the usage block, then `aws: error: …` (no blank line between), exit 252. */
+export function usageError(message: string): CommandResult {
+  return { lines: [...AWS_USAGE, ...`aws: error: ${message}`.split('\n')].map(err), exitCode: 252 }
 }
 
-function choicesMessage(choices: string[]): string[] {
+export function choicesMessage(choices: string[]): string[] {
   const lines = ['Invalid choice, valid choices are:', '']
   for (let i = 0; i < choices.length; i += 2)
     lines.push(
@@ -288,7 +290,7 @@ function parseArgs(op: AwsOperation, argv: string[]): Parsed | CommandResult {
     return usageError(`the following arguments are required: ${missing.join(', ')}`)
   if (unknown.length)
     return {
-      lines: [...USAGE, '', `Unknown options: ${unknown.join(', ')}`].map(err),
+      lines: [...AWS_USAGE, '', `Unknown options: ${unknown.join(', ')}`].map(err),
       exitCode: 252,
     }
   return {

@@ -6,6 +6,7 @@ import { DESCRIBE_COMMANDS } from './describe.group.ts'
 import { SHELL_COMMANDS } from './shell.group.ts'
 import { AWS_COMMANDS } from './aws.group.ts'
 import { TEXT_COMMANDS } from './textutils.ts'
+import { choicesMessage, usageError } from '../aws/cli.ts'
 
 // The one table of commands. Help, tab completion and scenario checks all read it.
 // Order matters only for help listings; resolution picks the longest matching path.
@@ -110,22 +111,18 @@ export function resolveCommand(argv: readonly string[], mode: ShellMode): Resolv
     return { ok: false, lines, exitCode: 1 }
   }
   if (tool === 'aws') {
-    return {
-      ok: false,
-      lines: [
-        err('usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]'),
-        err('To see help text, you can run:'),
-        err(''),
-        err('  aws help'),
-        err('  aws <command> help'),
-        err('  aws <command> <subcommand> help'),
-        err(''),
-        err(
-          `aws: error: argument operation: Invalid choice, valid choices are: ${[...new Set(subs.filter((s) => s.path[1] === argv[1]).map((s) => s.path[2]))].join(' | ') || subs.map((s) => s.path.slice(1).join(' ')).join(' | ')}`,
-        ),
-      ],
-      exitCode: 252,
-    }
+    // `aws eks bogus`: argparse's invalid choice, listing the operations of that service in two columns
+    const service = argv[1]
+    const ops = [
+      ...new Set(
+        subs.filter((s) => s.path[1] === service && s.path.length > 2).map((s) => s.path[2]!),
+      ),
+    ].sort()
+    const services = [...new Set(subs.map((s) => s.path[1]!))].sort()
+    const r = ops.length
+      ? usageError(`argument operation: ${choicesMessage(ops).join('\n')}`)
+      : usageError(`argument command: ${choicesMessage(services).join('\n')}`)
+    return { ok: false, lines: r.lines, exitCode: r.exitCode }
   }
   return {
     ok: false,

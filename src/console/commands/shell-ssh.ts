@@ -1,3 +1,4 @@
+import { AWS_USAGE, usageError } from '../aws/cli.ts'
 import type { ClusterState, NodeRuntime } from '../../engine/index.ts'
 import { hashHex } from '../../engine/node/util.ts'
 import type { CommandEnv, CommandSpec, OutputLine } from '../types.ts'
@@ -155,16 +156,6 @@ function sessionId(instanceId: string, historyIndex: number): string {
   return `${IAM_USER}-0${hashHex(`ssm|${instanceId}|${historyIndex}`, 16)}`
 }
 
-const AWS_USAGE = [
-  'usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]',
-  'To see help text, you can run:',
-  '',
-  '  aws help',
-  '  aws <command> help',
-  '  aws <command> <subcommand> help',
-  '',
-]
-
 const ssmStart: CommandSpec = {
   path: ['aws', 'ssm', 'start-session'],
   modes: ['local'],
@@ -190,7 +181,7 @@ const ssmStart: CommandSpec = {
       else if (a.startsWith('--')) continue
       else
         return {
-          lines: [...AWS_USAGE.map(err), err(`aws: error: unrecognized arguments: ${a}`)],
+          lines: usageError(`unrecognized arguments: ${a}`).lines,
           exitCode: 252,
         }
     }
