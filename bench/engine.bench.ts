@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { createSimulation } from '../src/engine/index.ts'
 import { Console } from '../src/console/session.ts'
+import { createSimulationStore } from '../src/state/simulationStore.ts'
 
 // `npm run bench`: engine and console costs on big clusters, each against a budget. Budgets are
 // generous for a shared 2-core machine; the point is to catch an order-of-magnitude regression.
@@ -117,6 +118,34 @@ measure(
       ? 'byte-identical to the recording'
       : 'MISMATCH with the recording',
 )
+// 4. step back at step 50: restoring a checkpoint, not replaying (the web app's Step back button)
+{
+  const store = createSimulationStore({ seed: 4, playing: true })
+  for (let i = 0; i < 50; i++) {
+    store
+      .getState()
+      .run(
+        i % 5 === 0
+          ? `kubectl create deployment d${i} --image=nginx --replicas=2`
+          : i % 5 === 1
+            ? `kubectl scale deployment d${i - 1} --replicas=3`
+            : 'kubectl get pods -A',
+      )
+    for (let t = 0; t < 5; t++) store.getState().tick(100)
+  }
+  measure(
+    'step back at step 50 (web store)',
+    100,
+    () => store.getState().stepBack(),
+    () => `log now ${store.getState().log.length} commands`,
+  )
+  measure(
+    'rebuild step 50 from its log (sandbox link)',
+    1_500,
+    () => createSimulationStore({ seed: 4, log: store.getState().log }),
+    () => 'replay of 49 commands',
+  )
+}
 measure('boot a default cluster (3 nodes)', 200, () => createSimulation({ seed: 3 }))
 
 const pad = (s: string, n: number) => s.padEnd(n)
