@@ -87,6 +87,12 @@ export function Terminal({ autoFocus = false }: { autoFocus?: boolean }) {
         data-testid="terminal.output"
         className="terminal-log"
       >
+        {transcript.length === 0 && pending === null && (
+          <p className="line dim terminal-hint">
+            You are on your laptop with kubectl and the AWS CLI set up for the cluster. Try{' '}
+            <code>kubectl get nodes</code>, or type <code>help</code>.
+          </p>
+        )}
         {transcript.map((e) => (
           <div key={e.id} className="entry">
             <pre className="cmd">
