@@ -1,0 +1,11 @@
+import type { Scenario } from './types.ts'
+import { tour } from './tour.ts'
+
+// The registry: every scenario the app offers, in the order the home page lists them.
+export const SCENARIOS: readonly Scenario[] = [tour]
+
+export function getScenario(id: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.id === id)
+}
+
+export type { Scenario, Step, TopicId } from './types.ts'
