@@ -66,6 +66,8 @@ export interface SimulationStoreState {
   session(): Console
   run(command: string, source?: CommandSource): RunResult
   tick(realMs: number): void
+  /** run until the cluster settles (what the terminal console does after each command) */
+  settle(): void
   play(): void
   pause(): void
   setSpeed(speed: number): void
@@ -206,6 +208,11 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
         session.sim.advance(Math.min(realMs, 250) * speed * SIM_MS_PER_REAL_MS)
         if (pendingEvents.length || session.sim.version !== get().version) publish()
         else set({ cluster: session.sim.state })
+      },
+
+      settle() {
+        session.sim.settle()
+        publish()
       },
 
       play: () => set({ playing: true }),

@@ -18,7 +18,13 @@ export interface UiState {
   selected: ObjectRef | null
   hovered: ObjectRef | null
   layers: Record<Layer, boolean>
+  /** text to put into the console's input (a lesson's "show solution"); the Terminal takes it and clears it */
+  draft: string | null
+  /** map objects a lesson step points at */
+  highlighted: ObjectRef[]
   select(r: ObjectRef | null): void
+  setDraft(text: string | null): void
+  setHighlighted(refs: ObjectRef[]): void
   hover(r: ObjectRef | null): void
   toggleLayer(l: Layer): void
 }
@@ -30,7 +36,11 @@ export function createUiStore(): UiStore {
     selected: null,
     hovered: null,
     layers: { kubernetes: true, node: true, aws: true },
+    draft: null,
+    highlighted: [],
     select: (selected) => set({ selected }),
+    setDraft: (draft) => set({ draft }),
+    setHighlighted: (highlighted) => set({ highlighted }),
     hover: (hovered) => set({ hovered }),
     toggleLayer: (l) => set({ layers: { ...get().layers, [l]: !get().layers[l] } }),
   }))

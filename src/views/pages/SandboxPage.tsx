@@ -66,13 +66,15 @@ function SandboxBody({ notice }: { notice: string | null }) {
           </button>
         </div>
       )}
-      <Workspace
-        toolbar={
-          <button type="button" onClick={copyLink} data-testid="sandbox.copy-link">
-            {copied ? 'Link copied' : 'Copy link'}
-          </button>
-        }
-      />
+      <main id="main" className="workspace-main">
+        <Workspace
+          toolbar={
+            <button type="button" onClick={copyLink} data-testid="sandbox.copy-link">
+              {copied ? 'Link copied' : 'Copy link'}
+            </button>
+          }
+        />
+      </main>
     </>
   )
 }

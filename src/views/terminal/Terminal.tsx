@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
-import { useSim, useSimStore } from '../hooks/stores.ts'
+import { useSim, useSimStore, useUiStore } from '../hooks/stores.ts'
 
 // The web console: the shared interpreter (console/), with history, Tab completion, heredoc
 // continuation lines and tones. The input's accessible name is "Command".
@@ -13,6 +13,19 @@ export function Terminal({ autoFocus = false }: { autoFocus?: boolean }) {
   const [cursor, setCursor] = useState<number | null>(null)
   const [completions, setCompletions] = useState<string[]>([])
   const endRef = useRef<HTMLDivElement>(null)
+  const ui = useUiStore()
+  // a lesson's "show solution" hands us text to type: take it, focus, and clear the request
+  useEffect(
+    () =>
+      ui.subscribe((state) => {
+        if (state.draft === null) return
+        setInput(state.draft)
+        setPending(null)
+        ui.getState().setDraft(null)
+        inputRef.current?.focus()
+      }),
+    [ui],
+  )
   const inputRef = useRef<HTMLInputElement>(null)
 
   useEffect(() => {
