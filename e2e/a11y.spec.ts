@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright'
 import { test, expect } from './fixtures.ts'
 
 // Every route: no serious or critical axe violations, a title, and screenshots at a laptop and a
-// projector size (look at them: test-results/screens/).
+// projector size (look at them: screenshots/).
 
 const ROUTES = [
   { path: '/', name: 'home', title: /Cutaway/ },
@@ -25,7 +25,7 @@ for (const route of ROUTES) {
       await page.goto(route.path)
       await expect(page).toHaveTitle(route.title)
       await expect(page.locator('main, .workspace').first()).toBeVisible()
-      await page.screenshot({ path: `test-results/screens/${route.name}-${size.width}x${size.height}.png` })
+      await page.screenshot({ path: `screenshots/${route.name}-${size.width}x${size.height}.png` })
     }
     const results = await new AxeBuilder({ page }).analyze()
     const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
