@@ -1,16 +1,164 @@
-import { useUi } from '../hooks/stores.ts'
+import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import './cluster.css'
+import { toYaml } from '../../console/format/yaml.ts'
+import type { ObjectRef } from '../../state/uiStore.ts'
+import { useSim, useUi, useUiStore } from '../hooks/stores.ts'
+import { getDetails, type Details, type FieldValue } from './details.ts'
 
-// Placeholder: details and YAML of the selected object.
+// Details of the selected object: a kubectl-like summary, and for Kubernetes objects the YAML that
+// `kubectl get -o yaml` prints (same formatter as the console). Tabs follow the WAI-ARIA tabs
+// pattern: one tab stop, arrow keys move between tabs, Home/End.
+
+type Tab = 'summary' | 'yaml'
+
 export function DetailsPanel() {
   const selected = useUi((s) => s.selected)
+  const cluster = useSim((s) => s.cluster)
+  const details = useMemo(
+    () => (selected ? getDetails(cluster, selected) : null),
+    [cluster, selected],
+  )
   return (
-    <section aria-label="Details" className="details">
+    <section aria-label="Details" className="details" data-testid="details">
       <h2>Details</h2>
-      {selected ? (
-        <p>{`${selected.kind} ${selected.namespace ? selected.namespace + '/' : ''}${selected.name}`}</p>
+      {!selected ? (
+        <p className="dim">Select an object on the map, in the text view or in the event log.</p>
+      ) : !details ? (
+        <p className="dim">
+          {selected.kind} {selected.namespace ? `${selected.namespace}/` : ''}
+          {selected.name} no longer exists.
+        </p>
       ) : (
-        <p className="dim">Select an object on the map.</p>
+        <DetailsBody details={details} />
       )}
     </section>
+  )
+}
+
+function DetailsBody({ details }: { details: Details }) {
+  const [tab, setTab] = useState<Tab>('summary')
+  const id = useId()
+  const tabs: Tab[] = details.object ? ['summary', 'yaml'] : ['summary']
+  const current: Tab = tabs.includes(tab) ? tab : 'summary'
+  const refs = useRef<Record<string, HTMLButtonElement | null>>({})
+
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+    const i = tabs.indexOf(current)
+    let next: Tab | undefined
+    if (e.key === 'ArrowRight') next = tabs[(i + 1) % tabs.length]
+    else if (e.key === 'ArrowLeft') next = tabs[(i - 1 + tabs.length) % tabs.length]
+    else if (e.key === 'Home') next = tabs[0]
+    else if (e.key === 'End') next = tabs[tabs.length - 1]
+    if (!next) return
+    e.preventDefault()
+    setTab(next)
+    refs.current[next]?.focus()
+  }
+
+  return (
+    <div className="details-body">
+      <h3 className="details-title">
+        <span className="details-kind">{details.kind}</span> {details.title}
+      </h3>
+      {tabs.length > 1 && (
+        <div role="tablist" aria-label="Details view" className="tabs" onKeyDown={onKeyDown}>
+          {tabs.map((t) => (
+            <button
+              key={t}
+              ref={(el) => {
+                refs.current[t] = el
+              }}
+              type="button"
+              role="tab"
+              id={`${id}-${t}-tab`}
+              aria-selected={current === t}
+              aria-controls={`${id}-${t}-panel`}
+              tabIndex={current === t ? 0 : -1}
+              onClick={() => setTab(t)}
+              data-testid={`details.tab.${t}`}
+            >
+              {t === 'summary' ? 'Summary' : 'YAML'}
+            </button>
+          ))}
+        </div>
+      )}
+      {current === 'summary' ? (
+        <div
+          role={tabs.length > 1 ? 'tabpanel' : undefined}
+          id={`${id}-summary-panel`}
+          aria-labelledby={tabs.length > 1 ? `${id}-summary-tab` : undefined}
+          data-testid="details.summary"
+        >
+          <Summary details={details} />
+        </div>
+      ) : (
+        <div
+          role="tabpanel"
+          id={`${id}-yaml-panel`}
+          aria-labelledby={`${id}-yaml-tab`}
+          tabIndex={0}
+          className="yaml-panel"
+          data-testid="details.yaml"
+        >
+          <pre>{toYaml(details.object)}</pre>
+        </div>
+      )}
+    </div>
+  )
+}
+
+function Value({ v }: { v: FieldValue }) {
+  const ui = useUiStore()
+  if (typeof v === 'string') return <>{v}</>
+  const ref: ObjectRef = v.ref
+  return (
+    <button type="button" className="link-button" onClick={() => ui.getState().select(ref)}>
+      {v.text}
+    </button>
+  )
+}
+
+function Summary({ details }: { details: Details }) {
+  return (
+    <>
+      <dl className="fields">
+        {details.fields.map(([k, v]) => (
+          <div key={k} className="field">
+            <dt>{k}</dt>
+            <dd>
+              <Value v={v} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {details.tables.map((t) => (
+        <table key={t.caption} className="details-table">
+          <caption>{t.caption}</caption>
+          <thead>
+            <tr>
+              {t.columns.map((c) => (
+                <th key={c} scope="col">
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {t.rows.map((r, i) => (
+              <tr key={i}>
+                {r.map((c, j) => (
+                  <td key={j}>{c}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+      {details.note && (
+        <p className="details-note" role="note">
+          {details.note}
+        </p>
+      )}
+    </>
   )
 }
