@@ -17,7 +17,9 @@ const SIZES = [
 ]
 
 for (const route of ROUTES) {
-  test(`${route.name}: accessible, titled, and laid out at laptop and projector sizes`, async ({ page }) => {
+  test(`${route.name}: accessible, titled, and laid out at laptop and projector sizes`, async ({
+    page,
+  }) => {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     for (const size of SIZES) {
@@ -29,12 +31,18 @@ for (const route of ROUTES) {
     }
     const results = await new AxeBuilder({ page }).analyze()
     const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes, e.g. ${v.nodes[0]?.target.join(' ')})`)).toEqual([])
+    expect(
+      bad.map(
+        (v) => `${v.id}: ${v.help} (${v.nodes.length} nodes, e.g. ${v.nodes[0]?.target.join(' ')})`,
+      ),
+    ).toEqual([])
     expect(errors).toEqual([])
   })
 }
 
-test('a broken sandbox link shows a notice and a fresh sandbox, not a blank page', async ({ page }) => {
+test('a broken sandbox link shows a notice and a fresh sandbox, not a blank page', async ({
+  page,
+}) => {
   await page.goto('/sandbox?seed=3&log=not-base64!!')
   await expect(page.getByRole('alert')).toContainText('could not be used')
   await expect(page.getByRole('textbox', { name: 'Command' })).toBeVisible()

@@ -97,6 +97,7 @@ const Step = z
     say: text,
     complete: z.record(z.string(), z.unknown()),
     highlight: z.array(Target).optional(),
+    conceal: z.array(z.string().min(1)).optional(),
     hints: z.array(text).min(1, 'give at least one hint'),
     notes: Notes,
     solution: z.unknown().optional(),

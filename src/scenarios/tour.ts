@@ -57,6 +57,8 @@ export const tour = {
     },
     {
       id: 'where-is-etcd',
+      // the map's control-plane box would answer the question before the learner commits
+      conceal: ['ControlPlane', 'ApiServer', 'EtcdMember'],
       title: 'Where is the control plane?',
       say: 'You saw three worker nodes and nothing else. Yet a cluster needs an API server, a scheduler, controllers and etcd, the database that holds every object. Decide before you look.',
       complete: {

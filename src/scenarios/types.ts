@@ -64,6 +64,8 @@ interface StepBase {
   say: string
   /** map objects to highlight while the step is shown */
   highlight?: TargetRef[]
+  /** map object kinds to conceal while this step's predict question is unanswered (they would give the answer away) */
+  conceal?: string[]
   /** shown one at a time, on request */
   hints: string[]
   notes: SpeakerNotes

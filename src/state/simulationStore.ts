@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla'
 import {
   createSimulation,
   type ClusterState,
+  type SimulationConfig,
   type SimEvent,
   type SimSnapshot,
 } from '../engine/index.ts'
@@ -88,6 +89,8 @@ export type SimulationStore = StoreApi<SimulationStoreState>
 
 export interface StoreOptions {
   seed?: number
+  /** cluster shape (node count, instance type…); a lesson may want a bigger cluster */
+  config?: Partial<SimulationConfig>
   log?: readonly LogEntry[]
   now?: number
   playing?: boolean
@@ -103,7 +106,10 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
   const store = createStore<SimulationStoreState>()((set, get) => {
     function attach(seed: number) {
       unsubscribe()
-      session = new Console(createSimulation({ seed }), { settleAfterCommands: false })
+      session = new Console(
+        createSimulation({ seed, ...(opts.config ? { config: opts.config } : {}) }),
+        { settleAfterCommands: false },
+      )
       pendingEvents = []
       unsubscribe = session.sim.subscribe((evs) => {
         for (const event of evs) pendingEvents.push({ id: nextId++, event })

@@ -10,6 +10,14 @@ export interface ObjectRef {
   namespace?: string
 }
 
+/** What a lesson step points at: a kind, optionally narrowed by name, name prefix or namespace. */
+export interface HighlightRef {
+  kind: string
+  name?: string
+  namePrefix?: string
+  namespace?: string
+}
+
 export function refKey(r: ObjectRef): string {
   return r.namespace ? `${r.kind}/${r.namespace}/${r.name}` : `${r.kind}/${r.name}`
 }
@@ -21,10 +29,13 @@ export interface UiState {
   /** text to put into the console's input (a lesson's "show solution"); the Terminal takes it and clears it */
   draft: string | null
   /** map objects a lesson step points at */
-  highlighted: ObjectRef[]
+  highlighted: HighlightRef[]
+  /** kinds the map must not give away yet (e.g. where etcd runs, while that is the open question) */
+  concealed: string[]
   select(r: ObjectRef | null): void
   setDraft(text: string | null): void
-  setHighlighted(refs: ObjectRef[]): void
+  setHighlighted(refs: HighlightRef[]): void
+  setConcealed(kinds: string[]): void
   hover(r: ObjectRef | null): void
   toggleLayer(l: Layer): void
 }
@@ -38,9 +49,11 @@ export function createUiStore(): UiStore {
     layers: { kubernetes: true, node: true, aws: true },
     draft: null,
     highlighted: [],
+    concealed: [],
     select: (selected) => set({ selected }),
     setDraft: (draft) => set({ draft }),
     setHighlighted: (highlighted) => set({ highlighted }),
+    setConcealed: (concealed) => set({ concealed }),
     hover: (hovered) => set({ hovered }),
     toggleLayer: (l) => set({ layers: { ...get().layers, [l]: !get().layers[l] } }),
   }))

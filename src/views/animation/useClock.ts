@@ -1,21 +1,18 @@
 import { useEffect } from 'react'
 import type { SimulationStore } from '../../state/simulationStore.ts'
+import { onEveryFrame } from './frame.ts'
 
 /**
- * The app's single requestAnimationFrame loop (STYLE.md 15): while playing, it moves the simulated
- * clock by the real time elapsed times the speed. Per-frame values never go into React state.
+ * While playing, moves the simulated clock by the real time elapsed times the speed, on the app's
+ * single animation frame (frame.ts). Per-frame values never go into React state.
  */
 export function useClock(store: SimulationStore): void {
   useEffect(() => {
-    let raf = 0
     let last = performance.now()
-    const frame = (t: number) => {
+    return onEveryFrame((t) => {
       const dt = t - last
       last = t
       if (store.getState().playing) store.getState().tick(dt)
-      raf = requestAnimationFrame(frame)
-    }
-    raf = requestAnimationFrame(frame)
-    return () => cancelAnimationFrame(raf)
+    })
   }, [store])
 }

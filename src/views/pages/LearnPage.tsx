@@ -7,6 +7,7 @@ import { createSimulationStore } from '../../state/simulationStore.ts'
 import { progressStore } from '../../state/progressStore.ts'
 import { SimulationProvider } from '../hooks/SimulationProvider.tsx'
 import { useUiStore } from '../hooks/stores.ts'
+import { stepKind } from '../../scenarios/types.ts'
 import { useTitle } from '../hooks/useTitle.ts'
 import { Workspace } from '../layout/Workspace.tsx'
 import { ScenarioPanel } from '../scenario/ScenarioPanel.tsx'
@@ -102,6 +103,25 @@ function LessonBody({
     const want = stepParam(index, scenario)
     if (param !== want) navigate(`/learn/${scenario.id}/${want}`, { replace: true })
   }, [index, param, scenario, navigate])
+
+  // the step's highlights on the map; while a predict question is open, the map must not show the answer
+  const step = scenario.steps[index]
+  const answered = useStore(
+    player,
+    (s) => s.answers[index] !== null && s.answers[index] !== undefined,
+  )
+  useEffect(() => {
+    ui.getState().setHighlighted(step?.highlight ?? [])
+    const open = step && stepKind(step) === 'predict' && !answered
+    ui.getState().setConcealed(open ? (step.conceal ?? []) : [])
+  }, [ui, step, answered])
+  useEffect(
+    () => () => {
+      ui.getState().setHighlighted([])
+      ui.getState().setConcealed([])
+    },
+    [ui],
+  )
 
   // clicks on the map reach the player through the ui store's selection
   useEffect(
