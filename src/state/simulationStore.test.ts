@@ -39,6 +39,30 @@ describe('simulation store', () => {
     ])
   })
 
+  it('step back then forward returns to exactly the same state, all along the timeline', () => {
+    const s = createSimulationStore({ seed: 9, playing: true })
+    const seen: unknown[] = []
+    s.getState().run('kubectl create deployment web --image=nginx --replicas=2')
+    for (let i = 0; i < 3; i++) {
+      s.getState().stepForward()
+      seen.push(s.getState().cluster)
+    }
+    s.getState().run('kubectl scale deployment web --replicas=4')
+    const end = s.getState().cluster
+    const endLog = s.getState().log
+    for (let i = 0; i < 5; i++) s.getState().stepBack()
+    expect(s.getState().log).toHaveLength(0)
+    for (let i = 0; i < 5; i++) s.getState().stepForward()
+    expect(s.getState().cluster).toBe(end)
+    expect(s.getState().log).toBe(endLog)
+    expect(s.getState().canStepForward).toBe(false)
+    // typing after stepping back cuts off the future
+    s.getState().stepBack()
+    s.getState().run('kubectl get pods')
+    expect(s.getState().canStepForward).toBe(false)
+    expect(seen).toHaveLength(3)
+  })
+
   it('a sandbox link rebuilds the exact cluster', () => {
     const a = createSimulationStore({ seed: 11, playing: true })
     a.getState().run('kubectl create deployment web --image=nginx --replicas=3')

@@ -32,15 +32,15 @@ export interface LoggedEvent {
   event: SimEvent
 }
 
-/** A point the learner can step back to. */
+/** A point on the timeline the learner can step back (and forward again) to. */
 interface Checkpoint {
   label: string
   snapshot: SimSnapshot
-  logLength: number
-  transcriptLength: number
-  eventCount: number
+  log: LogEntry[]
+  transcript: TranscriptEntry[]
+  events: LoggedEvent[]
   mode: ShellMode
-  historyLength: number
+  history: string[]
 }
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const
@@ -54,7 +54,8 @@ export interface SimulationStoreState {
   version: number
   /** command log since the cluster was created: replaying it on `seed` rebuilds `cluster` */
   log: LogEntry[]
-  redoStack: LogEntry[][]
+  /** positions ahead on the timeline after stepping back (redo / step forward replays them exactly) */
+  canStepForward: boolean
   transcript: TranscriptEntry[]
   events: LoggedEvent[]
   playing: boolean
@@ -72,9 +73,9 @@ export interface SimulationStoreState {
   play(): void
   pause(): void
   setSpeed(speed: number): void
-  /** advance to the next moment something happens in the cluster */
+  /** forward along the timeline after a step back, else to the next moment something happens */
   stepForward(): void
-  /** go back to the previous checkpoint (before the last command or step) */
+  /** back to the previous point on the timeline (before the last command, step or pause) */
   stepBack(): void
   undo(): void
   redo(): void
@@ -98,7 +99,10 @@ export interface StoreOptions {
 
 export function createSimulationStore(opts: StoreOptions = {}): SimulationStore {
   let session: Console
-  let checkpoints: Checkpoint[] = []
+  // the timeline: checkpoints in order; `cursor` is the one the cluster is at (or has moved on from
+  // while playing). Stepping back moves the cursor; anything new cuts off what lay ahead.
+  let timeline: Checkpoint[] = []
+  let cursor = -1
   let nextId = 1
   let unsubscribe: () => void = () => {}
   let pendingEvents: LoggedEvent[] = []
@@ -127,28 +131,53 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
         version: session.sim.version,
         events,
         prompt: session.prompt(),
-        canStepBack: checkpoints.length > 1,
+        canStepBack: cursor > 0 || (cursor === 0 && !atCursor()),
+        canStepForward: cursor < timeline.length - 1,
         ...extra,
       })
     }
 
+    /** True when the cluster is exactly at the cursor's checkpoint (nothing has happened since). */
+    function atCursor(): boolean {
+      const c = timeline[cursor]
+      return !!c && c.snapshot.state === session.sim.state
+    }
+
+    /** Records the present as a new point on the timeline, cutting off any future. */
     function checkpoint(label: string) {
       // during the store's own creation there is no state yet: the first checkpoint is the empty start
-      const s = get() ?? { log: [], transcript: [] }
-      checkpoints.push({
+      const s = get() ?? { log: [], transcript: [], events: [] }
+      if (atCursor() && cursor === timeline.length - 1) return
+      timeline = timeline.slice(0, cursor + 1)
+      timeline.push({
         label,
         snapshot: session.sim.snapshot(),
-        logLength: s.log.length,
-        transcriptLength: s.transcript.length,
-        eventCount: nextId,
+        log: s.log,
+        transcript: s.transcript,
+        events: s.events,
         mode: session.mode,
-        historyLength: session.history.length,
+        history: [...session.history],
       })
+      cursor = timeline.length - 1
+    }
+
+    function goTo(index: number) {
+      const c = timeline[index]!
+      cursor = index
+      session.sim.restore(c.snapshot)
+      // restore() bumps the version; keep the checkpoint's state identity so atCursor() holds
+      session.mode = c.mode
+      session.history.length = 0
+      session.history.push(...c.history)
+      pendingEvents = []
+      set({ playing: false, log: c.log, transcript: c.transcript, events: c.events })
+      publish()
     }
 
     function rebuild(seed: number, log: readonly LogEntry[], now?: number) {
       attach(seed)
-      checkpoints = []
+      timeline = []
+      cursor = -1
       const transcript: TranscriptEntry[] = []
       checkpoint('start')
       for (const entry of log) {
@@ -165,7 +194,8 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
       }
       if (now !== undefined && now > session.sim.state.now)
         session.sim.advance(now - session.sim.state.now)
-      set({ seed, log: [...log], transcript })
+      set({ seed, log: [...log], transcript, events: [] })
+      publish()
       checkpoint('loaded')
       publish()
     }
@@ -179,7 +209,7 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
       cluster: session.sim.state,
       version: session.sim.version,
       log: [],
-      redoStack: [],
+      canStepForward: false,
       transcript: [],
       events: [],
       playing: opts.playing ?? false,
@@ -191,6 +221,8 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
       session: () => session,
 
       run(command, source = 'terminal') {
+        // the moment before it was typed (time may have run since the last checkpoint)
+        if (!atCursor()) checkpoint('before command')
         const at = session.sim.state.now
         const prompt = session.prompt()
         const r = session.run(command, source)
@@ -202,7 +234,8 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
           source,
         }
         const transcript = r.cleared ? [] : [...get().transcript, entry]
-        set({ log: [...get().log, { at, command }], redoStack: [], transcript })
+        set({ log: [...get().log, { at, command }], transcript })
+        publish()
         checkpoint(command)
         publish()
         return r
@@ -221,10 +254,16 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
         publish()
       },
 
-      play: () => set({ playing: true }),
-      pause: () => {
+      play() {
+        // running the clock from an earlier point starts a new future
+        timeline = timeline.slice(0, cursor + 1)
+        set({ playing: true, canStepForward: false })
+      },
+      pause() {
+        set({ playing: false })
+        publish()
         checkpoint('pause')
-        set({ playing: false, canStepBack: checkpoints.length > 1 })
+        publish()
       },
       setSpeed(speed) {
         const clamped = Math.min(4, Math.max(0.25, speed))
@@ -232,39 +271,29 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
       },
 
       stepForward() {
+        if (cursor < timeline.length - 1 && atCursor()) {
+          goTo(cursor + 1)
+          return
+        }
         const due = session.sim.nextDueAt()
         if (due === undefined) return
-        checkpoint('step')
+        if (!atCursor()) checkpoint('step from')
         session.sim.advance(Math.max(0, due - session.sim.state.now))
         set({ playing: false })
+        publish()
+        checkpoint('step')
         publish()
       },
 
       stepBack() {
-        if (checkpoints.length < 2) return
-        // the last checkpoint is "now" when nothing happened since; go to the one before it
-        let target = checkpoints[checkpoints.length - 1]!
-        if (
-          target.snapshot.state === session.sim.state ||
-          target.snapshot.state.now === session.sim.state.now
-        ) {
-          checkpoints.pop()
-          target = checkpoints[checkpoints.length - 1]!
+        if (!atCursor()) {
+          // time ran since the last checkpoint: remember where we are, then go back to it
+          const back = cursor
+          checkpoint('live')
+          goTo(back)
+          return
         }
-        const s = get()
-        const undone = s.log.slice(target.logLength)
-        session.sim.restore(target.snapshot)
-        session.mode = target.mode
-        session.history.length = target.historyLength
-        set({
-          playing: false,
-          log: s.log.slice(0, target.logLength),
-          redoStack: undone.length ? [...s.redoStack, undone] : s.redoStack,
-          transcript: s.transcript.slice(0, target.transcriptLength),
-          events: s.events.filter((e) => e.id < target.eventCount),
-        })
-        pendingEvents = []
-        publish()
+        if (cursor > 0) goTo(cursor - 1)
       },
 
       undo() {
@@ -272,26 +301,16 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
       },
 
       redo() {
-        const s = get()
-        const batch = s.redoStack[s.redoStack.length - 1]
-        if (!batch) return
-        set({ redoStack: s.redoStack.slice(0, -1) })
-        for (const e of batch) {
-          if (e.at > session.sim.state.now) session.sim.advance(e.at - session.sim.state.now)
-          const redoStack = get().redoStack
-          get().run(e.command)
-          set({ redoStack })
-        }
+        if (cursor < timeline.length - 1) goTo(cursor + 1)
       },
 
       reset(seed) {
         rebuild(seed ?? get().seed, [])
-        set({ redoStack: [], playing: false })
+        set({ playing: false })
       },
 
       load(seed, log, now) {
         rebuild(seed, log, now)
-        set({ redoStack: [] })
       },
 
       clearTranscript: () => set({ transcript: [] }),

@@ -14,8 +14,12 @@ export default function SandboxPage() {
   const location = useLocation()
   // decode once per mount: the URL we write back must not rebuild the store
   const [decoded] = useState(() => decodeSandbox(location.search))
+  // a shared link opens paused, exactly as it was shared; a fresh sandbox starts its clock
   const options = useMemo(
-    () => (decoded.ok ? { ...decoded.state, playing: true } : { seed: 1, playing: true }),
+    () =>
+      decoded.ok
+        ? { ...decoded.state, playing: decoded.state.log.length === 0 }
+        : { seed: 1, playing: true },
     [decoded],
   )
   return (

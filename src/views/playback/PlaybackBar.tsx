@@ -10,7 +10,7 @@ export function PlaybackBar() {
   const speed = useSim((s) => s.speed)
   const now = useSim((s) => s.cluster.now)
   const canStepBack = useSim((s) => s.canStepBack)
-  const canRedo = useSim((s) => s.redoStack.length > 0)
+  const canRedo = useSim((s) => s.canStepForward)
   const s = store.getState()
   return (
     <div className="playback" role="toolbar" aria-label="Playback">
