@@ -54,7 +54,7 @@ test('a learner watches a deployment land on the map, inspects a pod and navigat
   await expect(map.tab('YAML')).toBeFocused()
   await expect(map.yaml.locator('pre')).toContainText('kind: Pod')
   await expect(map.yaml.locator('pre')).toContainText(`name: ${podName}`)
-  await page.screenshot({ path: 'test-results/map-1280x720.png' })
+  await page.screenshot({ path: 'screenshots/map-1280x720.png' })
 
   // the node a pod runs on: select it from the details panel
   await map.tab('Summary').click()
@@ -111,7 +111,7 @@ test('a learner watches a deployment land on the map, inspects a pod and navigat
 
   await page.setViewportSize({ width: 1920, height: 1080 })
   await map.resetView.click()
-  await page.screenshot({ path: 'test-results/map-1920x1080.png' })
+  await page.screenshot({ path: 'screenshots/map-1920x1080.png' })
 })
 
 test('10 nodes and 300 pods stay readable', async ({ terminal, page }) => {
@@ -140,7 +140,7 @@ test('10 nodes and 300 pods stay readable', async ({ terminal, page }) => {
   ] as const) {
     await page.setViewportSize({ width, height })
     await map.resetView.click()
-    await page.screenshot({ path: `test-results/map-300-pods-${width}x${height}.png` })
+    await page.screenshot({ path: `screenshots/map-300-pods-${width}x${height}.png` })
     // names hide on the dots but stay in the accessible name and the tooltip
     const dot = map.pods('big-').first()
     await expect(dot).toHaveAttribute('aria-label', /^Pod default\/big-/)

@@ -72,6 +72,6 @@ test('the page has a title, a labelled command input and no console errors', asy
   await expect(page).toHaveTitle('Sandbox · Cutaway')
   await terminal.run('help')
   await expect(terminal.output).toContainText('Commands available on your machine')
-  await page.screenshot({ path: 'test-results/terminal.png' })
+  await page.screenshot({ path: 'screenshots/terminal.png' })
   expect(errors).toEqual([])
 })
