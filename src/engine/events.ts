@@ -50,6 +50,38 @@ export type SimEvent = Base &
         stream: 'stdout' | 'stderr'
         text: string
       }
+    | {
+        /** the kubelet rotated a container's log file (FIDELITY §1.3); paths are on `node` */
+        type: 'log.rotate'
+        node: string
+        namespace: string
+        pod: string
+        container: string
+        /** the live file, reopened empty: /var/log/pods/…/<container>/<N>.log */
+        file: string
+        /** what the live file was renamed to: `<N>.log.<YYYYMMDD-hhmmss>` */
+        rotatedTo: string
+        /** rotated files gzipped in this rotation (their new `.gz` paths) */
+        compressed: string[]
+        /** rotated files deleted (beyond containerLogMaxFiles) */
+        deleted: string[]
+      }
+    | {
+        /** `kubectl logs` travels client -> API server -> kubelet on the pod's node -> the file */
+        type: 'logs.request'
+        namespace: string
+        pod: string
+        container: string
+        node: string
+        /** the log file read */
+        file: string
+        /** the hops in order, e.g. ['kubectl', 'kube-apiserver', 'kubelet@ip-…', '/var/log/pods/…/0.log'] */
+        hops: string[]
+        previous: boolean
+        follow: boolean
+        /** lines returned */
+        lines: number
+      }
     | { type: 'ec2.launch'; instanceId: string; instanceType: string; ip: string }
     | {
         type: 'k8s.event'
@@ -78,6 +110,8 @@ export function layerOf(e: SimEvent): Layer {
     case 'container.start':
     case 'container.exit':
     case 'log.append':
+    case 'log.rotate':
+    case 'logs.request':
       return 'node'
     case 'ec2.launch':
       return 'aws'

@@ -55,3 +55,60 @@ export { applyUpdateDefaults } from './apiserver/defaults.ts'
 export { canonicalJson } from './controllers/hash.ts'
 export { base64, base64Decode, base64DecodeText, utf8Bytes, utf8Decode } from './encoding.ts'
 export { parseQuantity, QUANTITY_BINARY, QUANTITY_DECIMAL } from './quantity.ts'
+export {
+  terminateInstances,
+  kubeletUnreachableError,
+  NODE_MONITOR_GRACE_MS,
+} from './aws/terminate.ts'
+export type { InstanceStateChange } from './aws/terminate.ts'
+export {
+  logGroupsIn,
+  findLogGroup,
+  filterLogEvents,
+  MAX_EVENTS_PER_STREAM,
+} from './shipping/cloudwatch.ts'
+export type {
+  CloudWatchLogsState,
+  LogGroup,
+  LogStream,
+  LogEvent,
+  FilteredEvent,
+} from './shipping/cloudwatch.ts'
+export { fluentBitManifest, FLUENT_BIT_IMAGE } from './shipping/manifest.ts'
+export { tailableFiles, containerLogBasename } from './shipping/fluentbit.ts'
+export {
+  containerLogFiles,
+  findContainerLogFile,
+  gunzipNodeFile,
+  logFileContent,
+  instanceLogFiles,
+  containerInstances,
+  podLogDir,
+  containerLogPath,
+  containerLogSymlink,
+  liveLogBytes,
+  gzipSize,
+  type ContainerLogFile,
+  type LogFileKind,
+} from './logs/files.ts'
+export {
+  criLines,
+  criText,
+  criLogText,
+  criTimestamp,
+  parseCriLine,
+  splitMessage,
+  utf8Len,
+  MAX_CONTAINER_LOG_LINE_SIZE,
+  type CriLine,
+} from './logs/cri.ts'
+export { LOG_MONITOR_INTERVAL_MS, rotationStamp, nextMonitorTick } from './logs/rotate.ts'
+export {
+  readPodLogs,
+  pickInstance,
+  wholeLines,
+  emitLogsRequest,
+  type LogQuery,
+  type LogLineOut,
+  type LogReadResult,
+} from './logs/read.ts'

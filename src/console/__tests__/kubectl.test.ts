@@ -243,7 +243,8 @@ describe('errors, as kubectl prints them', () => {
       'error: unable to match a printer suitable for the output format "yamlx", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml',
     ],
     ['kubectl get pods -n kube-public', 'No resources found in kube-public namespace.'],
-    ['kubectl bogus', 'error: unknown command "bogus" for "kubectl"'],
+    // real kubectl suggests `logs` (Levenshtein distance 2; docs/research/kubectl-formats.md §4)
+    ['kubectl bogus', 'error: unknown command "bogus" for "kubectl"\n\nDid you mean this?\n\tlogs'],
     ['kubectl gte pods', 'error: unknown command "gte" for "kubectl"\n\nDid you mean this?\n\tget'],
     ['kubectl create deployment web', 'error: required flag(s) "image" not set'],
     [

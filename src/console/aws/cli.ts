@@ -1,4 +1,4 @@
-import type { ClusterState } from '../../engine/index.ts'
+import type { ClusterState, Simulation } from '../../engine/index.ts'
 import type { CommandEnv, CommandResult, CommandSpec, FlagSpec, OutputLine } from '../types.ts'
 import { err, out } from '../types.ts'
 import type { Json } from './jmespath.ts'
@@ -32,6 +32,8 @@ export interface OpContext {
   args: AwsArgs
   /** commands run before this one in the session (update-kubeconfig: added vs updated) */
   history: readonly string[]
+  /** the simulation, for operations that change AWS state (TerminateInstances) */
+  sim?: Simulation
 }
 
 export type OpResult =
@@ -50,6 +52,8 @@ export interface AwsOperation {
   /** the URL the request would go to, for "Could not connect to the endpoint URL" */
   endpoint(region: string, args: AwsArgs): string
   run(ctx: OpContext): OpResult
+  /** changes AWS state (recorded in the replayable command log) */
+  mutates?: boolean
 }
 
 const GLOBAL_FLAGS: FlagSpec[] = [
@@ -343,7 +347,13 @@ export function runOperation(op: AwsOperation, argv: string[], env: CommandEnv):
       ].map(err),
       exitCode: 255,
     }
-  const res = op.run({ state, region, args: parsed.args, history: env.history.slice(0, -1) })
+  const res = op.run({
+    state,
+    region,
+    args: parsed.args,
+    history: env.history.slice(0, -1),
+    sim: env.sim,
+  })
   if (!res.ok)
     return {
       lines: [
@@ -389,6 +399,7 @@ export function awsCommand(op: AwsOperation): CommandSpec {
     ].join(' '),
     flags,
     rawArgs: true,
+    ...(op.mutates ? { mutates: true } : {}),
     run(inv, env) {
       // `aws eks describe-cluster help` (the CLI's own help word) or --help
       if (inv.args[0] === 'help' || inv.args.includes('--help'))

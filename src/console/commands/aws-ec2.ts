@@ -1,4 +1,5 @@
 import type { ClusterState } from '../../engine/index.ts'
+import { terminateInstances } from '../../engine/index.ts'
 import type { AwsOperation, AwsParam, Filter, OpContext, OpResult } from '../aws/cli.ts'
 import { awsCommand } from '../aws/cli.ts'
 import type { Json } from '../aws/jmespath.ts'
@@ -314,6 +315,53 @@ export const describeVpcs = describeOp({
   items: (state) => ec2Vpcs(state.aws),
 })
 
+/** TerminateInstances: the instance goes shutting-down now, terminated within a minute (engine/aws/terminate.ts). */
+export const terminateInstancesOp: AwsOperation = {
+  service: 'ec2',
+  command: 'terminate-instances',
+  operation: 'TerminateInstances',
+  summary: 'Terminate EC2 instances (a worker node and everything on its disk goes away)',
+  params: [
+    {
+      name: 'instance-ids',
+      type: 'list',
+      required: true,
+      description: 'The IDs of the instances (i-…), space- or comma-separated.',
+    },
+    { name: 'dry-run', type: 'boolean', description: 'Check permissions without terminating.' },
+  ],
+  mutates: true,
+  endpoint: (region) => `https://ec2.${region}.amazonaws.com/`,
+  run(ctx: OpContext): OpResult {
+    const ids = (ctx.args['instance-ids'] as string[] | undefined) ?? []
+    const malformed = ids.find((id) => !/^i-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id))
+    if (malformed !== undefined)
+      return {
+        ok: false,
+        code: 'InvalidInstanceID.Malformed',
+        message: `Invalid id: "${malformed}"`,
+      }
+    const known = ctx.region === ctx.state.aws.region ? ctx.state.aws.instances : {}
+    const missing = ids.filter((id) => !known[id])
+    if (missing.length)
+      return {
+        ok: false,
+        code: 'InvalidInstanceID.NotFound',
+        message: idsMsg('instance', missing),
+      }
+    if (ctx.args['dry-run'])
+      return {
+        ok: false,
+        code: 'DryRunOperation',
+        message: 'Request would have succeeded, but DryRun flag is set.',
+      }
+    if (!ctx.sim) return { ok: false, code: 'InternalError', message: 'no simulation' }
+    const r = ctx.sim.transact((c) => terminateInstances(c, ids))
+    if (!r.ok) return { ok: false, code: 'InternalError', message: String(r.error) }
+    return { ok: true, data: { TerminatingInstances: r.value as unknown as Json } }
+  },
+}
+
 export const EC2_OPERATIONS = [
   describeInstances,
   describeSubnets,
@@ -323,4 +371,4 @@ export const EC2_OPERATIONS = [
   describeNetworkInterfaces,
   describeVpcs,
 ]
-export const EC2_COMMANDS = EC2_OPERATIONS.map(awsCommand)
+export const EC2_COMMANDS = [...EC2_OPERATIONS.map(awsCommand), awsCommand(terminateInstancesOp)]

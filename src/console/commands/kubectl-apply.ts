@@ -1,7 +1,7 @@
 import type { KObject } from '../../engine/index.ts'
-import { createObject, qualifiedSingular } from '../../engine/index.ts'
+import { createObject, fluentBitManifest, qualifiedSingular } from '../../engine/index.ts'
 import type { CommandEnv, CommandResult, CommandSpec, Invocation, OutputLine } from '../types.ts'
-import { fail, out, err } from '../types.ts'
+import { fail, out, err, dim } from '../types.ts'
 import { str, strs } from '../flags.ts'
 import {
   DRY_RUN_FLAG,
@@ -16,20 +16,47 @@ import { apiErrorLines } from '../errors.ts'
 import { parseOutputFormat, renderStructured } from './kubectl-get.ts'
 
 /** Reads `-f -` (stdin/heredoc). The simulation has no local files: a path gets kubectl's real error. */
+/** The manifests lessons tell learners to apply by URL, served from built-in copies. */
+const FLUENT_BIT_URL =
+  'https://raw.githubusercontent.com/aws-samples/amazon-cloudwatch-container-insights/latest/k8s-deployment-manifest-templates/deployment-mode/daemonset/container-insights-monitoring/fluent-bit/fluent-bit.yaml'
+const KNOWN_MANIFESTS: Record<string, (env: CommandEnv) => string> = {
+  [FLUENT_BIT_URL]: (env) =>
+    fluentBitManifest(env.sim.state.aws.cluster.name, env.sim.state.aws.region),
+}
+
 export function readManifests(
   inv: Invocation,
+  env: CommandEnv,
 ): { ok: true; manifests: Manifest[]; source: string } | { ok: false; lines: OutputLine[] } {
   const files = strs(inv.flags, 'filename')
   if (files.length === 0) return { ok: false, lines: [err('error: must specify one of -f and -k')] }
   const manifests: Manifest[] = []
   let source = 'STDIN'
   for (const f of files) {
-    if (f !== '-') return { ok: false, lines: [err(`error: the path "${f}" does not exist`)] }
-    if (!inv.stdin) return { ok: false, lines: [err('error: no objects passed to apply')] }
-    const parsed = parseManifests(inv.stdin, 'STDIN')
+    let text: string | undefined
+    if (/^https?:\/\//.test(f)) {
+      // no internet in the simulation: the few well-known manifests are served from built-in copies
+      const known = KNOWN_MANIFESTS[f]
+      if (!known)
+        return {
+          ok: false,
+          lines: [
+            err(`error: unable to read URL "${f}", server reported 404 Not Found, status code=404`),
+            dim('(Cutaway has no internet; it knows only the manifests its lessons use.)'),
+          ],
+        }
+      text = known(env)
+      source = f
+    } else if (f !== '-')
+      return { ok: false, lines: [err(`error: the path "${f}" does not exist`)] }
+    else {
+      if (!inv.stdin) return { ok: false, lines: [err('error: no objects passed to apply')] }
+      text = inv.stdin
+      source = 'STDIN'
+    }
+    const parsed = parseManifests(text, source)
     if (!parsed.ok) return { ok: false, lines: parsed.error.split('\n').map(err) }
     manifests.push(...parsed.manifests)
-    source = 'STDIN'
   }
   return { ok: true, manifests, source }
 }
@@ -75,7 +102,7 @@ export function applyOrCreate(
   env: CommandEnv,
   verb: 'apply' | 'create',
 ): CommandResult {
-  const read = readManifests(inv)
+  const read = readManifests(inv, env)
   if (!read.ok) return { lines: read.lines, exitCode: 1 }
   const suffix = dryRunSuffix(str(inv.flags, 'dry-run'))
   if (typeof suffix !== 'string') return fail([suffix.error])

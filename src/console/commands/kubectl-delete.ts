@@ -77,7 +77,7 @@ export const kubectlDelete: CommandSpec = {
     const targets: { r: ResourceInfo; obj?: KObject; name: string; namespace?: string }[] = []
     const errors: OutputLine[] = []
     if (strs(inv.flags, 'filename').length) {
-      const read = readManifests(inv)
+      const read = readManifests(inv, env)
       if (!read.ok) return { lines: read.lines, exitCode: 1 }
       for (const m of read.manifests) {
         const name = String(m.obj.metadata.name)

@@ -6,6 +6,7 @@ import { kubectlDelete } from './kubectl-delete.ts'
 import { kubectlScale } from './kubectl-scale.ts'
 import { kubectlRolloutRestart, kubectlRolloutStatus } from './kubectl-rollout.ts'
 import { kubectlWait } from './kubectl-wait.ts'
+import { kubectlLogs } from './kubectl-logs.ts'
 import { MISC_COMMANDS, kubectlRoot } from './kubectl-misc.ts'
 
 // kubectl subcommands (describe lives in describe.group.ts, exec in shell.group.ts).
@@ -19,5 +20,6 @@ export const KUBECTL_COMMANDS: CommandSpec[] = [
   kubectlRolloutStatus,
   kubectlRolloutRestart,
   kubectlWait,
+  kubectlLogs,
   ...MISC_COMMANDS.filter((c) => c !== kubectlRoot),
 ]

@@ -2,7 +2,15 @@ import type { CommandSpec } from '../types.ts'
 import { SSH_COMMANDS } from './shell-ssh.ts'
 import { kubectlExec } from './shell-exec.ts'
 import { COREUTILS_COMMANDS } from './shell-coreutils.ts'
+import { SHELL_LOGS_COMMANDS, tailFollow } from './shell-logs.ts'
 
 // Command specs of this group, in the order help lists them: getting into a node or a container,
 // then the tools available there.
-export const SHELL_COMMANDS: CommandSpec[] = [...SSH_COMMANDS, kubectlExec, ...COREUTILS_COMMANDS]
+// (tailFollow wraps coreutils' tail and must come before it: the first spec with a path wins)
+export const SHELL_COMMANDS: CommandSpec[] = [
+  ...SSH_COMMANDS,
+  kubectlExec,
+  tailFollow,
+  ...COREUTILS_COMMANDS,
+  ...SHELL_LOGS_COMMANDS,
+]

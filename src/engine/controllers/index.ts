@@ -1,3 +1,4 @@
+import { logMonitorTick } from '../logs/rotate.ts'
 import type { Ctx } from '../context.ts'
 import type { ControllerName, WorkItem } from '../model/state.ts'
 import { assertNever } from '../events.ts'
@@ -8,6 +9,8 @@ import { reconcileEndpointSlices } from './endpointslice.ts'
 import { collectGarbage, reconcileNamespace } from './gc.ts'
 import { schedulePending } from '../scheduler/scheduler.ts'
 import { containerTick, nodeHeartbeat, syncPod } from '../kubelet/kubelet.ts'
+import { runLifecycle } from '../aws/terminate.ts'
+import { fluentBitTick } from '../shipping/tick.ts'
 
 // Who reconciles what. The kube-controller-manager's controllers and the scheduler run in the
 // AWS-managed control plane; the kubelet runs on each node.
@@ -34,6 +37,13 @@ export function runWork(ctx: Ctx, work: WorkItem): void {
     }
     case 'container.tick':
       containerTick(ctx, work.node, work.podUid, work.container, work.containerId)
+      fluentBitTick(ctx, work.node, work.podUid, work.container, work.containerId)
+      return
+    case 'aws.lifecycle':
+      runLifecycle(ctx, work.step, work.instanceId, work.node)
+      return
+    case 'kubelet.logRotate':
+      logMonitorTick(ctx, work.node, work.podUid, work.container, work.containerId)
       return
     case 'node.heartbeat':
       nodeHeartbeat(ctx, work.node)

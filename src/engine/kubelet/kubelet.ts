@@ -12,6 +12,7 @@ import { resolveImage } from '../workloads/images.ts'
 import { startProgram, startFailure, type Output } from '../workloads/programs.ts'
 import { allocatePodIp, releaseIp } from '../aws/vpc.ts'
 import { runProgramTick, programStartContext } from './programs.ts'
+import { writeContainerLog } from '../logs/rotate.ts'
 
 // The kubelet on each node: it watches pods bound to its node and drives them, as syncPod does:
 // sandbox (pause container + network namespace + CNI ADD), image pulls, container starts, restarts
@@ -20,9 +21,6 @@ import { runProgramTick, programStartContext } from './programs.ts'
 
 const BACKOFF_INITIAL_MS = 10_000
 const BACKOFF_MAX_MS = 300_000
-/** bounded per-container log memory; the node-disk files and rotation belong to the logs lesson */
-const MAX_LOG_RECORDS = 2000
-
 export function kubeletSource(node: string) {
   return { component: 'kubelet', host: node }
 }
@@ -225,7 +223,11 @@ function progressContainer(
       backoffUntil: undefined,
       id: undefined,
       restartCount: c.restartCount + 1,
+      // the new instance writes <restartCount>.log from scratch; the old files stay with `previous`
       logs: [],
+      logBytes: undefined,
+      rotated: undefined,
+      rotateCheckAt: undefined,
       stopRequestedAt: undefined,
     })
   }
@@ -537,19 +539,8 @@ export function appendLogs(
   c: ContainerRuntime,
   output: Output[],
 ): void {
-  for (const o of output) {
-    c.logs.push({ time: ctx.state.now, stream: o.stream, text: o.text })
-    emit(ctx, {
-      type: 'log.append',
-      node: node.name,
-      namespace: rt.namespace,
-      pod: rt.name,
-      container: c.name,
-      stream: o.stream,
-      text: o.text,
-    })
-  }
-  if (c.logs.length > MAX_LOG_RECORDS) c.logs.splice(0, c.logs.length - MAX_LOG_RECORDS)
+  // containerd writes the lines to the live log file; the kubelet rotates it (engine/logs/rotate.ts)
+  writeContainerLog(ctx, node, rt, c, output)
 }
 
 /** A container's program has exited (or was killed): record it and let the pod sync decide what next. */

@@ -1,3 +1,5 @@
+import type { CloudWatchLogsState } from '../shipping/cloudwatch.ts'
+
 // The AWS side: a VPC in the eksctl default layout, the managed control plane, EC2 worker nodes.
 
 export interface Subnet {
@@ -60,6 +62,8 @@ export interface Instance {
   state: 'pending' | 'running' | 'shutting-down' | 'terminated'
   nodegroup: string
   eniIds: string[]
+  /** set by TerminateInstances (aws/terminate.ts) */
+  terminatedAt?: number
 }
 
 export interface NodeGroup {
@@ -115,4 +119,6 @@ export interface AwsState {
   controlPlane: ControlPlane
   /** every private address handed out in the VPC, by whom: EC2 never hands one out twice */
   addresses: Record<string, string>
+  /** CloudWatch Logs (shipping/cloudwatch.ts): lives in AWS, so it outlives any node; created on first write */
+  logs?: CloudWatchLogsState
 }

@@ -5,6 +5,27 @@ export interface LogRecord {
   time: number
   stream: 'stdout' | 'stderr'
   text: string
+  /** extra nanoseconds on top of `time`, so that writes in the same simulated ms keep distinct,
+   * increasing CRI timestamps (as real writes microseconds apart do); 0 when absent */
+  ns?: number
+}
+
+/**
+ * A rotated log file of one container instance, as the kubelet's container log manager leaves it:
+ * `<restartCount>.log.<YYYYMMDD-hhmmss>` and, once gzipped at the next rotation, `… .gz`.
+ * See engine/logs/files.ts.
+ */
+export interface RotatedLogFile {
+  /** the basename, e.g. `0.log.20260302-084612` or `0.log.20260302-084602.gz` */
+  name: string
+  compressed: boolean
+  /** simulated ms of the rename (the timestamp in the name, at second precision) */
+  rotatedAt: number
+  /** bytes of the CRI text (uncompressed) */
+  bytes: number
+  /** mtime: the last write before the rename (gzip keeps it for the .gz, as the kubelet chtimes it) */
+  mtime: number
+  records: LogRecord[]
 }
 
 /** A container's program as a tiny state machine; see engine/workloads. */
@@ -47,8 +68,15 @@ export interface ContainerRuntime {
   backoffUntil?: number
   backoffKind?: 'image' | 'crash'
   program: ProgramState
-  /** stdout/stderr records written by this container instance (bounded; files and rotation come with the logs lesson) */
+  /** the records of the live log file `<restartCount>.log` (since its last rotation). Bounded: only the
+   * newest MAX_LOG_RECORDS are remembered; `logBytes` still counts everything written to the file. */
   logs: LogRecord[]
+  /** size in bytes of the live `<restartCount>.log` (CRI line bytes); absent = computed from `logs` */
+  logBytes?: number
+  /** rotated files of this instance's log, oldest first (engine/logs/files.ts) */
+  rotated?: RotatedLogFile[]
+  /** the kubelet's next log-monitor check for this container is scheduled at this time */
+  rotateCheckAt?: number
   /** SIGTERM sent at this time (pod deletion) */
   stopRequestedAt?: number
 }

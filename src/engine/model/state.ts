@@ -2,6 +2,7 @@ import type { KObject } from './k8s.ts'
 import type { AwsState } from './aws.ts'
 import type { NodeRuntime } from './node.ts'
 import type { RngState } from '../random.ts'
+import type { ShippingState } from '../shipping/fluentbit.ts'
 
 /** One etcd key-value pair as etcd's mvcc keeps it. */
 export interface EtcdEntry {
@@ -24,6 +25,25 @@ export type WorkItem =
   | { kind: 'kubelet.sync'; node: string; podUid: string }
   | { kind: 'container.tick'; node: string; podUid: string; container: string; containerId: string }
   | { kind: 'node.heartbeat'; node: string }
+  /** the kubelet's container log monitor checks one container's log size (engine/logs/rotate.ts) */
+  | {
+      kind: 'kubelet.logRotate'
+      node: string
+      podUid: string
+      container: string
+      containerId: string
+    }
+  /** an EC2 instance's termination and what follows it (aws/terminate.ts) */
+  | { kind: 'aws.lifecycle'; step: LifecycleStep; instanceId: string; node: string }
+
+export type LifecycleStep =
+  | 'shutdown' // the OS goes down: kubelet, containers and the node's disk with it
+  | 'terminated' // EC2: shutting-down -> terminated
+  | 'notready' // node lifecycle controller: no status for node-monitor-grace-period
+  | 'ccm' // cloud node lifecycle controller: delete Nodes whose instance is gone
+  | 'podgc' // pod garbage collector: delete pods bound to a node that no longer exists
+  | 'asg' // the node group's Auto Scaling group launches a replacement
+  | 'join' // the replacement boots and its kubelet registers
 
 export type ControllerName =
   | 'deployment'
@@ -61,6 +81,8 @@ export interface ClusterState {
   /** ClusterIPs handed out from the service CIDR */
   serviceIps: Record<string, string>
   config: SimulationConfig
+  /** log shippers' own bookkeeping on the nodes (Fluent Bit's tail offsets DB); created on first use */
+  shipping?: ShippingState
 }
 
 export interface SimulationConfig {

@@ -1,5 +1,5 @@
 import type { ClusterState } from '../model/state.ts'
-import type { ContainerRuntime, NodeRuntime, PodRuntime } from '../model/node.ts'
+import type { NodeRuntime, PodRuntime } from '../model/node.ts'
 import type { Pod } from '../model/k8s.ts'
 import { getObject } from '../apiserver/store.ts'
 import { NODE_OS } from '../aws/nodeInfo.ts'
@@ -9,7 +9,6 @@ import {
   atomicWriterDir,
   base64,
   base64DecodeText,
-  criLogText,
   hashHex,
   hashInt,
   utf8Bytes,
@@ -17,13 +16,22 @@ import {
 } from './util.ts'
 import { NODE_USERS, instanceTypeOf, kubeletArgs, nodeProcesses } from './processes.ts'
 import { maxPods } from '../aws/instanceTypes.ts'
+import {
+  containerInstances,
+  containerLogPath,
+  containerLogSymlink,
+  instanceLogFiles,
+  logFileContent,
+  podLogDir,
+} from '../logs/files.ts'
 
 // A worker node's disk as the learner sees it over ssh: a pure function of ClusterState.
 // Paths follow the real layout (FIDELITY.md §1): containerd writes each container's output to
 // /var/log/pods/<ns>_<pod>_<uid>/<container>/<restartCount>.log in the CRI format, and the kubelet
 // links /var/log/containers/<pod>_<ns>_<container>-<containerID>.log to it. Anything not modelled
 // is simply absent, so tools answer "No such file or directory" as they would for a missing file.
-// Simplifications: no log rotation yet (it comes with the logs lesson); binaries are listed with
+// Log files, their rotation and .gz files come from engine/logs/files.ts.
+// Simplifications: binaries are listed with
 // plausible sizes but have no bytes; the journal, /sys and most of /usr are not modelled.
 
 /** Simulated ms at which the AMI was built (the mtime of files that came with the image). */
@@ -336,31 +344,7 @@ export function serviceAccountFiles(
   }
 }
 
-/** Every container instance that still has a log file: the current one and the previous (restarted) one. */
-export function containerInstances(rt: PodRuntime): ContainerRuntime[] {
-  const out: ContainerRuntime[] = []
-  for (const c of rt.containers) {
-    const prev = rt.previous[c.name]
-    if (prev?.id && prev.id !== c.id) out.push(prev)
-    if (c.id) out.push(c)
-  }
-  return out
-}
-
-export function podLogDir(rt: PodRuntime): string {
-  return `/var/log/pods/${rt.namespace}_${rt.name}_${rt.uid}`
-}
-
-export function containerLogPath(rt: PodRuntime, c: ContainerRuntime): string {
-  return `${podLogDir(rt)}/${c.name}/${c.restartCount}.log`
-}
-
-/** /var/log/containers/<pod>_<ns>_<container>-<id>.log, the basename truncated to 255 bytes (K-legacy). */
-export function containerLogSymlink(rt: PodRuntime, c: ContainerRuntime): string {
-  let base = `${rt.name}_${rt.namespace}_${c.name}-${c.id}.log`
-  if (base.length > 255) base = base.slice(0, 251) + '.log'
-  return `/var/log/containers/${base}`
-}
+export { containerInstances, podLogDir, containerLogPath, containerLogSymlink }
 
 function zapTs(simMs: number): string {
   return new Date(EPOCH_MS + Math.floor(simMs)).toISOString()
@@ -782,12 +766,14 @@ function addPod(b: FsBuilder, state: ClusterState, node: NodeRuntime, rt: PodRun
   for (const c of containerInstances(rt)) {
     const started = c.startedAt ?? c.finishedAt ?? rt.startedAt
     b.dir(`${logDir}/${c.name}`, { mtime: started })
-    const last = c.logs.length ? c.logs[c.logs.length - 1]!.time : started
-    b.file(containerLogPath(rt, c), () => criLogText(c.logs), {
-      perm: 0o640,
-      mtime: Math.max(started, last),
-    })
-    b.link(containerLogSymlink(rt, c), containerLogPath(rt, c), { mtime: started })
+    for (const f of instanceLogFiles(rt, c)) {
+      b.file(f.path, () => logFileContent(f), {
+        perm: 0o640,
+        mtime: f.mtime,
+        size: f.size,
+      })
+      if (f.symlink) b.link(f.symlink, f.path, { mtime: started })
+    }
   }
 
   const dir = `/var/lib/kubelet/pods/${rt.uid}`

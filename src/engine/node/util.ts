@@ -1,6 +1,5 @@
 import { fnv32a } from '../controllers/hash.ts'
-import { EPOCH_MS, rfc3339Nano } from '../time.ts'
-import type { LogRecord } from '../model/node.ts'
+import { EPOCH_MS } from '../time.ts'
 
 // Small pure helpers shared by the node filesystem, process table and container views.
 // Values that a real node draws at random (tokens, temp-dir suffixes, session ids) are derived
@@ -80,35 +79,8 @@ export function atomicWriterDir(simMs: number, seed: string): string {
   return `..${t.y}_${p2(t.mo + 1)}_${p2(t.d)}_${p2(t.h)}_${p2(t.mi)}_${p2(t.s)}.${1000000000 + hashInt(seed, 3000000000)}`
 }
 
-/** containerd's CRI log line limit (max_container_log_line_size, default 16 KiB) */
-const MAX_LINE = 16 * 1024
-
-/**
- * The bytes containerd writes for a container's output: one `<RFC3339Nano> <stream> <tag> <text>`
- * line per record (internal/cri/io/logger.go). Records of the same simulated instant get distinct
- * nanosecond offsets, as real writes a few microseconds apart would.
- */
-export function criLogText(records: readonly LogRecord[]): string {
-  let out = ''
-  let lastTime = Number.NaN
-  let same = 0
-  for (const r of records) {
-    same = r.time === lastTime ? same + 1 : 0
-    lastTime = r.time
-    const ts = rfc3339Nano(r.time, same * 18_433)
-    let text = r.text
-    while (utf8Length(text) > MAX_LINE) {
-      out += `${ts} ${r.stream} P ${text.slice(0, MAX_LINE)}\n`
-      text = text.slice(MAX_LINE)
-    }
-    out += `${ts} ${r.stream} F ${text}\n`
-  }
-  return out
-}
-
-function utf8Length(s: string): number {
-  return utf8Bytes(s).length
-}
+/** The bytes containerd writes for a container's output (CRI format; see engine/logs/cri.ts). */
+export { criLogText } from '../logs/cri.ts'
 
 /** SHA-1 (FIPS 180-4) of a UTF-8 string, as hex. Used for the VPC CNI's veth names. */
 export function sha1Hex(text: string): string {

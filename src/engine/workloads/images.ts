@@ -11,6 +11,7 @@ export type Behaviour =
   | 'network-policy-agent'
   | 'cni-init'
   | 'pause'
+  | 'fluent-bit'
 
 export interface ImageInfo {
   /** registry/repository without tag, as containerd reports it */
@@ -122,6 +123,19 @@ const CATALOGUE: ImageInfo[] = [
     cmd: [],
     env: {},
     listens: [8162],
+  },
+  {
+    // AWS for Fluent Bit 2.x (Fluent Bit 1.9.10 inside); its entrypoint execs fluent-bit with the
+    // AWS output plugins. https://github.com/aws/aws-for-fluent-bit
+    repository: 'public.ecr.aws/aws-observability/aws-for-fluent-bit',
+    tags: ['stable', 'latest', '2.32.5', '2.32.4', '2.32.2'],
+    digest: 'sha256:8d7a4c2e5b1f9a3d6c0e7b4a2f8d5c1e9b3a7f0d4c6e2b8a5f1d9c3e7b0a4f62',
+    sizeBytes: 111468337,
+    behaviour: 'fluent-bit',
+    entrypoint: [],
+    cmd: ['/entrypoint.sh'],
+    env: { FLB_VERSION: '1.9.10' },
+    listens: [2020],
   },
   {
     repository: 'localhost/kubernetes/pause',

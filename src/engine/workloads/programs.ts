@@ -180,6 +180,12 @@ export function startProgram(
           { stream: 'stdout', text: 'CNI init container done' },
         ],
       }
+    case 'fluent-bit':
+      // a long-running process; the simulation wakes it every `Flush 5` seconds to ship what it
+      // tailed (engine/shipping/fluentbit.ts, called from the container tick)
+      if (base === 'entrypoint.sh' || base === 'fluent-bit')
+        return { program: scriptState('while true; do sleep 5; done'), output: fluentBitStartup() }
+      break
     case 'network-policy-agent':
     case 'pause':
       return { program: { kind: 'daemon' }, output: [] }
@@ -207,6 +213,7 @@ export function startFailure(c: Container, image: ImageInfo): string | undefined
     'cni-init': ['aws-vpc-cni-init'],
     'network-policy-agent': ['controller'],
     pause: ['pause'],
+    'fluent-bit': ['entrypoint.sh', 'fluent-bit'],
     busybox: [],
   }
   if (argv.length === 0) return undefined
@@ -239,6 +246,17 @@ export function compileCached(source: string): Compiled {
 }
 
 export { run as runScript }
+
+/** aws-for-fluent-bit's entrypoint line, then Fluent Bit's banner (Log_Level error hides the rest). */
+function fluentBitStartup(): Output[] {
+  return [
+    { stream: 'stdout', text: 'AWS for Fluent Bit Container Image Version 2.32.5' },
+    { stream: 'stderr', text: 'Fluent Bit v1.9.10' },
+    { stream: 'stderr', text: '* Copyright (C) 2015-2022 The Fluent Bit Authors' },
+    { stream: 'stderr', text: '* Fluent Bit is a CNCF sub-project under the umbrella of Fluentd' },
+    { stream: 'stderr', text: '* https://fluentbit.io' },
+  ]
+}
 
 function nginxStartup(sc: StartContext): Output[] {
   const t = sc.nginxTime
