@@ -1,8 +1,9 @@
 import type { Scenario } from './types.ts'
 import { tour } from './tour.ts'
+import { logs } from './logs.ts'
 
 // The registry: every scenario the app offers, in the order the home page lists them.
-export const SCENARIOS: readonly Scenario[] = [tour]
+export const SCENARIOS: readonly Scenario[] = [tour, logs]
 
 export function getScenario(id: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.id === id)

@@ -20,6 +20,8 @@ const EVENT_TYPES = [
   'container.start',
   'container.exit',
   'log.append',
+  'log.rotate',
+  'logs.request',
   'ec2.launch',
   'k8s.event',
 ] as const satisfies readonly SimEventType[]

@@ -4,12 +4,15 @@ import { toYaml } from '../../console/format/yaml.ts'
 import type { ObjectRef } from '../../state/uiStore.ts'
 import { useSim, useUi, useUiStore } from '../hooks/stores.ts'
 import { getDetails, type Details, type FieldValue } from './details.ts'
+import { DiskView } from '../logs/DiskView.tsx'
 
 // Details of the selected object: a kubectl-like summary, and for Kubernetes objects the YAML that
 // `kubectl get -o yaml` prints (same formatter as the console). Tabs follow the WAI-ARIA tabs
 // pattern: one tab stop, arrow keys move between tabs, Home/End.
 
-type Tab = 'summary' | 'yaml'
+type Tab = 'summary' | 'yaml' | 'disk'
+
+const TAB_LABEL: Record<Tab, string> = { summary: 'Summary', yaml: 'YAML', disk: 'Disk' }
 
 export function DetailsPanel() {
   const selected = useUi((s) => s.selected)
@@ -39,6 +42,8 @@ function DetailsBody({ details }: { details: Details }) {
   const [tab, setTab] = useState<Tab>('summary')
   const id = useId()
   const tabs: Tab[] = details.object ? ['summary', 'yaml'] : ['summary']
+  // a node's log files (src/views/logs): /var/log/pods and /var/log/containers
+  if (details.kind === 'Node') tabs.push('disk')
   const current: Tab = tabs.includes(tab) ? tab : 'summary'
   const refs = useRef<Record<string, HTMLButtonElement | null>>({})
 
@@ -77,7 +82,7 @@ function DetailsBody({ details }: { details: Details }) {
               onClick={() => setTab(t)}
               data-testid={`details.tab.${t}`}
             >
-              {t === 'summary' ? 'Summary' : 'YAML'}
+              {TAB_LABEL[t]}
             </button>
           ))}
         </div>
@@ -90,6 +95,15 @@ function DetailsBody({ details }: { details: Details }) {
           data-testid="details.summary"
         >
           <Summary details={details} />
+        </div>
+      ) : current === 'disk' ? (
+        <div
+          role="tabpanel"
+          id={`${id}-disk-panel`}
+          aria-labelledby={`${id}-disk-tab`}
+          data-testid="details.disk"
+        >
+          <DiskView node={details.title} />
         </div>
       ) : (
         <div

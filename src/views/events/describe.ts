@@ -27,7 +27,11 @@ export function describeEvent(e: SimEvent): string {
     case 'container.exit':
       return `${e.node}: container ${e.container} of ${e.namespace}/${e.pod} exited with code ${e.exitCode}`
     case 'log.append':
-      return `${e.namespace}/${e.pod} ${e.stream}: ${e.text}`
+      return `${e.namespace}/${e.pod} ${e.stream} → containerd → ${e.node}: ${e.text}`
+    case 'log.rotate':
+      return `${e.node}: kubelet rotated ${e.file} to ${e.rotatedTo.slice(e.rotatedTo.lastIndexOf('/') + 1)}${e.compressed.length ? `, gzipped ${e.compressed.length}` : ''}${e.deleted.length ? `, deleted ${e.deleted.length}` : ''}`
+    case 'logs.request':
+      return `kubectl logs ${e.namespace}/${e.pod} -c ${e.container}: ${e.hops.join(' → ')} (${e.lines} lines)`
     case 'ec2.launch':
       return `EC2 launched ${e.instanceId} (${e.instanceType}) at ${e.ip}`
     case 'k8s.event':
@@ -44,6 +48,8 @@ export function eventObject(e: SimEvent): ObjectRef | null {
     case 'container.start':
     case 'container.exit':
     case 'log.append':
+    case 'log.rotate':
+    case 'logs.request':
       return { kind: 'Pod', namespace: e.namespace, name: e.pod }
     case 'etcd.put':
     case 'etcd.delete': {

@@ -99,6 +99,7 @@ export function Terminal({ autoFocus = false }: { autoFocus?: boolean }) {
         aria-label="Terminal output"
         data-testid="terminal.output"
         className="terminal-log"
+        tabIndex={0}
       >
         {transcript.length === 0 && pending === null && (
           <p className="line dim terminal-hint">
