@@ -8,6 +8,7 @@ import type {
   CommandSource,
   CommandSpec,
   OutputLine,
+  OutputStream,
   ShellMode,
 } from './types.ts'
 import { err, dim } from './types.ts'
@@ -26,6 +27,8 @@ export interface ConsoleOptions {
 export interface RunResult {
   lines: OutputLine[]
   exitCode: number
+  /** the last command keeps printing (see CommandResult.stream) */
+  stream?: OutputStream
   /** the learner asked for `clear` */
   cleared: boolean
 }
@@ -71,6 +74,7 @@ export class Console {
     let cleared = false
     const lines: OutputLine[] = []
     let exitCode = 0
+    let stream: OutputStream | undefined
     // command substitution first, as the shell does: $(kubectl get pods -o name | head -1)
     const substituted = this.substitute(input, source, lines)
     const parsed = parseCommandLine(substituted)
@@ -101,10 +105,12 @@ export class Console {
           }
         }
         exitCode = last.exitCode
+        // only the very last command of the line may keep streaming to the screen
+        stream = pipeline.commands.length === 1 ? last.stream : undefined
       }
     }
     this.log.push({ input, at, source, exitCode })
-    return { lines, exitCode, cleared }
+    return { lines, exitCode, cleared, ...(stream ? { stream } : {}) }
   }
 
   /**

@@ -64,6 +64,16 @@ export interface CommandEnv {
 export interface CommandResult {
   lines: OutputLine[]
   exitCode: number
+  /**
+   * A command that keeps printing (kubectl logs -f) in a console whose clock runs on its own (the web
+   * app): the caller polls for new lines as time passes, until the learner presses Ctrl+C.
+   */
+  stream?: OutputStream
+}
+
+export interface OutputStream {
+  /** lines that arrived since the last poll; `done` when the stream ended by itself (pod gone…) */
+  poll(): { lines: OutputLine[]; done: boolean }
 }
 
 /** What tab completion may offer for a positional argument. */

@@ -102,3 +102,25 @@ describe('simulation store', () => {
     expect(decodeSandbox('')).toEqual({ ok: true, state: { seed: 1, log: [] } })
   })
 })
+
+describe('streaming commands in the web console', () => {
+  it('kubectl logs -f keeps appending lines as the clock runs, until stopped', () => {
+    const s = createSimulationStore({ seed: 7, playing: true })
+    s.getState().run(
+      "kubectl create deployment ticker --image=busybox -- sh -c 'while true; do echo tick; sleep 1; done'",
+    )
+    for (let i = 0; i < 40; i++) s.getState().tick(100)
+    s.getState().run('kubectl logs -f deploy/ticker')
+    expect(s.getState().following).toBe(true)
+    const entry = () => s.getState().transcript.at(-1)!
+    const before = entry().lines.filter((l) => l.text === 'tick').length
+    for (let i = 0; i < 50; i++) s.getState().tick(100)
+    const during = entry().lines.filter((l) => l.text === 'tick').length
+    expect(during).toBeGreaterThanOrEqual(before + 4)
+    s.getState().stopFollowing()
+    expect(entry().lines.at(-1)?.text).toBe('^C')
+    for (let i = 0; i < 30; i++) s.getState().tick(100)
+    expect(entry().lines.filter((l) => l.text === 'tick').length).toBe(during)
+    expect(s.getState().following).toBe(false)
+  })
+})

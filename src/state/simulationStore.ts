@@ -7,7 +7,7 @@ import {
   type SimSnapshot,
 } from '../engine/index.ts'
 import { Console, type RunResult } from '../console/session.ts'
-import type { CommandSource, OutputLine, ShellMode } from '../console/types.ts'
+import type { CommandSource, OutputLine, OutputStream, ShellMode } from '../console/types.ts'
 
 // The simulation store: one engine + console session, the command log that is the source of truth,
 // checkpoints for stepping back, playback (play/pause/speed), and the bounded list of recent engine
@@ -83,6 +83,9 @@ export interface SimulationStoreState {
   /** rebuild from a seed and a log (sandbox links, scenario setup, "open in sandbox") */
   load(seed: number, log: readonly LogEntry[], now?: number): void
   clearTranscript(): void
+  /** a command that keeps printing (kubectl logs -f) is running; Ctrl+C stops it */
+  following: boolean
+  stopFollowing(): void
   dismissNotice(): void
 }
 
@@ -106,6 +109,8 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
   let nextId = 1
   let unsubscribe: () => void = () => {}
   let pendingEvents: LoggedEvent[] = []
+  // the transcript entry a streaming command appends to, and its stream
+  let follow: { entryId: number; stream: OutputStream } | null = null
 
   const store = createStore<SimulationStoreState>()((set, get) => {
     function attach(seed: number) {
@@ -120,6 +125,19 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
       })
     }
 
+    /** Appends what a streaming command printed since the last frame to its transcript entry. */
+    function pollFollow(): Partial<SimulationStoreState> {
+      if (!follow) return {}
+      const { lines, done } = follow.stream.poll()
+      if (lines.length === 0 && !done) return {}
+      const id = follow.entryId
+      if (done) follow = null
+      const transcript = get().transcript.map((e) =>
+        e.id === id ? { ...e, lines: [...e.lines, ...lines] } : e,
+      )
+      return { transcript, following: follow !== null }
+    }
+
     /** Moves buffered engine events and the latest cluster state into the store. */
     function publish(extra: Partial<SimulationStoreState> = {}) {
       const events = pendingEvents.length
@@ -129,6 +147,7 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
       set({
         cluster: session.sim.state,
         version: session.sim.version,
+        ...pollFollow(),
         events,
         prompt: session.prompt(),
         canStepBack: cursor > 0 || (cursor === 0 && !atCursor()),
@@ -162,6 +181,8 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
     }
 
     function goTo(index: number) {
+      follow = null
+      set({ following: false })
       const c = timeline[index]!
       cursor = index
       session.sim.restore(c.snapshot)
@@ -175,6 +196,7 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
     }
 
     function rebuild(seed: number, log: readonly LogEntry[], now?: number) {
+      follow = null
       attach(seed)
       timeline = []
       cursor = -1
@@ -221,6 +243,7 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
       session: () => session,
 
       run(command, source = 'terminal') {
+        if (follow) get().stopFollowing()
         // the moment before it was typed (time may have run since the last checkpoint)
         if (!atCursor()) checkpoint('before command')
         const at = session.sim.state.now
@@ -234,6 +257,10 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
           source,
         }
         const transcript = r.cleared ? [] : [...get().transcript, entry]
+        if (r.stream) {
+          follow = { entryId: entry.id, stream: r.stream }
+          set({ following: true })
+        }
         set({ log: [...get().log, { at, command }], transcript })
         publish()
         checkpoint(command)
@@ -314,6 +341,19 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
       },
 
       clearTranscript: () => set({ transcript: [] }),
+
+      following: false,
+      stopFollowing() {
+        if (!follow) return
+        const id = follow.entryId
+        follow = null
+        set({
+          following: false,
+          transcript: get().transcript.map((e) =>
+            e.id === id ? { ...e, lines: [...e.lines, { text: '^C', tone: 'dim' as const }] } : e,
+          ),
+        })
+      },
       dismissNotice: () => set({ notice: null }),
     }
   })

@@ -21,7 +21,8 @@ import { groupResource } from '../kubectl/resources.ts'
 // (engine/logs/read.ts). Outputs and errors follow kubectl 1.32 (kubectl/pkg/cmd/logs/logs.go,
 // polymorphichelpers/logsforobject.go, kubelet validateContainerLogStatus; see
 // docs/research/kubectl-formats.md §4).
-// `-f` follows for a bounded FOLLOW_MS of simulated time (the console has no ^C), then returns;
+// `-f` streams in the web console until Ctrl+C (CommandResult.stream); the terminal console, which
+// settles after each command and cannot be interrupted, follows for a bounded FOLLOW_MS, then returns;
 // the same in the web console and the terminal console.
 
 /** how long `kubectl logs -f` / `tail -f` follow before returning */
@@ -282,7 +283,7 @@ function runLogs(
   const lines: OutputLine[] = [...notes]
   const seen = new Map<number, { time: number; ns: number }>()
 
-  const readAll = (first: boolean): string | undefined => {
+  const readAll = (first: boolean, lines: OutputLine[]): string | undefined => {
     for (const [i, s] of streams.entries()) {
       const state = env.sim.state
       const pod = getObject(state, 'Pod', s.pod.metadata.namespace!, s.pod.metadata.name)
@@ -324,13 +325,24 @@ function runLogs(
     return undefined
   }
 
-  const e = readAll(true)
+  const e = readAll(true, lines)
   if (e) return { lines: [...lines, err(e)], exitCode: 1 }
+  if (follow && !env.settleAfterCommands) {
+    // the web console: keep streaming as the clock runs, until Ctrl+C (or the pod's log is gone)
+    const stream = {
+      poll() {
+        const fresh: OutputLine[] = []
+        const fe = readAll(false, fresh)
+        return fe ? { lines: [...fresh, err(fe)], done: true } : { lines: fresh, done: false }
+      },
+    }
+    return { lines, exitCode: 0, stream }
+  }
   if (follow) {
     // stream for a bounded simulated time, a second at a time
     for (let t = 0; t < FOLLOW_MS; t += 1000) {
       env.sim.advance(1000)
-      const fe = readAll(false)
+      const fe = readAll(false, lines)
       if (fe) return { lines: [...lines, err(fe)], exitCode: 1 }
     }
   }

@@ -8,6 +8,7 @@ export function Terminal({ autoFocus = false }: { autoFocus?: boolean }) {
   const store = useSimStore()
   const transcript = useSim((s) => s.transcript)
   const prompt = useSim((s) => s.prompt)
+  const following = useSim((s) => s.following)
   const [input, setInput] = useState('')
   const [pending, setPending] = useState<string | null>(null)
   const [cursor, setCursor] = useState<number | null>(null)
@@ -79,6 +80,7 @@ export function Terminal({ autoFocus = false }: { autoFocus?: boolean }) {
       } else setCompletions(candidates.slice(0, 60))
     } else if (e.key === 'c' && e.ctrlKey && !window.getSelection()?.toString()) {
       e.preventDefault()
+      if (store.getState().following) store.getState().stopFollowing()
       setPending(null)
       setInput('')
     } else if (e.key === 'l' && e.ctrlKey) {
@@ -121,6 +123,11 @@ export function Terminal({ autoFocus = false }: { autoFocus?: boolean }) {
           </div>
         ))}
         {pending !== null && <pre className="cmd pending">{pending}</pre>}
+        {following && (
+          <p className="line dim terminal-hint" role="status">
+            Following the log as the clock runs. Press Ctrl+C to stop.
+          </p>
+        )}
         {completions.length > 0 && <pre className="line dim">{completions.join('  ')}</pre>}
         <div ref={endRef} />
       </div>
