@@ -75,3 +75,27 @@ test('the page has a title, a labelled command input and no console errors', asy
   await page.screenshot({ path: 'screenshots/terminal.png' })
   expect(errors).toEqual([])
 })
+
+test('kubectl logs -f streams as the clock runs and stops on Ctrl+C', async ({
+  page,
+  terminal,
+}) => {
+  await terminal.goto(4)
+  await terminal.run(
+    "kubectl create deployment ticker --image=busybox -- sh -c 'while true; do echo tick; sleep 1; done'",
+  )
+  await page.getByTestId('playback.play').click()
+  await expect(page.locator('[data-testid^="pod.ticker-"].cat-running')).toHaveCount(1, {
+    timeout: 15_000,
+  })
+  await terminal.run('kubectl logs -f deploy/ticker')
+  await expect(page.getByRole('status').filter({ hasText: 'Press Ctrl+C to stop' })).toBeVisible()
+  const lines = terminal.output.locator('.entry').last().locator('pre.line')
+  const first = await lines.count()
+  await expect.poll(() => lines.count(), { timeout: 10_000 }).toBeGreaterThan(first + 2)
+  await terminal.input.press('Control+c')
+  await expect(lines.last()).toHaveText('^C')
+  const stopped = await lines.count()
+  await page.waitForTimeout(2500)
+  expect(await lines.count()).toBe(stopped)
+})
