@@ -575,6 +575,21 @@ export function containerExited(
   )
 }
 
+/** The container a scheduled tick was meant for, if that very instance still runs (not a restart). */
+export function runningContainer(
+  ctx: Ctx,
+  nodeName: string,
+  podUid: string,
+  containerName: string,
+  containerId: string,
+): { node: NodeRuntime; rt: PodRuntime; c: ContainerRuntime } | undefined {
+  const node = ctx.state.nodes[nodeName]
+  const rt = node?.pods[podUid]
+  const c = rt?.containers.find((x) => x.name === containerName)
+  if (!node || !rt || !c || c.id !== containerId || c.state !== 'running') return undefined
+  return { node, rt, c }
+}
+
 export function containerTick(
   ctx: Ctx,
   nodeName: string,
@@ -582,11 +597,8 @@ export function containerTick(
   containerName: string,
   containerId: string,
 ): void {
-  const node = ctx.state.nodes[nodeName]
-  const rt = node?.pods[podUid]
-  const c = rt?.containers.find((x) => x.name === containerName)
-  if (!node || !rt || !c || c.id !== containerId || c.state !== 'running') return
-  runProgramTick(ctx, node, rt, c)
+  const found = runningContainer(ctx, nodeName, podUid, containerName, containerId)
+  if (found) runProgramTick(ctx, found.node, found.rt, found.c)
 }
 
 function terminate(ctx: Ctx, node: NodeRuntime, rt: PodRuntime, pod: Pod): void {

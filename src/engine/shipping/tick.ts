@@ -1,6 +1,7 @@
 import type { Ctx } from '../context.ts'
 import { resolveImage } from '../workloads/images.ts'
 import { fluentBitFlush } from './fluentbit.ts'
+import { runningContainer } from '../kubelet/kubelet.ts'
 
 /** After a container's tick: a running Fluent Bit flushes what it tailed (its `Flush 5` timer). */
 export function fluentBitTick(
@@ -10,10 +11,7 @@ export function fluentBitTick(
   containerName: string,
   containerId: string,
 ): void {
-  const node = ctx.state.nodes[nodeName]
-  const rt = node?.pods[podUid]
-  const c = rt?.containers.find((x) => x.name === containerName)
-  if (!node || !rt || !c || c.id !== containerId || c.state !== 'running') return
-  if (resolveImage(c.image)?.info.behaviour !== 'fluent-bit') return
-  fluentBitFlush(ctx, node, rt, containerId)
+  const found = runningContainer(ctx, nodeName, podUid, containerName, containerId)
+  if (!found || resolveImage(found.c.image)?.info.behaviour !== 'fluent-bit') return
+  fluentBitFlush(ctx, found.node, found.rt, containerId)
 }
