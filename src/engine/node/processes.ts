@@ -1,3 +1,4 @@
+import { fieldRefValue } from '../kubelet/kubelet.ts'
 import type { ClusterState } from '../model/state.ts'
 import type { ContainerRuntime, NodeRuntime, PodRuntime } from '../model/node.ts'
 import type { Container, Pod } from '../model/k8s.ts'
@@ -148,20 +149,8 @@ export function fieldRefEnv(
     const ref = (e.valueFrom as { fieldRef?: { fieldPath?: string } } | undefined)?.fieldRef
       ?.fieldPath
     if (!ref) continue
-    const v =
-      ref === 'spec.nodeName'
-        ? pod.spec.nodeName
-        : ref === 'metadata.name'
-          ? pod.metadata.name
-          : ref === 'metadata.namespace'
-            ? pod.metadata.namespace
-            : ref === 'status.podIP'
-              ? pod.status.podIP
-              : ref === 'status.hostIP'
-                ? (pod.status.hostIP ?? node?.ip)
-                : ref === 'spec.serviceAccountName'
-                  ? pod.spec.serviceAccountName
-                  : undefined
+    // the kubelet's own resolution; before the pod reports hostIP, the node's IP is it
+    const v = ref === 'status.hostIP' ? (pod.status.hostIP ?? node?.ip) : fieldRefValue(pod, ref)
     if (v !== undefined) out[e.name] = v
   }
   return out
