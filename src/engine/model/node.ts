@@ -1,3 +1,4 @@
+import type { ConntrackState, NetfilterState } from '../net/netfilter/model.ts'
 // What lives on a worker node beyond the API objects: the container runtime's view.
 
 export interface LogRecord {
@@ -111,4 +112,9 @@ export interface NodeRuntime {
   /** by pod uid */
   pods: Record<string, PodRuntime>
   nextPid: number
+  /** the host network namespace's iptables (net/netfilter/model.ts); written by kube-proxy, the
+   * kubelet and the VPC CNI as iptables-restore text */
+  netfilter?: NetfilterState
+  /** the host's connection tracking table */
+  conntrack?: ConntrackState
 }
