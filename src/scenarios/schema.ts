@@ -179,6 +179,8 @@ export const ScenarioSchema = z
     topic: z.enum(['start', 'logs', 'secrets', 'services', 'iptables', 'cni', 'egress']),
     minutes: z.number().positive().max(120),
     seed: z.int().min(0).max(0xffffffff),
+    // a partial SimulationConfig; the engine's defaults fill the rest
+    config: z.record(z.string(), z.unknown()).optional(),
     setup: z.array(text),
     steps: z.array(Step).min(6, 'a scenario has 6–12 steps').max(12, 'a scenario has 6–12 steps'),
     recap: z.array(text).length(3, 'the recap has exactly three bullets'),

@@ -1,4 +1,4 @@
-import type { SimEventType } from '../engine/index.ts'
+import type { SimEventType, SimulationConfig } from '../engine/index.ts'
 
 // The shape of a guided scenario. Scenarios are plain data (STYLE.md 9): narration, what completes
 // each step, what to highlight, hints, speaker notes, and the solution that a test replays headless.
@@ -139,6 +139,8 @@ export interface Scenario {
   /** expected time for a learner */
   minutes: number
   seed: number
+  /** the cluster shape this lesson needs (Kubernetes version, encryption, node count…); default: the sandbox's */
+  config?: Partial<SimulationConfig>
   /** commands run before the learner starts; the cluster then settles */
   setup: string[]
   steps: Step[]

@@ -155,3 +155,17 @@ describe('scenario player', () => {
     player.getState().dispose()
   })
 })
+
+describe('a lesson that needs its own cluster shape', () => {
+  it('rebuilds the cluster with the scenario config, and only when it differs', () => {
+    const sim = createSimulationStore({ seed: tour.seed })
+    const small: Scenario = { ...tour, config: { nodeCount: 1 } }
+    const player = createScenarioPlayer(small, sim)
+    expect(Object.keys(sim.getState().cluster.nodes)).toHaveLength(1)
+    expect(sim.getState().config).toEqual({ nodeCount: 1 })
+    player.getState().dispose()
+    // back to a lesson without config: the default cluster returns
+    createScenarioPlayer(tour, sim).getState().dispose()
+    expect(Object.keys(sim.getState().cluster.nodes)).toHaveLength(3)
+  })
+})

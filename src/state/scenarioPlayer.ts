@@ -514,7 +514,13 @@ export function createScenarioPlayer(
   // setup: a fresh cluster from the scenario's seed, the setup commands, then let it settle
   const s0 = sim.getState()
   if (opts.setup ?? true) {
-    if (s0.seed !== scenario.seed || s0.log.length > 0) s0.load(scenario.seed, [])
+    const config = scenario.config ?? {}
+    if (
+      s0.seed !== scenario.seed ||
+      s0.log.length > 0 ||
+      JSON.stringify(s0.config) !== JSON.stringify(config)
+    )
+      s0.load(scenario.seed, [], undefined, config)
     if (scenario.setup.length) {
       for (const c of scenario.setup) sim.getState().run(c, 'scenario')
       sim.getState().settle()

@@ -82,6 +82,47 @@ describe('simulation store', () => {
     expect(JSON.stringify(b.getState().cluster)).toBe(JSON.stringify(a.getState().cluster))
   })
 
+  it("a link carries a lesson's cluster shape, and a bad shape is refused", () => {
+    const a = createSimulationStore({
+      seed: 3,
+      config: { nodeCount: 2, kubernetesVersion: '1.31' },
+    })
+    a.getState().run('kubectl get nodes')
+    const link = encodeSandbox({
+      seed: 3,
+      log: a.getState().log,
+      now: a.getState().cluster.now,
+      config: a.getState().config,
+    })
+    const decoded = decodeSandbox(link)
+    expect(decoded).toMatchObject({ ok: true, state: { config: { nodeCount: 2 } } })
+    if (!decoded.ok) return
+    const b = createSimulationStore(decoded.state)
+    expect(JSON.stringify(b.getState().cluster)).toBe(JSON.stringify(a.getState().cluster))
+    expect(Object.keys(b.getState().cluster.nodes)).toHaveLength(2)
+    // the default shape adds nothing to the link
+    expect(encodeSandbox({ seed: 1, log: [], config: { nodeCount: 3 } })).toBe('seed=1')
+    const cfg = (o: unknown) =>
+      'seed=1&cfg=' + btoa(JSON.stringify(o)).replaceAll('=', '').replaceAll('+', '-')
+    expect(decodeSandbox(cfg({ nodeCount: 5000 }))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('out of range'),
+    })
+    expect(decodeSandbox(cfg({ rootPassword: 'x' }))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('not one Cutaway knows'),
+    })
+    expect(decodeSandbox(cfg({ nodeCount: '3' }))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('wrong kind'),
+    })
+    expect(decodeSandbox(cfg({ region: '<script>' }))).toMatchObject({ ok: false })
+    expect(decodeSandbox('seed=1&cfg=@@')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('damaged'),
+    })
+  })
+
   it('rejects damaged or tampered links with a message', () => {
     expect(decodeSandbox('seed=abc')).toMatchObject({ ok: false })
     expect(decodeSandbox('seed=1&log=%%%')).toMatchObject({

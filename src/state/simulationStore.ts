@@ -81,7 +81,14 @@ export interface SimulationStoreState {
   redo(): void
   reset(seed?: number): void
   /** rebuild from a seed and a log (sandbox links, scenario setup, "open in sandbox") */
-  load(seed: number, log: readonly LogEntry[], now?: number): void
+  load(
+    seed: number,
+    log: readonly LogEntry[],
+    now?: number,
+    config?: Partial<SimulationConfig>,
+  ): void
+  /** the cluster shape the current cluster was built with (a lesson may choose its own) */
+  config: Partial<SimulationConfig>
   clearTranscript(): void
   /** a command that keeps printing (kubectl logs -f) is running; Ctrl+C stops it */
   following: boolean
@@ -102,6 +109,7 @@ export interface StoreOptions {
 
 export function createSimulationStore(opts: StoreOptions = {}): SimulationStore {
   let session: Console
+  let config: Partial<SimulationConfig> = opts.config ?? {}
   // the timeline: checkpoints in order; `cursor` is the one the cluster is at (or has moved on from
   // while playing). Stepping back moves the cursor; anything new cuts off what lay ahead.
   let timeline: Checkpoint[] = []
@@ -115,10 +123,7 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
   const store = createStore<SimulationStoreState>()((set, get) => {
     function attach(seed: number) {
       unsubscribe()
-      session = new Console(
-        createSimulation({ seed, ...(opts.config ? { config: opts.config } : {}) }),
-        { settleAfterCommands: false },
-      )
+      session = new Console(createSimulation({ seed, config }), { settleAfterCommands: false })
       pendingEvents = []
       unsubscribe = session.sim.subscribe((evs) => {
         for (const event of evs) pendingEvents.push({ id: nextId++, event })
@@ -195,8 +200,14 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
       publish()
     }
 
-    function rebuild(seed: number, log: readonly LogEntry[], now?: number) {
+    function rebuild(
+      seed: number,
+      log: readonly LogEntry[],
+      now?: number,
+      nextConfig?: Partial<SimulationConfig>,
+    ) {
       follow = null
+      if (nextConfig) config = nextConfig
       attach(seed)
       timeline = []
       cursor = -1
@@ -216,7 +227,7 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
       }
       if (now !== undefined && now > session.sim.state.now)
         session.sim.advance(now - session.sim.state.now)
-      set({ seed, log: [...log], transcript, events: [] })
+      set({ seed, config, log: [...log], transcript, events: [] })
       publish()
       checkpoint('loaded')
       publish()
@@ -228,6 +239,7 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
 
     return {
       seed: initialSeed,
+      config,
       cluster: session.sim.state,
       version: session.sim.version,
       log: [],
@@ -336,8 +348,8 @@ export function createSimulationStore(opts: StoreOptions = {}): SimulationStore 
         set({ playing: false })
       },
 
-      load(seed, log, now) {
-        rebuild(seed, log, now)
+      load(seed, log, now, nextConfig) {
+        rebuild(seed, log, now, nextConfig)
       },
 
       clearTranscript: () => set({ transcript: [] }),

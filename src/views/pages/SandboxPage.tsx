@@ -44,12 +44,22 @@ function SandboxBody({ notice }: { notice: string | null }) {
 
   // keep the address bar in step with the log (replace, not push: Back leaves the sandbox)
   useEffect(() => {
-    const query = encodeSandbox({ seed, log, now: store.getState().cluster.now })
+    const query = encodeSandbox({
+      seed,
+      log,
+      now: store.getState().cluster.now,
+      config: store.getState().config,
+    })
     navigate({ search: `?${query}` }, { replace: true })
   }, [log, seed, store, navigate])
 
   async function copyLink() {
-    const query = encodeSandbox({ seed, log, now: store.getState().cluster.now })
+    const query = encodeSandbox({
+      seed,
+      log,
+      now: store.getState().cluster.now,
+      config: store.getState().config,
+    })
     const url = `${window.location.origin}/sandbox?${query}`
     navigate({ search: `?${query}` }, { replace: true })
     try {

@@ -49,7 +49,9 @@ export function ScenarioPanel({ player }: { player: ScenarioPlayer }) {
 
   function openSandbox() {
     const s = sim.getState()
-    navigate(`/sandbox?${encodeSandbox({ seed: s.seed, log: s.log, now: s.cluster.now })}`)
+    navigate(
+      `/sandbox?${encodeSandbox({ seed: s.seed, log: s.log, now: s.cluster.now, config: s.config })}`,
+    )
   }
 
   const canNext = !finished && (status[index] !== 'todo' || (step && stepKind(step) === 'next'))
