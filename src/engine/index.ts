@@ -118,6 +118,7 @@ export {
   kmsV2Decrypt,
   encryptionPolicy,
   startApiServers,
+  associateEncryptionConfig,
   KMS_V2_PREFIX,
   PROVIDER_AWS_OWNED_KEY,
   PROVIDER_CUSTOMER_KEY,
