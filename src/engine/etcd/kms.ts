@@ -74,10 +74,6 @@ export function encryptionPolicy(state: ClusterState): EncryptionPolicy | undefi
     : undefined
 }
 
-export function coversResource(policy: EncryptionPolicy | undefined, resource: string): boolean {
-  return !!policy && (policy.resources === 'all' || policy.resources.includes(resource))
-}
-
 function encryptionState(state: ClusterState): EncryptionState {
   return (state.encryption ??= { deks: [], current: [], resources: 'all' })
 }

@@ -3,7 +3,7 @@ import type { StoredValue } from '../model/etcd.ts'
 import type { Kind } from '../model/k8s.ts'
 import { resourceForKind } from '../model/resources.ts'
 import { encodeObject } from './protobuf.ts'
-import { coversResource, encryptionPolicy, kmsV2Encrypt, kmsV2EncryptedLength } from './kms.ts'
+import { kmsV2Encrypt, kmsV2EncryptedLength } from './kms.ts'
 
 // The bytes etcd holds for a key, rebuilt on demand from what the entry records: the object as it
 // was written at that revision, and how it was written (which API server, which DEK). Rebuilding
@@ -15,9 +15,12 @@ export function storedValueFor(state: ClusterState, kind: Kind, revision: number
   // EKS runs two API servers behind a load balancer; requests alternate between them
   const servers = state.aws.controlPlane.apiServers.length || 1
   const apiServer = revision % servers
-  const dek = state.encryption?.current[apiServer]
+  const enc = state.encryption
+  const dek = enc?.current[apiServer]
+  // what the API servers were (re)started to encrypt (kms.ts startApiServers)
   const covered =
-    dek !== undefined && coversResource(encryptionPolicy(state), resourceForKind(kind).resource)
+    dek !== undefined &&
+    (enc!.resources === 'all' || enc!.resources.includes(resourceForKind(kind).resource))
   return covered ? { apiServer, dek } : { apiServer }
 }
 
