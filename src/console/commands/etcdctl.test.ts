@@ -76,6 +76,41 @@ describe('etcdctl get (golden transcripts)', () => {
   })
 })
 
+describe('turning on Secrets encryption on a 1.27 cluster, as the AWS docs describe', () => {
+  it('associate-encryption-config, then kubectl replace re-encrypts existing Secrets', () => {
+    const c = session('1.27')
+    c.run(SECRET)
+    const arn = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'
+    const associate = `aws eks associate-encryption-config --cluster-name demo --encryption-config '[{"resources":["secrets"],"provider":{"keyArn":"${arn}"}}]'`
+    const assoc = c.run(associate)
+    expect(assoc.exitCode).toBe(0)
+    const update = JSON.parse(assoc.lines.map((l) => l.text).join('\n')).update
+    expect(update).toMatchObject({
+      status: 'InProgress',
+      type: 'AssociateEncryptionConfig',
+      errors: [],
+    })
+    expect(JSON.parse(update.params[0].value)).toEqual([
+      { resources: ['secrets'], provider: { keyArn: arn } },
+    ])
+    const described = c.run('aws eks describe-cluster --name demo --query cluster.encryptionConfig')
+    expect(JSON.parse(described.lines.map((l) => l.text).join('\n'))).toEqual([
+      { resources: ['secrets'], provider: { keyArn: arn } },
+    ])
+    const head = () =>
+      c.run('etcdctl get /registry/secrets/default/db --print-value-only | hexdump -C').lines[1]!
+        .text
+    // not rewritten yet: still plain protobuf
+    expect(head()).toContain('|k8s.')
+    expect(c.run('kubectl get secrets -A -o json | kubectl replace -f -').lines.at(-1)!.text).toBe(
+      'secret/db replaced',
+    )
+    expect(head()).toContain('|k8s:enc:kms:v2:a')
+    // a second association is refused
+    expect(c.run(associate).exitCode).not.toBe(0)
+  })
+})
+
 describe('byte viewers', () => {
   const data = [...bytes('/registry/secrets/default/db\nk8s\0'), 0xff, 0x0a]
 
