@@ -1,7 +1,14 @@
 import type { CommandSpec, OutputLine } from '../types.ts'
 import { ok, fail, out } from '../types.ts'
 import type { ClusterState, EtcdEntry } from '../../engine/index.ts'
-import { allEntries, base64, etcdValue, utf8Bytes } from '../../engine/index.ts'
+import {
+  allEntries,
+  base64,
+  etcdValue,
+  isEncrypted,
+  isExactKind,
+  utf8Bytes,
+} from '../../engine/index.ts'
 import { byteLines, toByteString } from '../bytes.ts'
 
 // `etcdctl get`: an X-RAY of the managed control plane, not something EKS offers. On EKS, etcd runs
@@ -21,6 +28,11 @@ import { byteLines, toByteString } from '../bytes.ts'
 
 const XRAY_NOTE =
   'x-ray: on Amazon EKS nobody can reach etcd (AWS runs it in an account you cannot access); Cutaway shows it so you can see what the API server stores.'
+
+const PROVIDER_NOTE =
+  'note: AWS does not document the provider name after k8s:enc:kms:v2:; Cutaway uses the one reported from real clusters (unconfirmed). Nonces and keys are derived from the seed, not random.'
+const FALLBACK_NOTE =
+  'note: Cutaway encodes Secret, ConfigMap, Namespace and ServiceAccount field by field; for other kinds the metadata is exact but spec and status appear as JSON text inside the protobuf (real Kubernetes encodes them as protobuf too).'
 
 const FORMATS = ['simple', 'json', 'fields'] as const
 
@@ -179,6 +191,12 @@ export const etcdctlGet: CommandSpec = {
     const hexStr = (b: readonly number[]) =>
       b.map((x) => '\\x' + x.toString(16).padStart(2, '0')).join('')
     const lines: OutputLine[] = [note]
+    // what we could not pin down, said where it shows (stderr: pipes stay exact)
+    const shown = keysOnly ? [] : kvs
+    if (shown.some((kv) => isEncrypted(kv.entry)))
+      lines.push({ text: PROVIDER_NOTE, tone: 'dim', stderr: true })
+    if (shown.some((kv) => !isEncrypted(kv.entry) && !isExactKind(kv.entry.value.kind)))
+      lines.push({ text: FALLBACK_NOTE, tone: 'dim', stderr: true })
     if (format === 'json') {
       const kvJson = kvs.map(
         (kv) =>
