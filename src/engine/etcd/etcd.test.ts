@@ -176,6 +176,30 @@ describe('turning encryption on for an existing cluster (1.27 + customer managed
   })
 })
 
+describe('a customer managed key given at creation (SimulationConfig.encryptionKeyArn)', () => {
+  it('on 1.27 encrypts Secrets only, under the key and the customer-key provider name', () => {
+    const t = new TestCluster({
+      seed: 5,
+      config: { kubernetesVersion: '1.27', encryptionKeyArn: KEY_ARN },
+    })
+    secret(t, 'db', bytesOf('s3cr3t'))
+    const v = valueOf(t, 'db').bytes
+    expect(ascii(v, 0, 46)).toBe('k8s:enc:kms:v2:aws-encryption-provider-v2-cmk:')
+    expect(indexOf(v, bytesOf(KEY_ARN))).toBeGreaterThan(0)
+    // before 1.29 the DEK is used directly: no encryptedDEKSourceType field
+    expect(readMessage(v.slice(46)).get(5)).toBeUndefined()
+    const entry = getEntry(t.state, 'Secret', 'default', 'db')!
+    expect(kmsV2Decrypt(t.state, '/registry/secrets/default/db', v)).toEqual(
+      encodeObject(entry.value),
+    )
+    const ns = getEntry(t.state, 'Namespace', undefined, 'default')!
+    expect(ascii(etcdValue(t.state, '/registry/namespaces/default', ns), 0, 4)).toBe('k8s\0')
+    expect(t.state.aws.cluster.encryptionConfig).toEqual([
+      { resources: ['secrets'], provider: { keyArn: KEY_ARN } },
+    ])
+  })
+})
+
 describe('determinism', () => {
   it('the same seed and the same writes give the same bytes', () => {
     const run = () => {
