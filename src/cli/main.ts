@@ -8,8 +8,16 @@ import { renderLine } from './ansi.ts'
 
 function parseArgs(
   argv: string[],
-): { seed: number; nodes?: number; instanceType?: string; help: boolean } | string {
-  const out: { seed: number; nodes?: number; instanceType?: string; help: boolean } = {
+):
+  | { seed: number; nodes?: number; instanceType?: string; version?: string; help: boolean }
+  | string {
+  const out: {
+    seed: number
+    nodes?: number
+    instanceType?: string
+    version?: string
+    help: boolean
+  } = {
     seed: 1,
     help: false,
   }
@@ -28,7 +36,12 @@ function parseArgs(
       if (!Number.isInteger(v) || v < 1 || v > 100) return `--nodes needs an integer from 1 to 100`
       out.nodes = v
     } else if (name === '--node-type') out.instanceType = value()
-    else if (name === '--help' || name === '-h') out.help = true
+    else if (name === '--kubernetes-version') {
+      // 1.27 and older: no default envelope encryption, so etcd holds plain protobuf
+      const v = value()
+      if (!v || !/^1\.\d+$/.test(v)) return `--kubernetes-version needs a version such as 1.32`
+      out.version = v
+    } else if (name === '--help' || name === '-h') out.help = true
     else return `unknown option: ${a}`
   }
   return out
@@ -37,13 +50,13 @@ function parseArgs(
 const args = parseArgs(process.argv.slice(2))
 if (typeof args === 'string') {
   process.stderr.write(
-    `cutaway console: ${args}\nUsage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium]\n`,
+    `cutaway console: ${args}\nUsage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium] [--kubernetes-version 1.32]\n`,
   )
   process.exit(2)
 }
 if (args.help) {
   process.stdout.write(
-    'Usage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium]\nReads commands from stdin (one per line, heredocs allowed) or interactively; type `help` for the commands.\n',
+    'Usage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium] [--kubernetes-version 1.32]\nReads commands from stdin (one per line, heredocs allowed) or interactively; type `help` for the commands.\n',
   )
   process.exit(0)
 }
@@ -59,6 +72,7 @@ const sim = createSimulation({
   config: {
     ...(args.nodes ? { nodeCount: args.nodes } : {}),
     ...(args.instanceType ? { instanceType: args.instanceType } : {}),
+    ...(args.version ? { kubernetesVersion: args.version } : {}),
   },
 })
 const session = new Console(sim, { settleAfterCommands: true })

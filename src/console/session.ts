@@ -11,7 +11,8 @@ import type {
   OutputStream,
   ShellMode,
 } from './types.ts'
-import { err, dim } from './types.ts'
+import { err, dim, isStdout } from './types.ts'
+import { pipedBytes } from './bytes.ts'
 import { complete as completeInput } from './complete.ts'
 import { helpFor } from './help.ts'
 import { AWS_USAGE, usageError } from './aws/cli.ts'
@@ -85,23 +86,29 @@ export class Console {
       for (const pipeline of parsed.pipelines) {
         if (pipeline.andThen && exitCode !== 0) break
         let stdin: string | undefined
+        let stdinBytes: string | undefined
         let last: CommandResult = { lines: [], exitCode: 0 }
         for (let i = 0; i < pipeline.commands.length; i++) {
           const cmd = pipeline.commands[i]!
           const isLast = i === pipeline.commands.length - 1
-          last = this.runOne(cmd.argv, cmd.heredoc ?? stdin, source, () => {
-            cleared = true
-            lines.length = 0
-          })
+          last = this.runOne(
+            cmd.argv,
+            cmd.heredoc ?? stdin,
+            source,
+            () => {
+              cleared = true
+              lines.length = 0
+            },
+            cmd.heredoc === undefined ? stdinBytes : undefined,
+          )
           if (isLast) for (const l of last.lines) lines.push(l)
           else {
             // stdout flows to the next command; stderr still reaches the screen
-            lines.push(...last.lines.filter((l) => l.tone === 'err' || l.tone === 'warn'))
-            stdin = last.lines
-              .filter((l) => l.tone !== 'err' && l.tone !== 'warn')
-              .map((l) => l.text)
-              .join('\n')
+            lines.push(...last.lines.filter((l) => !isStdout(l)))
+            const piped = last.lines.filter(isStdout)
+            stdin = piped.map((l) => l.text).join('\n')
             if (stdin) stdin += '\n'
+            stdinBytes = pipedBytes(piped)
           }
         }
         exitCode = last.exitCode
@@ -146,9 +153,9 @@ export class Console {
         if (j >= head.length) return input // unbalanced: let the parser report it
         const inner = head.slice(i + 2, j)
         const r = this.runLine(inner, source)
-        for (const l of r.lines) if (l.tone === 'err' || l.tone === 'warn') lines.push(l)
+        for (const l of r.lines) if (!isStdout(l)) lines.push(l)
         const text = r.lines
-          .filter((l) => l.tone !== 'err' && l.tone !== 'warn')
+          .filter(isStdout)
           .map((l) => l.text)
           .join('\n')
           .replace(/\n+$/, '')
@@ -168,13 +175,18 @@ export class Console {
     let last: CommandResult = { lines: [], exitCode: 0 }
     for (const pipeline of parsed.pipelines) {
       let stdin: string | undefined
+      let stdinBytes: string | undefined
       for (const cmd of pipeline.commands) {
-        last = this.runOne(cmd.argv, cmd.heredoc ?? stdin, source, () => {})
-        stdin =
-          last.lines
-            .filter((l) => l.tone !== 'err' && l.tone !== 'warn')
-            .map((l) => l.text)
-            .join('\n') + '\n'
+        last = this.runOne(
+          cmd.argv,
+          cmd.heredoc ?? stdin,
+          source,
+          () => {},
+          cmd.heredoc === undefined ? stdinBytes : undefined,
+        )
+        const piped = last.lines.filter(isStdout)
+        stdin = piped.map((l) => l.text).join('\n') + '\n'
+        stdinBytes = pipedBytes(piped)
       }
     }
     return last
@@ -185,6 +197,7 @@ export class Console {
     stdin: string | undefined,
     source: CommandSource,
     clear: () => void,
+    stdinBytes?: string,
   ): CommandResult {
     const found = resolveCommand(argv, this.mode)
     if (!found.ok) return { lines: found.lines, exitCode: found.exitCode }
@@ -194,7 +207,13 @@ export class Console {
       return { lines: helpFor(spec), exitCode: 0 }
     let inv
     if (spec.rawArgs)
-      inv = { args: rest, flags: {}, rest: [], ...(stdin !== undefined ? { stdin } : {}) }
+      inv = {
+        args: rest,
+        flags: {},
+        rest: [],
+        ...(stdin !== undefined ? { stdin } : {}),
+        ...(stdinBytes !== undefined ? { stdinBytes } : {}),
+      }
     else {
       const p = parseFlags(rest, spec.flags ?? [])
       if (!p.ok) return { lines: flagErrorLines(spec, p.error), exitCode: 1 }
@@ -203,6 +222,7 @@ export class Console {
         flags: p.flags,
         rest: p.rest,
         ...(stdin !== undefined ? { stdin } : {}),
+        ...(stdinBytes !== undefined ? { stdinBytes } : {}),
       }
     }
     const env: CommandEnv = {

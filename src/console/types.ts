@@ -4,8 +4,21 @@ import type { Simulation } from '../engine/index.ts'
 export type Tone = 'out' | 'err' | 'dim' | 'ok' | 'warn' | 'info'
 
 export interface OutputLine {
+  /** what a terminal shows (for binary output: invalid UTF-8 as U+FFFD, control bytes dropped) */
   text: string
   tone?: Tone
+  /**
+   * The line's exact bytes when they are not plain text (etcdctl printing a protobuf value), as a
+   * byte string: one char per byte, codes 0–255. Pipes carry these, so `| hexdump -C` sees real bytes.
+   */
+  bytes?: string
+  /** written to stderr: shown even when the command is piped, never passed down the pipe */
+  stderr?: boolean
+}
+
+/** Whether a line goes to stdout (down a pipe) rather than stderr (to the screen). */
+export function isStdout(l: OutputLine): boolean {
+  return l.tone !== 'err' && l.tone !== 'warn' && !l.stderr
 }
 
 /** Where a command came from (a learner typing, a button, a scenario step, the terminal console). */
@@ -48,6 +61,8 @@ export interface Invocation {
   rest: string[]
   /** text piped in or given as a heredoc */
   stdin?: string
+  /** the exact bytes piped in (byte string, see OutputLine.bytes) when the writer printed binary */
+  stdinBytes?: string
 }
 
 export interface CommandEnv {

@@ -84,6 +84,36 @@ export type SimEvent = Base &
       }
     | { type: 'ec2.launch'; instanceId: string; instanceType: string; ip: string }
     | {
+        /** one etcd write through Raft: the leader appends it, replicates it to both followers, and
+         * commits it at (term, index) once a majority holds it (etcd/raft.ts) */
+        type: 'etcd.replicate'
+        op: 'put' | 'delete'
+        key: string
+        revision: number
+        /** bytes of the value as stored (0 for a delete) */
+        valueSize: number
+        /** the value is KMS v2 ciphertext (k8s:enc:kms:v2:…), not plain protobuf */
+        encrypted: boolean
+        /** the API server instance that wrote it */
+        apiServer: string
+        term: number
+        index: number
+        leader: { name: string; availabilityZone: string }
+        followers: { name: string; availabilityZone: string }[]
+      }
+    | {
+        /** an API server's KMS v2 provider made a data key and had KMS encrypt it (etcd/kms.ts):
+         * once at startup and when the encryption config changes, never per write */
+        type: 'kms.encrypt'
+        apiServer: string
+        availabilityZone: string
+        keyId: string
+        providerName: string
+        reason: 'startup' | 'encryption-config'
+        plaintextBytes: number
+        ciphertextBytes: number
+      }
+    | {
         type: 'k8s.event'
         namespace: string
         object: string
@@ -103,6 +133,7 @@ export function layerOf(e: SimEvent): Layer {
     case 'pod.scheduled':
     case 'pod.unschedulable':
     case 'k8s.event':
+    case 'etcd.replicate':
       return 'kubernetes'
     case 'pod.phase':
     case 'pod.ip':
@@ -114,6 +145,7 @@ export function layerOf(e: SimEvent): Layer {
     case 'logs.request':
       return 'node'
     case 'ec2.launch':
+    case 'kms.encrypt':
       return 'aws'
     default:
       return assertNever(e)

@@ -112,3 +112,16 @@ export {
   type LogLineOut,
   type LogReadResult,
 } from './logs/read.ts'
+export { etcdValue, etcdValueSize, isEncrypted } from './etcd/value.ts'
+export { encodeObject, isExactKind, PROTOBUF_MAGIC } from './etcd/protobuf.ts'
+export {
+  kmsV2Decrypt,
+  encryptionPolicy,
+  startApiServers,
+  associateEncryptionConfig,
+  KMS_V2_PREFIX,
+  PROVIDER_AWS_OWNED_KEY,
+  PROVIDER_CUSTOMER_KEY,
+} from './etcd/kms.ts'
+export type { EncryptionPolicy } from './etcd/kms.ts'
+export type { StoredValue, DataKey, EncryptionState, RaftState } from './model/etcd.ts'

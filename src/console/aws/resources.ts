@@ -101,6 +101,7 @@ export function eksCluster(aws: AwsState): Obj {
     // ([{resources: ["secrets"], provider: {keyArn}}]) appears only with a customer managed key.
     // "If your cluster uses an AWS owned key, then this will be detailed in the EKS console
     // (excluding the ARN of the key)." https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html
+    ...(c.encryptionConfig ? { encryptionConfig: c.encryptionConfig } : {}),
     health: { issues: [] },
     accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
     // [unconfirmed presence, per docs/research/kubectl-formats.md §6] upgradePolicy, zonalShiftConfig

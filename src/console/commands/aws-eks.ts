@@ -1,6 +1,7 @@
 import type { AwsOperation, OpContext } from '../aws/cli.ts'
 import { awsCommand } from '../aws/cli.ts'
 import { eksCluster, eksNodegroup } from '../aws/resources.ts'
+import { associateEncryption } from './aws-eks-encryption.ts'
 
 // aws eks …: the EKS API against the simulated account. There is one cluster, in the region the
 // simulation was created in; asking another region finds nothing, as it would.
@@ -241,5 +242,6 @@ export const EKS_OPERATIONS = [
   listNodegroups,
   describeNodegroup,
   updateKubeconfig,
+  associateEncryption,
 ]
 export const EKS_COMMANDS = EKS_OPERATIONS.map(awsCommand)

@@ -6,6 +6,7 @@ import { DESCRIBE_COMMANDS } from './describe.group.ts'
 import { SHELL_COMMANDS } from './shell.group.ts'
 import { AWS_COMMANDS } from './aws.group.ts'
 import { TEXT_COMMANDS } from './textutils.ts'
+import { ETCD_COMMANDS } from './etcd.group.ts'
 import { choicesMessage, usageError } from '../aws/cli.ts'
 
 // The one table of commands. Help, tab completion and scenario checks all read it.
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...SHELL_COMMANDS,
   ...BUILTIN_COMMANDS,
   ...TEXT_COMMANDS,
+  ...ETCD_COMMANDS,
 ]
 
 export function commandsForMode(mode: ShellMode): CommandSpec[] {

@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../types.ts'
 import { kubectlGet } from './kubectl-get.ts'
 import { kubectlApply } from './kubectl-apply.ts'
+import { kubectlReplace } from './kubectl-replace.ts'
 import { CREATE_COMMANDS } from './kubectl-create.ts'
 import { kubectlDelete } from './kubectl-delete.ts'
 import { kubectlScale } from './kubectl-scale.ts'
@@ -14,6 +15,7 @@ export const KUBECTL_COMMANDS: CommandSpec[] = [
   kubectlRoot,
   kubectlGet,
   kubectlApply,
+  kubectlReplace,
   ...CREATE_COMMANDS,
   kubectlDelete,
   kubectlScale,

@@ -4,6 +4,8 @@ import type { KObject, Kind, ObjectOfKind } from '../model/k8s.ts'
 import type { ClusterState, EtcdEntry } from '../model/state.ts'
 import { etcdKey, resourceForKind } from '../model/resources.ts'
 import { notifyWatchers } from './watch.ts'
+import { etcdValueSize, storedValueFor } from '../etcd/value.ts'
+import { replicate } from '../etcd/raft.ts'
 
 // etcd as the API server uses it: one key per object under /registry, a cluster-wide revision that
 // every write bumps, and the object's resourceVersion = the revision of its last write.
@@ -116,10 +118,25 @@ export function putObject<T extends KObject>(ctx: Ctx, obj: T): T {
     createRevision: prev ? prev.createRevision : revision,
     modRevision: revision,
     version: prev ? prev.version + 1 : 1,
+    stored: storedValueFor(state, obj.kind, revision),
   }
   indexOwner(state, key, prev?.value, obj)
-  if (obj.kind !== 'Event')
-    emit(ctx, { type: 'etcd.put', key, revision, created: !prev, kind: obj.kind })
+  const quiet = obj.kind === 'Event'
+  if (!quiet) emit(ctx, { type: 'etcd.put', key, revision, created: !prev, kind: obj.kind })
+  const entry = b[key]!
+  replicate(
+    ctx,
+    {
+      op: 'put',
+      key,
+      revision,
+      // Events are written often and shown nowhere: their size is not worth encoding them for
+      valueSize: quiet ? 0 : etcdValueSize(state, entry),
+      encrypted: entry.stored?.dek !== undefined,
+      apiServer: entry.stored!.apiServer,
+    },
+    quiet,
+  )
   notifyWatchers(ctx, obj, prev?.value)
   return obj
 }
@@ -132,6 +149,13 @@ export function deleteObject(ctx: Ctx, obj: KObject): void {
   indexOwner(state, key, b[key]!.value, undefined)
   delete b[key]
   const revision = ++state.etcd.revision
-  if (obj.kind !== 'Event') emit(ctx, { type: 'etcd.delete', key, revision, kind: obj.kind })
+  const quiet = obj.kind === 'Event'
+  if (!quiet) emit(ctx, { type: 'etcd.delete', key, revision, kind: obj.kind })
+  const servers = state.aws.controlPlane.apiServers.length || 1
+  replicate(
+    ctx,
+    { op: 'delete', key, revision, valueSize: 0, encrypted: false, apiServer: revision % servers },
+    quiet,
+  )
   notifyWatchers(ctx, undefined, obj)
 }

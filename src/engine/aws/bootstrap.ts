@@ -16,6 +16,7 @@ import { INSTANCE_TYPES, nodeResources } from './instanceTypes.ts'
 import { NODE_OS } from './nodeInfo.ts'
 import { IMAGES } from '../workloads/images.ts'
 import { ipDnsLabel } from '../net/ip.ts'
+import { startApiServers } from '../etcd/kms.ts'
 
 // Builds the cluster eksctl would create with `eksctl create cluster --name demo --region us-west-2
 // --node-type t3.medium --nodes 3`: a 192.168.0.0/16 VPC with a public and a private /19 in each of
@@ -35,6 +36,8 @@ function regionShort(region: string): string {
 
 export function createAws(rng: RngState, config: SimulationConfig): AwsState {
   const { region, clusterName } = config
+  // the etcd leader follows the seed without drawing from the rng (names and IPs stay as they were)
+  const etcdLeader = rng.s % 3
   const accountId = String(nextInt(rng, 1, 9)) + randomString(rng, '0123456789', 11)
   const azs = ['a', 'b', 'c'].map((l) => `${region}${l}`)
   const vpcId = awsId(rng, 'vpc')
@@ -134,7 +137,16 @@ export function createAws(rng: RngState, config: SimulationConfig): AwsState {
           1380,
         ) +
         'LS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=',
-      envelopeEncryption: 'aws-owned-kms',
+      // EKS envelope-encrypts all API data by default from 1.28 (docs: envelope-encryption.html)
+      envelopeEncryption:
+        Number(config.kubernetesVersion.split('.')[1]) >= 28 ? 'aws-owned-kms' : 'none',
+      ...(config.encryptionKeyArn
+        ? {
+            encryptionConfig: [
+              { resources: ['secrets'], provider: { keyArn: config.encryptionKeyArn } },
+            ],
+          }
+        : {}),
     },
     controlPlane: {
       apiServers: azs
@@ -144,7 +156,7 @@ export function createAws(rng: RngState, config: SimulationConfig): AwsState {
         id: randomHex(rng, 16),
         name: `etcd-${i}`,
         availabilityZone: az,
-        isLeader: i === 0,
+        isLeader: i === etcdLeader,
       })),
       crossAccountEnis: [],
     },
@@ -175,6 +187,8 @@ function publicIp(rng: RngState): string {
 /** The EKS control plane's own objects, created when the cluster comes up. */
 export function bootstrapControlPlane(ctx: Ctx): void {
   const { state } = ctx
+  // the API servers start before anything is written: each makes its KMS v2 data key
+  startApiServers(ctx, 'startup')
   for (const name of ['default', 'kube-node-lease', 'kube-public', 'kube-system'])
     createObject(ctx, {
       apiVersion: 'v1',

@@ -102,6 +102,8 @@ export interface EksCluster {
   oidcIssuer: string
   certificateAuthority: string
   envelopeEncryption: 'aws-owned-kms' | 'none'
+  /** `aws eks associate-encryption-config` / create-cluster `--encryption-config`: a customer managed key */
+  encryptionConfig?: { resources: string[]; provider: { keyArn: string } }[]
 }
 
 export interface AwsState {

@@ -3,6 +3,7 @@ import type { AwsState } from './aws.ts'
 import type { NodeRuntime } from './node.ts'
 import type { RngState } from '../random.ts'
 import type { ShippingState } from '../shipping/fluentbit.ts'
+import type { EncryptionState, RaftState, StoredValue } from './etcd.ts'
 
 /** One etcd key-value pair as etcd's mvcc keeps it. */
 export interface EtcdEntry {
@@ -10,6 +11,8 @@ export interface EtcdEntry {
   createRevision: number
   modRevision: number
   version: number
+  /** how the value was written (API server, DEK), so etcd/value.ts can rebuild its exact bytes */
+  stored?: StoredValue
 }
 
 export interface EtcdState {
@@ -17,6 +20,8 @@ export interface EtcdState {
   /** One keyspace, kept in buckets by resource prefix (`pods`, `services/specs`, …) so that a LIST or a
    * watch touches only its own resource. `allKeys()` in apiserver/store.ts gives etcd's sorted view. */
   buckets: Record<string, Record<string, EtcdEntry>>
+  /** the Raft log position of the 3 members (etcd/raft.ts); created with the first write */
+  raft?: RaftState
 }
 
 /** Scheduled work on the virtual clock. Plain data, so state stays serialisable and replayable. */
@@ -83,6 +88,8 @@ export interface ClusterState {
   config: SimulationConfig
   /** log shippers' own bookkeeping on the nodes (Fluent Bit's tail offsets DB); created on first use */
   shipping?: ShippingState
+  /** the API servers' encryption at rest (etcd/kms.ts): KMS v2 DEKs and what they cover */
+  encryption?: EncryptionState
 }
 
 export interface SimulationConfig {
@@ -94,4 +101,9 @@ export interface SimulationConfig {
   /** containerd's max_container_log_line_size and kubelet's rotation limits, so scenarios can shrink them */
   containerLogMaxSize: number
   containerLogMaxFiles: number
+  /**
+   * A customer managed KMS key given at cluster creation (`aws eks create-cluster --encryption-config`).
+   * Absent: EKS 1.28+ encrypts all API data with an AWS owned key; 1.27 and older store plain protobuf.
+   */
+  encryptionKeyArn?: string
 }

@@ -302,8 +302,12 @@ export function getDetails(state: ClusterState, ref: ObjectRef): Details | null 
               .join(', '),
           ],
           [
-            'Secrets encryption',
-            c.envelopeEncryption === 'none' ? 'none' : 'KMS envelope encryption (AWS-owned key)',
+            'Encryption at rest (etcd)',
+            c.encryptionConfig
+              ? `KMS v2 envelope encryption, customer managed key (${c.envelopeEncryption === 'none' ? c.encryptionConfig[0]!.resources.join(', ') : 'all API data'})`
+              : c.envelopeEncryption === 'none'
+                ? 'none (plain protobuf)'
+                : 'KMS v2 envelope encryption of all API data (AWS owned key)',
           ],
         ],
         tables: [],

@@ -36,6 +36,10 @@ export function describeEvent(e: SimEvent): string {
       return `EC2 launched ${e.instanceId} (${e.instanceType}) at ${e.ip}`
     case 'k8s.event':
       return `${e.eventType} ${e.reason} ${e.object}: ${e.message}`
+    case 'etcd.replicate':
+      return `etcd ${e.leader.name} (leader, ${e.leader.availabilityZone}) replicated ${e.op} ${e.key} to ${e.followers.map((f) => f.name).join(', ')}; committed at term ${e.term}, index ${e.index} (${e.valueSize} bytes${e.encrypted ? ', KMS v2 ciphertext' : ''})`
+    case 'kms.encrypt':
+      return `${e.apiServer} (${e.availabilityZone}) made a data key; KMS Encrypt under ${e.keyId} wrapped it (${e.plaintextBytes} → ${e.ciphertextBytes} bytes)`
   }
 }
 
