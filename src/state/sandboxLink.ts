@@ -125,6 +125,11 @@ const NUMBER_BOUNDS: Record<string, [number, number]> = {
   containerLogMaxFiles: [2, 20],
 }
 
+// settings with no default value, each with the shape it must have
+const OPTIONAL_SETTINGS: Record<string, RegExp> = {
+  encryptionKeyArn: /^arn:aws:kms:[a-z0-9-]{1,30}:\d{12}:key\/[0-9a-f-]{36}$/,
+}
+
 /** A `cfg` parameter: each key must be one the engine knows, with a value of the default's type. */
 function decodeConfig(text: string | null): Partial<SimulationConfig> | undefined | string {
   if (text === null || text === '') return undefined
@@ -138,6 +143,12 @@ function decodeConfig(text: string | null): Partial<SimulationConfig> | undefine
     return "The link's cluster settings are not a set of named values."
   const defaults = DEFAULT_CONFIG as unknown as Record<string, unknown>
   for (const [k, v] of Object.entries(raw)) {
+    const optional = OPTIONAL_SETTINGS[k]
+    if (optional) {
+      if (typeof v !== 'string' || !optional.test(v))
+        return `The link's cluster setting "${k}" is not a valid value.`
+      continue
+    }
     if (!(k in defaults)) return `The link's cluster setting "${k}" is not one Cutaway knows.`
     const d = defaults[k]
     if (

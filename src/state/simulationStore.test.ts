@@ -117,6 +117,9 @@ describe('simulation store', () => {
       error: expect.stringContaining('wrong kind'),
     })
     expect(decodeSandbox(cfg({ region: '<script>' }))).toMatchObject({ ok: false })
+    const arn = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'
+    expect(decodeSandbox(cfg({ encryptionKeyArn: arn }))).toMatchObject({ ok: true })
+    expect(decodeSandbox(cfg({ encryptionKeyArn: 'arn:aws:kms:x' }))).toMatchObject({ ok: false })
     expect(decodeSandbox('seed=1&cfg=@@')).toMatchObject({
       ok: false,
       error: expect.stringContaining('damaged'),
