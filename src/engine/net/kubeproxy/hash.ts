@@ -1,4 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js'
+import { utf8Bytes } from '../../encoding.ts'
 
 // kube-proxy's chain names (pkg/proxy/iptables/proxier.go portProtoHash and
 // servicePortEndpointChainName): SHA-256 over `servicePortName + protocol [+ endpoint]`, encoded
@@ -26,10 +27,8 @@ export function base32(bytes: Uint8Array): string {
   return out
 }
 
-const utf8 = new TextEncoder()
-
 function hash16(input: string): string {
-  return base32(sha256(utf8.encode(input))).slice(0, 16)
+  return base32(sha256(Uint8Array.from(utf8Bytes(input)))).slice(0, 16)
 }
 
 /** `ns/svc:port` (`ns/svc` for an unnamed port): proxy.ServicePortName.String(). */
