@@ -23,7 +23,7 @@ export function svc(
       ...spec,
     },
     status: { loadBalancer: lbIngress ? { ingress: lbIngress.map((ip) => ({ ip })) } : {} },
-  } as Service
+  } as unknown as Service
 }
 
 export interface EpSpec {
@@ -56,7 +56,7 @@ export function slice(
       },
       ...(e.node ? { nodeName: e.node } : {}),
     })),
-  } as EndpointSlice
+  } as unknown as EndpointSlice
 }
 
 const tcp = (port: number, name = '') => ({ name, port, protocol: 'TCP' as const })
