@@ -27,8 +27,19 @@ export function base32(bytes: Uint8Array): string {
   return out
 }
 
+// kube-proxy computes each name once and keeps it in its servicePortInfo/endpointInfo; a memo of
+// the pure hash does the same for us across syncs and nodes (bounded, so it cannot grow forever)
+const memo = new Map<string, string>()
+const MEMO_MAX = 200_000
+
 function hash16(input: string): string {
-  return base32(sha256(Uint8Array.from(utf8Bytes(input)))).slice(0, 16)
+  let h = memo.get(input)
+  if (h === undefined) {
+    if (memo.size >= MEMO_MAX) memo.clear()
+    h = base32(sha256(Uint8Array.from(utf8Bytes(input)))).slice(0, 16)
+    memo.set(input, h)
+  }
+  return h
 }
 
 /** `ns/svc:port` (`ns/svc` for an unnamed port): proxy.ServicePortName.String(). */
