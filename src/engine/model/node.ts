@@ -125,7 +125,7 @@ export interface NodeRuntime {
 export interface KubeProxyState {
   /** the next sync rewrites every chain: at start, and after a failed iptables-restore */
   needFullSync: boolean
-  /** per Service `namespace/name`: what its rules were built from at the last successful sync */
+  /** per Service `namespace/name`: a digest of its ports and endpoints at the last successful sync */
   synced: Record<string, string>
   /** kube-proxy's per-service nat chains (KUBE-SVC/SVL/EXT/FW/SEP) after the last successful sync */
   natChains: string[]

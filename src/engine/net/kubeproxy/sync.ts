@@ -84,7 +84,7 @@ export function planSync(
   const byService: Record<string, unknown[]> = {}
   for (const e of entries) (byService[e.info.service] ??= []).push(e)
   const fingerprints: Record<string, string> = {}
-  for (const [k, v] of Object.entries(byService)) fingerprints[k] = JSON.stringify(v)
+  for (const [k, v] of Object.entries(byService)) fingerprints[k] = digest(JSON.stringify(v))
   const updated = new Set<string>()
   for (const [k, f] of Object.entries(fingerprints)) if (kp.synced[k] !== f) updated.add(k)
   for (const k of Object.keys(kp.synced)) if (!(k in fingerprints)) updated.add(k)
@@ -99,6 +99,23 @@ export function planSync(
     existingNatChains: existing,
   })
   return { out, fingerprints, updated }
+}
+
+/**
+ * A compact stand-in for "this Service's ports and endpoints as kube-proxy last saw them": 53 bits
+ * of the cyrb53 string hash, so the state stays small with thousands of Services on many nodes.
+ */
+function digest(s: string): string {
+  let h1 = 0xdeadbeef
+  let h2 = 0x41c6ce57
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i)
+    h1 = Math.imul(h1 ^ ch, 2654435761)
+    h2 = Math.imul(h2 ^ ch, 1597334677)
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)
 }
 
 /** The 'kube-proxy' controller: one node's syncProxyRules. */
