@@ -30,6 +30,14 @@ function save(table: string): string {
     encoding: 'utf8',
   }).stdout
 }
+/** every table as iptables-save prints it, without the comment lines that carry a date */
+const dump = () =>
+  ['raw', 'mangle', 'nat', 'filter']
+    .map(save)
+    .join('')
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .join('\n')
 const chainsOf = (saved: string) =>
   saved
     .split('\n')
@@ -82,5 +90,24 @@ describe.skipIf(!canRun)('real iptables-restore accepts what the node programs w
     for (const c of partial.activeNatChains) expect(after).toContain(c)
     // the unchanged kube-dns chains survived the partial sync untouched
     expect(after).toContain('KUBE-SVC-TCOU7JCQXEZGVUNU')
+
+    // and the kernel ends up exactly where a fresh node given B at once would be
+    const incremental = dump()
+    spawnSync('ip', ['netns', 'del', NETNS])
+    expect(spawnSync('ip', ['netns', 'add', NETNS]).status).toBe(0)
+    for (const text of [
+      kubeletRules(),
+      vpcCniRules([VPC_CIDR], NODE_IP),
+      kubeProxyEnsureRules(undefined),
+    ])
+      expect(restore(text).rc).toBe(0)
+    const fresh = buildRestore({
+      entries: servicePortsFor(second.services, second.slices, NODE),
+      config: cfg,
+      fullSync: true,
+      existingNatChains: chainsOf(save('nat')),
+    })
+    expect(restore(fresh.text).rc).toBe(0)
+    expect(incremental).toBe(dump())
   })
 })
