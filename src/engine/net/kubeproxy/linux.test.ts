@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { kubeProxyEnsureRules, kubeletRules, vpcCniRules } from './baseline.ts'
 import { buildRestore, eksProxierConfig, servicePortsFor } from './rules.ts'
 import { NODE, NODE_IP, VPC_CIDR, realisticCluster } from './fixtures.ts'
+import { chainsAndJumpsFromSave } from './testing.ts'
 
 // The differential check against real Linux: the kernel's iptables-restore must accept every text
 // our programs write, in the order a node receives them (kubelet, VPC CNI, kube-proxy's jump rules,
@@ -30,6 +31,16 @@ function save(table: string): string {
     encoding: 'utf8',
   }).stdout
 }
+/** what a node gets before kube-proxy's first sync: the kubelet's, the VPC CNI's, kube-proxy's jumps */
+function bootNode() {
+  expect(restore(kubeletRules())).toEqual({ rc: 0, err: '' })
+  expect(restore(vpcCniRules([VPC_CIDR], NODE_IP))).toEqual({ rc: 0, err: '' })
+  expect(restore(kubeProxyEnsureRules(chainsAndJumpsFromSave(saveAll())))).toEqual({
+    rc: 0,
+    err: '',
+  })
+}
+const saveAll = () => ['raw', 'mangle', 'nat', 'filter'].map(save).join('')
 /** every table as iptables-save prints it, without the comment lines that carry a date */
 const dump = () =>
   ['raw', 'mangle', 'nat', 'filter']
@@ -51,12 +62,9 @@ describe.skipIf(!canRun)('real iptables-restore accepts what the node programs w
 
   it('baseline, full sync, then partial sync: rc 0 each time', () => {
     expect(spawnSync('ip', ['netns', 'add', NETNS]).status).toBe(0)
-    for (const text of [
-      kubeletRules(),
-      vpcCniRules([VPC_CIDR], NODE_IP),
-      kubeProxyEnsureRules(undefined),
-    ])
-      expect(restore(text)).toEqual({ rc: 0, err: '' })
+    bootNode()
+    // kube-proxy's EnsureRule found the kubelet's jumps to KUBE-FIREWALL and added none
+    expect(save('filter').match(/^-A INPUT -j KUBE-FIREWALL$/gm)).toHaveLength(1)
 
     const cfg = eksProxierConfig(NODE, NODE_IP)
     const first = realisticCluster(3)
@@ -95,12 +103,7 @@ describe.skipIf(!canRun)('real iptables-restore accepts what the node programs w
     const incremental = dump()
     spawnSync('ip', ['netns', 'del', NETNS])
     expect(spawnSync('ip', ['netns', 'add', NETNS]).status).toBe(0)
-    for (const text of [
-      kubeletRules(),
-      vpcCniRules([VPC_CIDR], NODE_IP),
-      kubeProxyEnsureRules(undefined),
-    ])
-      expect(restore(text).rc).toBe(0)
+    bootNode()
     const fresh = buildRestore({
       entries: servicePortsFor(second.services, second.slices, NODE),
       config: cfg,

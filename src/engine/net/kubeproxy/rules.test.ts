@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { buildRestore, eksProxierConfig, probability, servicePortsFor } from './rules.ts'
 import type { ProxierConfig } from './rules.ts'
 import { ports, slice, sortRestore, svc } from './testing.ts'
+import { kubeletRules, vpcCniRules } from './baseline.ts'
+import { NODE as FIXTURE_NODE, NODE_IP, VPC_CIDR, realisticCluster } from './fixtures.ts'
 
 const NODE = 'ip-192-168-6-121.us-west-2.compute.internal'
 const eks = eksProxierConfig(NODE, '192.168.6.121')
@@ -313,6 +315,24 @@ describe('kube-proxy restore text on EKS', () => {
     )
     expect(out).toMatch(
       /-m recent --name (KUBE-SEP-\w+) --set -m tcp -p tcp -j DNAT --to-destination 192.168.1.1:80/,
+    )
+  })
+})
+
+describe('the realistic node fixture (testdata/realistic-node.restore and .save)', () => {
+  it('still matches what the writers produce (regenerate both together, as root, with real iptables)', () => {
+    const file = readFileSync(new URL('./testdata/realistic-node.restore', import.meta.url), 'utf8')
+    const parts = file.split(/^# \d\/4 .*\n/m).slice(1)
+    const c = realisticCluster(3)
+    expect(parts[0]).toBe(kubeletRules())
+    expect(parts[1]).toBe(vpcCniRules([VPC_CIDR], NODE_IP))
+    expect(parts[3]).toBe(
+      buildRestore({
+        entries: servicePortsFor(c.services, c.slices, FIXTURE_NODE),
+        config: eksProxierConfig(FIXTURE_NODE, NODE_IP),
+        fullSync: true,
+        existingNatChains: [],
+      }).text,
     )
   })
 })

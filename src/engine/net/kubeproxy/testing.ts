@@ -1,4 +1,6 @@
 import type { EndpointSlice, Service } from '../../model/k8s.ts'
+import { emptyCounters, emptyNetfilter } from '../netfilter/model.ts'
+import type { NetfilterState, TableName } from '../netfilter/model.ts'
 
 // Small builders of API objects for kube-proxy's tests and bench (shaped as the API server stores them).
 
@@ -87,4 +89,29 @@ export function sortRestore(text: string): string {
     out.push(t.name, ...[...t.chains].sort(cmp), ...[...t.rules].sort(cmp), 'COMMIT')
   }
   return out.join('\n') + '\n'
+}
+
+/**
+ * Just enough of a NetfilterState, read from `iptables-save` text, for kubeProxyEnsureRules to see
+ * which chains and jumps exist (tests against real iptables, before the netfilter parser exists).
+ */
+export function chainsAndJumpsFromSave(saved: string): NetfilterState {
+  const nf = emptyNetfilter()
+  let table: TableName | undefined
+  for (const line of saved.split('\n')) {
+    if (line.startsWith('*')) table = line.slice(1) as TableName
+    else if (line.startsWith(':') && table) {
+      const name = line.slice(1).split(' ')[0]!
+      nf.tables[table].chains[name] ??= { name, counters: emptyCounters(), rules: [] }
+    } else if (line.startsWith('-A ') && table) {
+      const chain = line.split(' ')[1]!
+      const j = line.match(/ -j (\S+)/)?.[1]
+      nf.tables[table].chains[chain]?.rules.push({
+        matches: [],
+        counters: emptyCounters(),
+        ...(j ? { target: { kind: 'jump' as const, chain: j } } : {}),
+      })
+    }
+  }
+  return nf
 }
