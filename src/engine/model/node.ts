@@ -131,4 +131,6 @@ export interface KubeProxyState {
   natChains: string[]
   syncs: number
   lastSyncAt?: number
+  /** last time it deleted stale chains (large cluster mode does so at most once per syncPeriod) */
+  lastCleanupAt?: number
 }

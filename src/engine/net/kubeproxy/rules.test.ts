@@ -274,8 +274,8 @@ describe('kube-proxy restore text on EKS', () => {
   })
 
   it('drops per-endpoint comments in large cluster mode (> 1000 endpoints)', () => {
-    const services = []
-    const slices = []
+    const services: ReturnType<typeof svc>[] = []
+    const slices: ReturnType<typeof slice>[] = []
     for (let i = 0; i < 201; i++) {
       services.push(
         svc('ns', `s${i}`, {
@@ -297,6 +297,20 @@ describe('kube-proxy restore text on EKS', () => {
     expect(out.text).not.toMatch(/-A KUBE-SEP-\w+ -m comment/)
     expect(out.text).not.toMatch(/-A KUBE-SVC-\w+ -m comment --comment "ns\/s0 ->/)
     expect(out.text).toContain('"ns/s0 cluster IP"')
+    // …and looks for stale chains at most once per syncPeriod
+    const again = (msSinceCleanup?: number) =>
+      buildRestore({
+        entries: servicePortsFor(services, slices, NODE),
+        config: eks,
+        fullSync: false,
+        updatedServices: new Set(),
+        existingNatChains: [...out.activeNatChains, 'KUBE-SEP-AAAAAAAAAAAAAAAA'],
+        ...(msSinceCleanup !== undefined ? { msSinceCleanup } : {}),
+      })
+    expect(again(1_000).deletedChains).toEqual([])
+    expect(again(1_000).staleChains).toEqual(['KUBE-SEP-AAAAAAAAAAAAAAAA'])
+    expect(again(31_000).deletedChains).toEqual(['KUBE-SEP-AAAAAAAAAAAAAAAA'])
+    expect(again().text).toContain('-X KUBE-SEP-AAAAAAAAAAAAAAAA')
   })
 
   it('ClientIP affinity: recent --rcheck in KUBE-SVC, --set in KUBE-SEP', () => {

@@ -266,6 +266,8 @@ export function probability(n: number): string {
 
 /** kube-proxy switches to "large cluster mode" above this many endpoints (proxier.go). */
 export const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000
+/** iptables.syncPeriod (30s): how often large cluster mode looks for stale chains */
+export const CLEANUP_PERIOD_MS = 30_000
 
 export interface SyncInput {
   entries: readonly ServicePortEntry[]
@@ -276,6 +278,11 @@ export interface SyncInput {
   updatedServices?: ReadonlySet<string>
   /** the nat table's chains now (kube-proxy reads them with iptables-save) */
   existingNatChains: Iterable<string>
+  /**
+   * ms since kube-proxy last deleted stale chains. In large cluster mode it skips the (slow)
+   * iptables-save and the cleanup unless a syncPeriod has passed; absent = never cleaned up.
+   */
+  msSinceCleanup?: number
 }
 
 export interface SyncOutput {
@@ -287,6 +294,10 @@ export interface SyncOutput {
   writtenChains: string[]
   /** stale per-service nat chains this text deletes with -X */
   deletedChains: string[]
+  /** whether this sync looked for stale chains (not every sync does in large cluster mode) */
+  cleanedUp: boolean
+  /** stale per-service chains left in place because the cleanup was skipped */
+  staleChains: string[]
   numServices: number
   numEndpoints: number
   numFilterChains: number
@@ -656,8 +667,14 @@ export function buildRestore(input: SyncInput): SyncOutput {
 
   // stale chains: ours (by prefix) that exist but are no longer active; a chain line flushes, -X deletes
   const deleted: string[] = []
+  const stale: string[] = []
+  const cleanedUp = !largeClusterMode || (input.msSinceCleanup ?? Infinity) > CLEANUP_PERIOD_MS
   for (const c of [...new Set(input.existingNatChains)].sort()) {
     if (active.has(c) || !isServiceChainName(c)) continue
+    if (!cleanedUp) {
+      stale.push(c)
+      continue
+    }
     natChains.push(chainLine(c))
     natRules.push(`-X ${c}`)
     deleted.push(c)
@@ -711,6 +728,8 @@ export function buildRestore(input: SyncInput): SyncOutput {
     activeNatChains: [...active].sort(),
     writtenChains: written,
     deletedChains: deleted,
+    cleanedUp,
+    staleChains: stale,
     numServices: entries.length,
     numEndpoints: totalEndpoints,
     numFilterChains: filterChains.length,

@@ -7,7 +7,13 @@ import { writeContainerLog } from '../../logs/rotate.ts'
 import { EPOCH_MS } from '../../time.ts'
 import { restoreOnNode } from './apply.ts'
 import { kubeProxyEnsureRules, kubeletRules, vpcCniRules } from './baseline.ts'
-import { buildRestore, eksProxierConfig, servicePortsFor, type SyncOutput } from './rules.ts'
+import {
+  buildRestore,
+  CLEANUP_PERIOD_MS,
+  eksProxierConfig,
+  servicePortsFor,
+  type SyncOutput,
+} from './rules.ts'
 
 // kube-proxy on each node, as the EKS add-on runs it (a DaemonSet pod, iptables mode, --v=2):
 // it watches Services and EndpointSlices and, after each change, rewrites its rules with one
@@ -21,7 +27,7 @@ import { buildRestore, eksProxierConfig, servicePortsFor, type SyncOutput } from
  */
 export const MIN_SYNC_PERIOD_MS = 0
 /** iptables.syncPeriod 30s: how long kube-proxy waits before retrying a failed restore */
-export const SYNC_PERIOD_MS = 30_000
+export const SYNC_PERIOD_MS = CLEANUP_PERIOD_MS
 /** informers list Services/EndpointSlices at start before the first sync (simulated delay) */
 const STARTUP_SYNC_DELAY_MS = 100
 
@@ -97,6 +103,7 @@ export function planSync(
     fullSync: kp.needFullSync,
     updatedServices: updated,
     existingNatChains: existing,
+    ...(kp.lastCleanupAt !== undefined ? { msSinceCleanup: ctx.state.now - kp.lastCleanupAt } : {}),
   })
   return { out, fingerprints, updated }
 }
@@ -166,7 +173,8 @@ export function syncKubeProxy(ctx: Ctx, nodeName: string): void {
   }
   kp.needFullSync = false
   kp.synced = fingerprints
-  kp.natChains = out.activeNatChains
+  kp.natChains = [...out.activeNatChains, ...out.staleChains].sort()
+  if (out.cleanedUp) kp.lastCleanupAt = ctx.state.now
   kp.syncs++
   kp.lastSyncAt = ctx.state.now
   emit(ctx, event)
