@@ -2,6 +2,12 @@ import { performance } from 'node:perf_hooks'
 import { createSimulation } from '../src/engine/index.ts'
 import { Console } from '../src/console/session.ts'
 import { createSimulationStore } from '../src/state/simulationStore.ts'
+import {
+  buildRestore,
+  eksProxierConfig,
+  servicePortsFor,
+} from '../src/engine/net/kubeproxy/rules.ts'
+import { NODE, NODE_IP, manyServices } from '../src/engine/net/kubeproxy/fixtures.ts'
 
 // `npm run bench`: engine and console costs on big clusters, each against a budget. Budgets are
 // generous for a shared 2-core machine; the point is to catch an order-of-magnitude regression.
@@ -147,6 +153,61 @@ measure(
   )
 }
 measure('boot a default cluster (3 nodes)', 200, () => createSimulation({ seed: 3 }))
+
+// 5. kube-proxy: the iptables-restore text for 1,000 Services × 5 endpoints, then one endpoint change
+{
+  const { services, slices } = manyServices(1000, 5)
+  const cfg = eksProxierConfig(NODE, NODE_IP)
+  const fingerprints = (entries: ReturnType<typeof servicePortsFor>) => {
+    const by: Record<string, unknown[]> = {}
+    for (const e of entries) (by[e.info.service] ??= []).push(e)
+    return Object.fromEntries(Object.entries(by).map(([k, v]) => [k, JSON.stringify(v)]))
+  }
+  const full = measure(
+    'kube-proxy full sync: 1,000 Services × 5 endpoints',
+    500,
+    () => {
+      const entries = servicePortsFor(services, slices, NODE)
+      return {
+        entries,
+        fp: fingerprints(entries),
+        out: buildRestore({ entries, config: cfg, fullSync: true, existingNatChains: [] }),
+      }
+    },
+    (r) =>
+      `${r.out.text.split('\n').length} lines, ${r.out.numNATRules} nat rules, ${r.out.activeNatChains.length} chains${r.out.largeClusterMode ? ' (large cluster mode)' : ''}`,
+  )
+  // one pod of svc-500 replaced: a new IP in its slice
+  const changed = slices.map((s) =>
+    s.metadata.name === 'svc-500-abcde'
+      ? {
+          ...s,
+          endpoints: [
+            ...s.endpoints.slice(1),
+            { ...s.endpoints[0]!, addresses: ['192.168.250.250'] },
+          ],
+        }
+      : s,
+  )
+  measure(
+    'kube-proxy partial sync: one endpoint changed',
+    300,
+    () => {
+      const entries = servicePortsFor(services, changed, NODE)
+      const fp = fingerprints(entries)
+      const updated = new Set(Object.keys(fp).filter((k) => fp[k] !== full.fp[k]))
+      return buildRestore({
+        entries,
+        config: cfg,
+        fullSync: false,
+        updatedServices: updated,
+        existingNatChains: full.out.activeNatChains,
+      })
+    },
+    (out) =>
+      `${out.text.split('\n').length} lines, ${out.writtenChains.length} chains written, ${out.deletedChains.length} deleted`,
+  )
+}
 
 const pad = (s: string, n: number) => s.padEnd(n)
 console.log(

@@ -82,6 +82,30 @@ export type SimEvent = Base &
         /** lines returned */
         lines: number
       }
+    | {
+        /** kube-proxy on `node` wrote its rules with iptables-restore --noflush (net/kubeproxy) */
+        type: 'kubeproxy.sync'
+        node: string
+        /** full: every chain rewritten; partial (1.28+): only the changed Services' chains */
+        full: boolean
+        /** per-service nat chains (KUBE-SVC/SVL/EXT/FW/SEP) declared and filled by this sync */
+        chainsWritten: string[]
+        /** stale per-service chains flushed and deleted (-X) */
+        chainsDeleted: string[]
+        /** `-A` rule lines in the restore text (filter + nat) */
+        rules: number
+        services: number
+        endpoints: number
+        /** the restore failed: kube-proxy retries with a full sync after syncPeriod */
+        error?: string
+      }
+    | {
+        /** a program wrote rules at node boot: the kubelet's chains, the VPC CNI's SNAT/connmark */
+        type: 'netfilter.baseline'
+        node: string
+        writer: 'kubelet' | 'aws-node'
+        rules: number
+      }
     | { type: 'ec2.launch'; instanceId: string; instanceType: string; ip: string }
     | {
         /** one etcd write through Raft: the leader appends it, replicates it to both followers, and
@@ -143,6 +167,8 @@ export function layerOf(e: SimEvent): Layer {
     case 'log.append':
     case 'log.rotate':
     case 'logs.request':
+    case 'kubeproxy.sync':
+    case 'netfilter.baseline':
       return 'node'
     case 'ec2.launch':
     case 'kms.encrypt':

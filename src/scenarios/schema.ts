@@ -22,6 +22,8 @@ const EVENT_TYPES = [
   'log.append',
   'log.rotate',
   'logs.request',
+  'kubeproxy.sync',
+  'netfilter.baseline',
   'ec2.launch',
   'k8s.event',
   'etcd.replicate',

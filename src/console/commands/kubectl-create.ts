@@ -1,5 +1,5 @@
 import type { KObject, NewObjectLike } from './kubectlTypes.ts'
-import { createObject, getObject } from '../../engine/index.ts'
+import { ApiError, createObject, getObject } from '../../engine/index.ts'
 import type { CommandEnv, CommandResult, CommandSpec, Invocation } from '../types.ts'
 import { ok, fail } from '../types.ts'
 import { bool, int, str, strs } from '../flags.ts'
@@ -58,11 +58,11 @@ function submit(
   const r = env.sim.transact((ctx) => createObject(ctx, obj as never, { dryRun: suffix !== '' }))
   if (!r.ok) {
     const lines = apiErrorLines(r.error)
-    // generator commands wrap server errors: "error: failed to create deployment: deployments.apps "web" already exists"
-    if (failPrefix && lines[0]?.text.startsWith('Error from server'))
-      return fail([
-        `error: ${failPrefix}${lines[0].text.replace(/^Error from server \(\w+\): /, '')}`,
-      ])
+    // generator commands wrap server errors with fmt.Errorf, which prints the bare message:
+    // "error: failed to create deployment: deployments.apps "web" already exists",
+    // "error: failed to create NodePort service: Service "api" is invalid: spec.ports[0].nodePort: …"
+    if (failPrefix && r.error instanceof ApiError)
+      return fail([`error: ${failPrefix}${r.error.message}`])
     return { lines, exitCode: 1 }
   }
   const fmt = parseOutputFormat(output)
@@ -261,7 +261,8 @@ function serviceGenerator(type: 'ClusterIP' | 'NodePort' | 'LoadBalancer'): Comm
         if (!Number.isInteger(port))
           return fail([`error: strconv.Atoi: parsing "${p}": invalid syntax`])
         ports.push({
-          name: `${p}-${tp ?? p}`,
+          // kubectl create_service.go: strings.Replace(tcpString, ":", "-", -1)
+          name: t.replaceAll(':', '-'),
           port,
           protocol: 'TCP',
           targetPort,
@@ -297,7 +298,7 @@ function serviceGenerator(type: 'ClusterIP' | 'NodePort' | 'LoadBalancer'): Comm
         } as NewObjectLike,
         `service/${name}`,
         'created',
-        '',
+        `failed to create ${type} service: `,
       )
     },
   }

@@ -8,6 +8,7 @@ import { ApiError, alreadyExists, invalid, notFound } from './errors.ts'
 import { deleteObject, getObject, putObject } from './store.ts'
 import { applyDefaults, applyUpdateDefaults } from './defaults.ts'
 import { validateObject, validateUpdate } from './validation.ts'
+import { allocateNodePorts } from './nodeports.ts'
 import { enqueue, objectKey } from './watch.ts'
 
 // The API server's verbs. Each one validates everything first and throws an ApiError before it
@@ -91,6 +92,8 @@ export function updateObject<T extends KObject>(ctx: Ctx, obj: T): T {
   const current = getObject(ctx.state, obj.kind, obj.metadata.namespace, obj.metadata.name)
   if (!current) throw notFound(resourceName(obj.kind), obj.metadata.name)
   applyUpdateDefaults(obj)
+  if (obj.kind === 'Service' && current.kind === 'Service')
+    allocateNodePorts(ctx.state, obj, current)
   validateObject(obj)
   validateUpdate(current, obj)
   if (

@@ -1,7 +1,8 @@
 import type { Ctx } from '../context.ts'
 import type { Container, KObject, Pod, PodSpec, PodTemplateSpec, Service } from '../model/k8s.ts'
-import { nameSuffix, nextInt } from '../random.ts'
+import { nameSuffix } from '../random.ts'
 import { allocateClusterIp } from './serviceips.ts'
+import { allocateNodePorts } from './nodeports.ts'
 
 // What the API server fills in on create: the defaulting functions of each API group
 // (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go) and the admission plugins that
@@ -116,12 +117,7 @@ export function applyDefaults(ctx: Ctx, obj: KObject): void {
       const svc = obj as Service
       svc.spec.type ??= 'ClusterIP'
       svc.spec.sessionAffinity ??= 'None'
-      for (const p of svc.spec.ports ?? []) {
-        p.protocol ??= 'TCP'
-        p.targetPort ??= p.port
-        if ((svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer') && !p.nodePort)
-          p.nodePort = nextInt(state.rng, 30000, 32767)
-      }
+      defaultServicePorts(svc)
       if (svc.spec.type !== 'ExternalName') {
         if (!svc.spec.clusterIP)
           svc.spec.clusterIP = allocateClusterIp(
@@ -135,6 +131,8 @@ export function applyDefaults(ctx: Ctx, obj: KObject): void {
       }
       if (svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer')
         svc.spec.externalTrafficPolicy ??= 'Cluster'
+      allocateNodePorts(state, svc)
+      // no cloud load balancer controller in this simulation: a LoadBalancer stays <pending>
       svc.status = { loadBalancer: {} }
       break
     }
@@ -170,13 +168,23 @@ export function applyUpdateDefaults(obj: KObject): void {
       defaultTemplate(obj.spec.template)
       break
     case 'Service':
-      for (const p of obj.spec.ports ?? []) {
-        p.protocol ??= 'TCP'
-        p.targetPort ??= p.port
-      }
+      defaultServicePorts(obj)
       break
     default:
       break
+  }
+}
+
+/** pkg/apis/core/v1/defaults.go SetDefaults_Service and SetDefaults_ServicePort */
+function defaultServicePorts(svc: Service): void {
+  for (const p of svc.spec.ports ?? []) {
+    p.protocol ??= 'TCP'
+    p.targetPort ??= p.port
+  }
+  if (svc.spec.sessionAffinity === 'ClientIP') {
+    const cfg = (svc.spec.sessionAffinityConfig ??= {})
+    const ip = (cfg.clientIP ??= {})
+    ip.timeoutSeconds ??= 10800 // v1.DefaultClientIPServiceAffinitySeconds: 3 hours
   }
 }
 

@@ -151,6 +151,29 @@ export function validateObject(obj: KObject): void {
             `spec.ports[${i}].protocol: Unsupported value: "${p.protocol}": supported values: "SCTP", "TCP", "UDP"`,
           )
       })
+      // pkg/apis/core/validation ValidateService: affinity and traffic policies
+      const spec = obj.spec
+      if (!['None', 'ClientIP'].includes(spec.sessionAffinity))
+        errors.push(
+          `spec.sessionAffinity: Unsupported value: "${spec.sessionAffinity}": supported values: "ClientIP", "None"`,
+        )
+      if (spec.sessionAffinity === 'ClientIP') {
+        const t = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds
+        if (t === undefined)
+          errors.push('spec.sessionAffinityConfig.clientIP.timeoutSeconds: Required value')
+        else if (!(t > 0 && t <= 86400))
+          errors.push(
+            `spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: ${t}: must be greater than 0 and less than 86400`,
+          )
+      } else if (spec.sessionAffinity === 'None' && spec.sessionAffinityConfig)
+        errors.push(
+          'spec.sessionAffinityConfig: Forbidden: must not be set when session affinity is None',
+        )
+      for (const f of ['internalTrafficPolicy', 'externalTrafficPolicy'] as const) {
+        const v = spec[f]
+        if (v !== undefined && v !== 'Cluster' && v !== 'Local')
+          errors.push(`spec.${f}: Unsupported value: "${v}": supported values: "Cluster", "Local"`)
+      }
       if (!['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(obj.spec.type))
         errors.push(
           `spec.type: Unsupported value: "${obj.spec.type}": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"`,

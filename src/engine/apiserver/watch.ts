@@ -3,10 +3,11 @@ import { schedule } from '../context.ts'
 import type { KObject, Node, Pod } from '../model/k8s.ts'
 import { getObject, listObjects } from './store.ts'
 import type { ControllerName } from '../model/state.ts'
+import { notifyKubeProxies } from '../net/kubeproxy/sync.ts'
 
 // Watches: each controller and each node's kubelet watches the resources it reconciles, as their
 // informers do; a write enqueues the affected keys. Delivery takes a few ms, like a real watch.
-const WATCH_LATENCY_MS = 5
+export const WATCH_LATENCY_MS = 5
 
 export function enqueue(
   ctx: Ctx,
@@ -91,6 +92,10 @@ export function notifyWatchers(
       break
     case 'Service':
       enqueue(ctx, 'endpointslice', key)
+      notifyKubeProxies(ctx)
+      break
+    case 'EndpointSlice':
+      notifyKubeProxies(ctx)
       break
     case 'Node': {
       // a heartbeat (only timestamps changed) matters to nobody that reconciles
@@ -109,7 +114,6 @@ export function notifyWatchers(
     case 'Namespace':
       if (obj) enqueue(ctx, 'namespace', key)
       break
-    case 'EndpointSlice':
     case 'Event':
     case 'ServiceAccount':
     case 'ConfigMap':

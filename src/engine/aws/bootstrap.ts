@@ -17,6 +17,7 @@ import { NODE_OS } from './nodeInfo.ts'
 import { IMAGES } from '../workloads/images.ts'
 import { ipDnsLabel } from '../net/ip.ts'
 import { startApiServers } from '../etcd/kms.ts'
+import { installNodeBaseline } from '../net/kubeproxy/sync.ts'
 
 // Builds the cluster eksctl would create with `eksctl create cluster --name demo --region us-west-2
 // --node-type t3.medium --nodes 3`: a 192.168.0.0/16 VPC with a public and a private /19 in each of
@@ -497,6 +498,8 @@ export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRun
     nextPid: 3000 + nextInt(state.rng, 0, 400),
   }
   state.nodes[dns] = rt
+  // the kubelet's and the VPC CNI's iptables rules, before kube-proxy's first sync
+  installNodeBaseline(ctx, state.nodes[dns]!)
   const res = nodeResources(type)
   const now = rfc3339(state.now)
   const cond = (

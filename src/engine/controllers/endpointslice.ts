@@ -28,12 +28,22 @@ function slicesOf(ctx: Ctx, svc: Service): EndpointSlice[] {
   )
 }
 
+/**
+ * podutil.FindPort: a numeric targetPort as is; a named one is looked up in the pod's containers
+ * (name and protocol must match). Undefined when the pod does not have that port.
+ */
 function targetPortOf(svcPort: Service['spec']['ports'][number], pod: Pod): number | undefined {
   if (typeof svcPort.targetPort === 'number') return svcPort.targetPort
+  if (/^\d+$/.test(svcPort.targetPort)) return Number(svcPort.targetPort)
   for (const c of pod.spec.containers)
-    for (const p of c.ports ?? []) if (p.name === svcPort.targetPort) return p.containerPort
+    for (const p of c.ports ?? [])
+      if (p.name === svcPort.targetPort && (p.protocol ?? 'TCP') === svcPort.protocol)
+        return p.containerPort
   return undefined
 }
+
+type SlicePort = EndpointSlice['ports'][number]
+type SliceEndpoint = EndpointSlice['endpoints'][number]
 
 export function reconcileEndpointSlices(ctx: Ctx, key: string): void {
   const [ns, name] = key.split('/') as [string, string]
@@ -43,6 +53,7 @@ export function reconcileEndpointSlices(ctx: Ctx, key: string): void {
     return
   }
   if (!svc.spec.selector || Object.keys(svc.spec.selector).length === 0) return
+  // ShouldPodBeInEndpoints: an IP, not finished; terminating pods stay (with terminating: true)
   const pods = listObjects(ctx.state, 'Pod', ns).filter(
     (p) =>
       selects(svc.spec.selector, p.metadata.labels) &&
@@ -50,13 +61,24 @@ export function reconcileEndpointSlices(ctx: Ctx, key: string): void {
       p.status.phase !== 'Succeeded' &&
       p.status.phase !== 'Failed',
   )
-  const endpoints = pods.map((p) => {
+  // Pods are grouped by the ports their endpoints resolve to (named target ports can differ per
+  // pod); each group gets its own slices (the reconciler's endpointMeta / PortMapKey).
+  const groups = new Map<string, { ports: SlicePort[]; endpoints: SliceEndpoint[] }>()
+  for (const p of pods) {
+    const ports: SlicePort[] = []
+    for (const sp of svc.spec.ports) {
+      const port = targetPortOf(sp, p)
+      // getEndpointPorts skips a Service port the pod does not have
+      if (port === undefined) continue
+      ports.push({ name: sp.name ?? '', port, protocol: sp.protocol })
+    }
     const terminating = !!p.metadata.deletionTimestamp
     const ready = isPodReady(p)
     const node = p.spec.nodeName
       ? getObject(ctx.state, 'Node', undefined, p.spec.nodeName)
       : undefined
-    return {
+    // podToEndpoint: ready follows the Ready condition but is never true while terminating
+    const endpoint: SliceEndpoint = {
       addresses: [p.status.podIP!],
       conditions: { ready: ready && !terminating, serving: ready, terminating },
       ...(p.spec.nodeName ? { nodeName: p.spec.nodeName } : {}),
@@ -65,31 +87,43 @@ export function reconcileEndpointSlices(ctx: Ctx, key: string): void {
         ? { zone: node.metadata.labels['topology.kubernetes.io/zone'] }
         : {}),
     }
-  })
-  // a port entry per Service port (named ports resolved per pod; we use the first pod's resolution)
-  const ports = svc.spec.ports.map((p) => ({
-    name: p.name ?? '',
-    port:
-      (pods[0] && targetPortOf(p, pods[0])) ??
-      (typeof p.targetPort === 'number' ? p.targetPort : p.port),
-    protocol: p.protocol,
-  }))
-  const chunks: (typeof endpoints)[] = []
-  for (let i = 0; i < endpoints.length; i += MAX_ENDPOINTS_PER_SLICE)
-    chunks.push(endpoints.slice(i, i + MAX_ENDPOINTS_PER_SLICE))
-  if (chunks.length === 0) chunks.push([])
+    const k = JSON.stringify(ports)
+    const g = groups.get(k) ?? { ports, endpoints: [] }
+    g.endpoints.push(endpoint)
+    groups.set(k, g)
+  }
+  const desired: { ports: SlicePort[]; endpoints: SliceEndpoint[] }[] = []
+  for (const g of groups.values())
+    for (let i = 0; i < g.endpoints.length; i += MAX_ENDPOINTS_PER_SLICE)
+      desired.push({ ports: g.ports, endpoints: g.endpoints.slice(i, i + MAX_ENDPOINTS_PER_SLICE) })
+  // no endpoints at all: one placeholder slice with neither ports nor endpoints
+  // (`kubectl get endpointslices` shows <unset> <unset>)
+  if (desired.length === 0) desired.push({ ports: [], endpoints: [] })
+
+  // reuse existing slices with the same ports first, then any other, then create
   const existing = slicesOf(ctx, svc)
-  chunks.forEach((eps, i) => {
-    const slice = existing[i]
-    const body = { endpoints: eps, ports }
+  const unused = new Set(existing)
+  const plan: [EndpointSlice | undefined, (typeof desired)[number]][] = desired.map((d) => {
+    const same = [...unused].find((s) => JSON.stringify(s.ports) === JSON.stringify(d.ports))
+    if (same) unused.delete(same)
+    return [same, d]
+  })
+  for (const entry of plan) {
+    if (entry[0] || unused.size === 0) continue
+    const any = unused.values().next().value!
+    unused.delete(any)
+    entry[0] = any
+  }
+  for (const [slice, body] of plan) {
     if (slice) {
       if (
-        JSON.stringify({ endpoints: slice.endpoints, ports: slice.ports }) === JSON.stringify(body)
+        JSON.stringify({ endpoints: slice.endpoints, ports: slice.ports }) ===
+        JSON.stringify({ endpoints: body.endpoints, ports: body.ports })
       )
-        return
+        continue
       const copy = deepClone(slice)
-      copy.endpoints = eps
-      copy.ports = ports
+      copy.endpoints = body.endpoints
+      copy.ports = body.ports
       copy.metadata.generation = (copy.metadata.generation ?? 1) + 1
       putObject(ctx, copy)
     } else {
@@ -102,9 +136,9 @@ export function reconcileEndpointSlices(ctx: Ctx, key: string): void {
           namespace: ns,
           generation: 1,
           labels: {
+            ...(svc.metadata.labels ?? {}),
             'endpointslice.kubernetes.io/managed-by': MANAGED_BY,
             'kubernetes.io/service-name': svc.metadata.name,
-            ...(svc.metadata.labels ?? {}),
           },
           annotations: {
             'endpoints.kubernetes.io/last-change-trigger-time': svc.metadata.creationTimestamp,
@@ -120,10 +154,10 @@ export function reconcileEndpointSlices(ctx: Ctx, key: string): void {
             },
           ],
         },
-        ...body,
+        endpoints: body.endpoints,
+        ports: body.ports,
       } as never)
     }
-  })
-  for (const extra of existing.slice(chunks.length))
-    deleteObjectGracefully(ctx, 'EndpointSlice', ns, extra.metadata.name)
+  }
+  for (const extra of unused) deleteObjectGracefully(ctx, 'EndpointSlice', ns, extra.metadata.name)
 }

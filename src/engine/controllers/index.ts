@@ -11,6 +11,7 @@ import { schedulePending } from '../scheduler/scheduler.ts'
 import { containerTick, nodeHeartbeat, syncPod } from '../kubelet/kubelet.ts'
 import { runLifecycle } from '../aws/terminate.ts'
 import { fluentBitTick } from '../shipping/tick.ts'
+import { syncKubeProxy } from '../net/kubeproxy/sync.ts'
 
 // Who reconciles what. The kube-controller-manager's controllers and the scheduler run in the
 // AWS-managed control plane; the kubelet runs on each node.
@@ -23,6 +24,7 @@ const CONTROLLERS: Record<ControllerName, (ctx: Ctx, key: string) => void> = {
   kubelet: syncPod,
   namespace: reconcileNamespace,
   gc: collectGarbage,
+  'kube-proxy': syncKubeProxy,
 }
 
 export function runWork(ctx: Ctx, work: WorkItem): void {

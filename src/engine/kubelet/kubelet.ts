@@ -13,6 +13,7 @@ import { startProgram, startFailure, type Output } from '../workloads/programs.t
 import { allocatePodIp, releaseIp } from '../aws/vpc.ts'
 import { runProgramTick, programStartContext } from './programs.ts'
 import { writeContainerLog } from '../logs/rotate.ts'
+import { kubeProxyStarted } from '../net/kubeproxy/sync.ts'
 
 // The kubelet on each node: it watches pods bound to its node and drives them, as syncPod does:
 // sandbox (pause container + network namespace + CNI ADD), image pulls, container starts, restarts
@@ -425,6 +426,8 @@ function startContainer(
     id: c.id,
   })
   appendLogs(ctx, node, rt, c, output)
+  // kube-proxy lists Services and EndpointSlices, then writes its rules (net/kubeproxy)
+  if (image.info.behaviour === 'kube-proxy') kubeProxyStarted(ctx, node.name)
   if (program.kind !== 'daemon')
     schedule(
       ctx,

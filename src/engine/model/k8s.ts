@@ -280,6 +280,11 @@ export interface Service {
     internalTrafficPolicy: 'Cluster' | 'Local'
     externalTrafficPolicy?: 'Cluster' | 'Local'
     externalName?: string
+    /** defaulted when sessionAffinity is ClientIP: clientIP.timeoutSeconds 10800 */
+    sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } }
+    externalIPs?: string[]
+    loadBalancerSourceRanges?: string[]
+    healthCheckNodePort?: number
   }
   status: { loadBalancer: Record<string, unknown> }
 }

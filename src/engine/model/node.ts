@@ -117,4 +117,20 @@ export interface NodeRuntime {
   netfilter?: NetfilterState
   /** the host's connection tracking table */
   conntrack?: ConntrackState
+  /** what this node's kube-proxy remembers between syncs (net/kubeproxy/sync.ts); set once it runs */
+  kubeProxy?: KubeProxyState
+}
+
+/** kube-proxy's memory of its last successful sync on one node: what partial syncs diff against. */
+export interface KubeProxyState {
+  /** the next sync rewrites every chain: at start, and after a failed iptables-restore */
+  needFullSync: boolean
+  /** per Service `namespace/name`: a digest of its ports and endpoints at the last successful sync */
+  synced: Record<string, string>
+  /** kube-proxy's per-service nat chains (KUBE-SVC/SVL/EXT/FW/SEP) after the last successful sync */
+  natChains: string[]
+  syncs: number
+  lastSyncAt?: number
+  /** last time it deleted stale chains (large cluster mode does so at most once per syncPeriod) */
+  lastCleanupAt?: number
 }

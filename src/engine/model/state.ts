@@ -59,6 +59,8 @@ export type ControllerName =
   | 'kubelet'
   | 'namespace'
   | 'gc'
+  /** kube-proxy on one node (key: node name) resyncs its iptables rules */
+  | 'kube-proxy'
 
 export interface QueuedWork {
   at: number

@@ -32,6 +32,12 @@ export function describeEvent(e: SimEvent): string {
       return `${e.node}: kubelet rotated ${e.file} to ${e.rotatedTo.slice(e.rotatedTo.lastIndexOf('/') + 1)}${e.compressed.length ? `, gzipped ${e.compressed.length}` : ''}${e.deleted.length ? `, deleted ${e.deleted.length}` : ''}`
     case 'logs.request':
       return `kubectl logs ${e.namespace}/${e.pod} -c ${e.container}: ${e.hops.join(' → ')} (${e.lines} lines)`
+    case 'kubeproxy.sync':
+      return e.error
+        ? `${e.node}: kube-proxy iptables-restore failed: ${e.error}`
+        : `${e.node}: kube-proxy ${e.full ? 'full' : 'partial'} sync wrote ${e.rules} rules (${e.chainsWritten.length} service chains${e.chainsDeleted.length ? `, deleted ${e.chainsDeleted.length}` : ''})`
+    case 'netfilter.baseline':
+      return `${e.node}: ${e.writer} installed ${e.rules} iptables rules`
     case 'ec2.launch':
       return `EC2 launched ${e.instanceId} (${e.instanceType}) at ${e.ip}`
     case 'k8s.event':
