@@ -112,3 +112,17 @@ export {
   type LogLineOut,
   type LogReadResult,
 } from './logs/read.ts'
+export {
+  authorize,
+  checkAccess,
+  clusterCreator,
+  accessEntries,
+  forbidden,
+  forbiddenMessage,
+  impersonate,
+  ruleAllows,
+  rulesFor,
+  serviceAccountGroups,
+  splitServiceAccountUser,
+} from './apiserver/authz.ts'
+export type { UserInfo, RequestAttributes, Decision, AccessEntry } from './apiserver/authz.ts'

@@ -7,9 +7,11 @@ import { SHELL_COMMANDS } from './shell.group.ts'
 import { AWS_COMMANDS } from './aws.group.ts'
 import { TEXT_COMMANDS } from './textutils.ts'
 import { choicesMessage, usageError } from '../aws/cli.ts'
+import { withAccessCheck } from '../kubectl/access.ts'
 
 // The one table of commands. Help, tab completion and scenario checks all read it.
 // Order matters only for help listings; resolution picks the longest matching path.
+// Every kubectl command is wrapped by the API server's authentication/authorization (--as, RBAC).
 export const COMMANDS: readonly CommandSpec[] = [
   ...KUBECTL_COMMANDS,
   ...DESCRIBE_COMMANDS,
@@ -17,7 +19,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...SHELL_COMMANDS,
   ...BUILTIN_COMMANDS,
   ...TEXT_COMMANDS,
-]
+].map(withAccessCheck)
 
 export function commandsForMode(mode: ShellMode): CommandSpec[] {
   return COMMANDS.filter((c) => c.modes.includes(mode.kind))
