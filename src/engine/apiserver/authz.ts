@@ -84,22 +84,25 @@ export function clusterCreator(aws: AwsState): UserInfo {
   }
 }
 
+/** IAM-style ids: the same FNV-1a + xorshift derivation the console's `aws sts get-caller-identity`
+ * uses (console/aws/derive.ts hashHex), so whoami's principalId equals sts's UserId. */
 function stableId(key: string, n: number): string {
-  // FNV-1a then xorshift: deterministic, upper-case, no 0/1 (IAM ids avoid them)
   let h = 0x811c9dc5
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i)
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
   let out = ''
   let x = h || 1
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
   while (out.length < n) {
     x ^= x << 13
     x >>>= 0
     x ^= x >>> 17
     x ^= x << 5
     x >>>= 0
-    out += alphabet[x % alphabet.length]
+    out += x.toString(16).padStart(8, '0')
   }
-  return out
+  return out.slice(0, n).toUpperCase().replace(/[01]/g, 'Q')
 }
 
 /** An EKS access entry with its associated access policies (cluster scope only in this model). */
