@@ -391,6 +391,55 @@ describe('kubectl create role / rolebinding / clusterrole / clusterrolebinding',
   })
 })
 
+describe('API server validation of RBAC objects', () => {
+  it('rejects rules without verbs and bindings whose roleRef changes', () => {
+    const { c, run } = boot()
+    const noVerbs = run(`kubectl apply -f - <<EOF
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: r
+rules:
+- apiGroups: [""]
+  resources: ["secrets"]
+EOF`)
+    expect(noVerbs.stderr).toEqual([
+      'The Role "r" is invalid: rules[0].verbs: Required value: verbs must contain at least one value',
+    ])
+    const binding = (role: string) => `kubectl apply -f - <<EOF
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: b
+roleRef:
+  kind: Role
+  name: ${role}
+subjects:
+- kind: User
+  name: alice
+EOF`
+    expect(run(binding('one')).stdout).toEqual(['rolebinding.rbac.authorization.k8s.io/b created'])
+    // roleRef.apiGroup and the User subject's apiGroup are defaulted
+    const b = getObject(c.sim.state, 'RoleBinding', 'default', 'b')!
+    expect(b.roleRef.apiGroup).toBe('rbac.authorization.k8s.io')
+    expect(b.subjects![0]!.apiGroup).toBe('rbac.authorization.k8s.io')
+    expect(run(binding('two')).stderr).toEqual([
+      'The RoleBinding "b" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"two"}: cannot change roleRef',
+    ])
+  })
+
+  it('deleting a namespace deletes its Roles and RoleBindings', () => {
+    const { c, run } = boot()
+    run('kubectl create namespace team')
+    run('kubectl create role r --verb=get --resource=pods -n team')
+    run('kubectl create rolebinding b --role=r --user=alice -n team')
+    run('kubectl delete namespace team')
+    run('sleep 30')
+    expect(getObject(c.sim.state, 'Role', 'team', 'r')).toBeUndefined()
+    expect(getObject(c.sim.state, 'RoleBinding', 'team', 'b')).toBeUndefined()
+  })
+})
+
 describe('RBAC printers', () => {
   it('get and describe roles, cluster roles and bindings', async () => {
     const { run } = boot()

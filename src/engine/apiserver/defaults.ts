@@ -2,6 +2,7 @@ import type { Ctx } from '../context.ts'
 import type { Container, KObject, Pod, PodSpec, PodTemplateSpec, Service } from '../model/k8s.ts'
 import { nameSuffix, nextInt } from '../random.ts'
 import { allocateClusterIp } from './serviceips.ts'
+import { defaultRbac } from './rbacValidation.ts'
 
 // What the API server fills in on create: the defaulting functions of each API group
 // (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go) and the admission plugins that
@@ -45,6 +46,7 @@ function defaultTemplate(t: PodTemplateSpec): void {
 
 export function applyDefaults(ctx: Ctx, obj: KObject): void {
   const { state } = ctx
+  defaultRbac(obj)
   switch (obj.kind) {
     case 'Pod': {
       const pod = obj as Pod
@@ -160,6 +162,7 @@ export function applyDefaults(ctx: Ctx, obj: KObject): void {
 
 /** Defaulting also runs on updates (an applied manifest adds a container without imagePullPolicy…). */
 export function applyUpdateDefaults(obj: KObject): void {
+  defaultRbac(obj)
   switch (obj.kind) {
     case 'Pod':
       defaultPodSpec(obj.spec)
