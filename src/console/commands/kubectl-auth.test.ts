@@ -132,6 +132,24 @@ describe('kubectl auth can-i', () => {
   })
 })
 
+describe('kubectl auth', () => {
+  it('alone prints the group help; an unknown subcommand is an error', () => {
+    const { run } = boot()
+    const r = run('kubectl auth')
+    expect(r.exitCode).toBe(0)
+    expect(r.stdout.slice(0, 5)).toEqual([
+      'Inspect authorization',
+      '',
+      'Available Commands:',
+      '  can-i         Check whether an action is allowed',
+      '  whoami        Experimental: Check self subject attributes',
+    ])
+    expect(run('kubectl auth frob').stderr).toEqual([
+      'error: unknown command "frob" for "kubectl auth"',
+    ])
+  })
+})
+
 describe('kubectl auth whoami', () => {
   it('shows the IAM identity EKS maps the cluster creator to, and impersonated users', async () => {
     const { run } = boot()
@@ -228,6 +246,19 @@ describe('--as: every kubectl request is authorized as the impersonated user', (
     }
   })
 
+  it('reports every refused request of a command (kubectl get all)', () => {
+    const { run } = boot()
+    const r = run(`kubectl get all ${SA}`)
+    expect(r.exitCode).toBe(1)
+    expect(r.stderr.map((l) => l.replace(/ is forbidden: .*/, ''))).toEqual([
+      'Error from server (Forbidden): pods',
+      'Error from server (Forbidden): services',
+      'Error from server (Forbidden): daemonsets.apps',
+      'Error from server (Forbidden): deployments.apps',
+      'Error from server (Forbidden): replicasets.apps',
+    ])
+  })
+
   it('allows what the bindings allow: view reads but cannot read Secrets; edit can', () => {
     const { c, run } = boot()
     run('kubectl create deployment web --image=nginx')
@@ -250,13 +281,38 @@ describe('--as: every kubectl request is authorized as the impersonated user', (
     ).toBe(1)
   })
 
-  it('apply needs get and then create (or patch)', () => {
+  it('apply needs get and then create (or patch), and says which step was refused', () => {
     const { c, run } = boot()
     const before = c.sim.state
-    expect(run(`${ROLE_YAML.replace('kubectl apply -f -', `kubectl apply -f - ${SA}`)}`).text).toBe(
-      'Error from server (Forbidden): roles.rbac.authorization.k8s.io "secret-reader" is forbidden: User "system:serviceaccount:default:default" cannot get resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "default"',
+    const who = 'User "system:serviceaccount:default:default"'
+    expect(run(ROLE_YAML.replace('kubectl apply -f -', `kubectl apply -f - ${SA}`)).stderr).toEqual(
+      [
+        'Error from server (Forbidden): error when retrieving current configuration of:',
+        'Resource: "rbac.authorization.k8s.io/v1, Resource=roles", GroupVersionKind: "rbac.authorization.k8s.io/v1, Kind=Role"',
+        'Name: "secret-reader", Namespace: "default"',
+        `from server for: "STDIN": roles.rbac.authorization.k8s.io "secret-reader" is forbidden: ${who} cannot get resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "default"`,
+        'Error from server (Forbidden): error when retrieving current configuration of:',
+        'Resource: "rbac.authorization.k8s.io/v1, Resource=rolebindings", GroupVersionKind: "rbac.authorization.k8s.io/v1, Kind=RoleBinding"',
+        'Name: "read-secrets", Namespace: "default"',
+        `from server for: "STDIN": rolebindings.rbac.authorization.k8s.io "read-secrets" is forbidden: ${who} cannot get resource "rolebindings" in API group "rbac.authorization.k8s.io" in the namespace "default"`,
+      ],
     )
     expect(c.sim.state).toBe(before)
+    // view may GET roles? no, but it may GET pods: the refusal is then the POST
+    run('kubectl create rolebinding viewer --clusterrole=view --user=vic')
+    const pod = `kubectl apply -f - --as=vic <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: solo
+spec:
+  containers:
+  - name: c
+    image: busybox
+EOF`
+    expect(run(pod).stderr).toEqual([
+      'Error from server (Forbidden): error when creating "STDIN": pods is forbidden: User "vic" cannot create resource "pods" in API group "" in the namespace "default"',
+    ])
   })
 })
 

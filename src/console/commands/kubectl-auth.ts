@@ -222,4 +222,33 @@ export const kubectlAuthWhoami: CommandSpec = {
   },
 }
 
-export const AUTH_COMMANDS: CommandSpec[] = [kubectlAuthCanI, kubectlAuthWhoami]
+/** `kubectl auth` alone: cobra prints the group's help (reconcile is not simulated, so not listed). */
+export const kubectlAuth: CommandSpec = {
+  path: ['kubectl', 'auth'],
+  modes: ['local'],
+  summary: 'Inspect authorization',
+  usage: 'kubectl auth [flags] [options]',
+  rawArgs: true,
+  run(inv) {
+    const sub = inv.args.find((a) => !a.startsWith('-'))
+    if (sub) return fail([`error: unknown command "${sub}" for "kubectl auth"`])
+    return {
+      lines: [
+        'Inspect authorization',
+        '',
+        'Available Commands:',
+        `  can-i         ${kubectlAuthCanI.summary}`,
+        `  whoami        ${kubectlAuthWhoami.summary}`,
+        '',
+        'Usage:',
+        '  kubectl auth [flags] [options]',
+        '',
+        'Use "kubectl auth <command> --help" for more information about a command.',
+        'Use "kubectl options" for a list of global command-line options (applies to all commands).',
+      ].map(out),
+      exitCode: 0,
+    }
+  },
+}
+
+export const AUTH_COMMANDS: CommandSpec[] = [kubectlAuth, kubectlAuthCanI, kubectlAuthWhoami]

@@ -25,7 +25,7 @@ import { parseResourceArgs } from './resources.ts'
 // kubectl would send them (verb, resource, namespace, name), and a denied request runs nothing.
 // Simplification: kubectl sends one request per object and carries on after a 403, so
 // `kubectl get pods,secrets` as a user who may read only pods prints the pods and then the error;
-// here the whole command stops at the first denial.
+// here every refused request prints its error and nothing of the command runs.
 
 /** The identity of this command's requests (impersonated with --as), or kubectl's error lines. */
 export function requestUser(state: ClusterState, inv: Invocation): UserInfo | OutputLine[] {
@@ -73,20 +73,30 @@ function readRequests(user: UserInfo, inv: Invocation, args: string[]): RequestA
   )
 }
 
+/** A request, and the words kubectl puts before the server's message when it is refused. */
+type Request = RequestAttributes & { errorPrefix?: string }
+
+/** cli-runtime resource.Info.String(): how kubectl names the object in apply's errors. */
+function infoString(r: ResourceInfo, name: string, namespace: string): string {
+  return `Resource: "${r.group}/${r.version}, Resource=${r.resource}", GroupVersionKind: "${r.group}/${r.version}, Kind=${r.kind}"\nName: "${name}", Namespace: "${r.namespaced ? namespace : ''}"`
+}
+
 function manifestRequests(
   user: UserInfo,
   inv: Invocation,
   env: CommandEnv,
   verb: 'apply' | 'create' | 'delete',
-): RequestAttributes[] {
+): Request[][] {
   const read = readManifests(inv, env)
   if (!read.ok) return []
   const ns = namespaceOf(inv.flags)
-  return read.manifests.flatMap((m) => {
+  const creating = `error when creating "${read.source}": `
+  return read.manifests.flatMap((m): Request[][] => {
     const name = String(m.obj.metadata.name ?? '')
     const mns = (m.obj.metadata.namespace as string | undefined) ?? ns
-    if (verb === 'create') return [attrs(user, 'create', m.resource, mns)]
-    if (verb === 'delete') return [attrs(user, 'delete', m.resource, mns, name)]
+    if (verb === 'create')
+      return [[{ ...attrs(user, 'create', m.resource, mns), errorPrefix: creating }]]
+    if (verb === 'delete') return [[attrs(user, 'delete', m.resource, mns, name)]]
     // kubectl apply GETs the live object, then PATCHes it or POSTs a new one
     const live = getObject(
       env.sim.state,
@@ -94,9 +104,16 @@ function manifestRequests(
       m.resource.namespaced ? mns : undefined,
       name,
     )
+    // apply.go: "error when retrieving current configuration of:\n<info>\nfrom server for: <source>: …"
+    // (a refused PATCH is reported without the patch body kubectl would print)
+    const retrieving = `error when retrieving current configuration of:\n${infoString(m.resource, name, mns)}\nfrom server for: "${read.source}": `
     return [
-      attrs(user, 'get', m.resource, mns, name),
-      live ? attrs(user, 'patch', m.resource, mns, name) : attrs(user, 'create', m.resource, mns),
+      [
+        { ...attrs(user, 'get', m.resource, mns, name), errorPrefix: retrieving },
+        live
+          ? attrs(user, 'patch', m.resource, mns, name)
+          : { ...attrs(user, 'create', m.resource, mns), errorPrefix: creating },
+      ],
     ]
   })
 }
@@ -110,13 +127,29 @@ function targets(args: string[]): { r: ResourceInfo; name: string }[] {
 
 const POD = lookupResource('pods')!
 
-/** The API requests a kubectl command line makes, in the order kubectl makes them. */
+/**
+ * The API requests a kubectl command line makes, in the order kubectl makes them, grouped per
+ * object: within a group, a refused request stops the rest (apply does not POST what it could not GET).
+ */
 export function requestsFor(
   spec: CommandSpec,
   inv: Invocation,
   env: CommandEnv,
   user: UserInfo,
-): RequestAttributes[] {
+): Request[][] {
+  const [, sub] = spec.path
+  if (sub === 'apply') return manifestRequests(user, inv, env, 'apply')
+  if (
+    (sub === 'delete' || (sub === 'create' && spec.path.length === 2)) &&
+    strs(inv.flags, 'filename').length
+  )
+    return manifestRequests(user, inv, env, sub)
+  // expose GETs the object it exposes, then POSTs the Service: one chain
+  if (sub === 'expose') return [singleRequests(spec, inv, user)]
+  return singleRequests(spec, inv, user).map((a) => [a])
+}
+
+function singleRequests(spec: CommandSpec, inv: Invocation, user: UserInfo): RequestAttributes[] {
   const ns = namespaceOf(inv.flags)
   const [, sub, gen] = spec.path
   switch (sub) {
@@ -124,18 +157,14 @@ export function requestsFor(
     case 'describe':
     case 'wait':
       return readRequests(user, inv, inv.args)
-    case 'apply':
-      return manifestRequests(user, inv, env, 'apply')
     case 'delete': {
-      if (strs(inv.flags, 'filename').length) return manifestRequests(user, inv, env, 'delete')
       const named = targets(inv.args)
       if (named.length) return named.map((t) => attrs(user, 'delete', t.r, ns, t.name))
       // --all / -l: kubectl lists, then deletes each object it found
       return readRequests(user, inv, inv.args.slice(0, 1))
     }
     case 'create': {
-      if (!gen) return manifestRequests(user, inv, env, 'create')
-      const r = lookupResource(gen)
+      const r = gen ? lookupResource(gen) : undefined
       return r ? [attrs(user, 'create', r, ns)] : []
     }
     case 'run':
@@ -168,16 +197,19 @@ export function requestsFor(
   }
 }
 
-/** The 403 lines for the first request the user may not make, or undefined when all are allowed. */
-export function denied(
-  state: ClusterState,
-  requests: RequestAttributes[],
-): OutputLine[] | undefined {
-  for (const a of requests) {
-    const d = authorize(state, a)
-    if (!d.allowed) return apiErrorLines(forbidden(a, d.reason))
-  }
-  return undefined
+/** The 403 lines, one per refused request (kubectl reports each), or undefined when all are allowed. */
+export function denied(state: ClusterState, requests: Request[][]): OutputLine[] | undefined {
+  const lines: OutputLine[] = []
+  for (const chain of requests)
+    for (const a of chain) {
+      const d = authorize(state, a)
+      if (d.allowed) continue
+      const { errorPrefix, ...request } = a
+      for (const l of apiErrorLines(forbidden(request, d.reason), errorPrefix))
+        lines.push(...l.text.split('\n').map((text) => ({ ...l, text })))
+      break
+    }
+  return lines.length ? lines : undefined
 }
 
 /** Wraps a kubectl command so its requests are authenticated, impersonated and authorized first. */
