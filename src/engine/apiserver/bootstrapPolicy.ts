@@ -183,8 +183,9 @@ const CLUSTER_ROLES: RoleSpec[] = [
     labels: BOOTSTRAP_LABELS,
     annotations: AUTOUPDATE,
     aggregateFrom: 'admin',
-    // what the clusterrole-aggregation controller writes: the matching roles' rules, by role name
-    rules: [...AGGREGATE_TO_ADMIN, ...AGGREGATE_TO_EDIT, ...AGGREGATE_TO_VIEW],
+    // what the clusterrole-aggregation controller writes: the rules of the roles carrying its label,
+    // taken in role-name order (edit, system:aggregate-to-admin), duplicates dropped
+    rules: [...AGGREGATE_TO_EDIT, ...AGGREGATE_TO_VIEW, ...AGGREGATE_TO_ADMIN],
   },
   {
     name: 'aws-node',
@@ -219,6 +220,7 @@ const CLUSTER_ROLES: RoleSpec[] = [
     labels: { ...BOOTSTRAP_LABELS, ...agg('admin') },
     annotations: AUTOUPDATE,
     aggregateFrom: 'edit',
+    // system:aggregate-to-edit, then view
     rules: [...AGGREGATE_TO_EDIT, ...AGGREGATE_TO_VIEW],
   },
   {
@@ -229,13 +231,13 @@ const CLUSTER_ROLES: RoleSpec[] = [
   },
   {
     name: 'system:aggregate-to-edit',
-    labels: { ...BOOTSTRAP_LABELS, ...agg('admin', 'edit') },
+    labels: { ...BOOTSTRAP_LABELS, ...agg('edit') },
     annotations: AUTOUPDATE,
     rules: AGGREGATE_TO_EDIT,
   },
   {
     name: 'system:aggregate-to-view',
-    labels: { ...BOOTSTRAP_LABELS, ...agg('admin', 'edit', 'view') },
+    labels: { ...BOOTSTRAP_LABELS, ...agg('view') },
     annotations: AUTOUPDATE,
     rules: AGGREGATE_TO_VIEW,
   },
@@ -266,7 +268,8 @@ const CLUSTER_ROLES: RoleSpec[] = [
   },
   {
     name: 'view',
-    labels: { ...BOOTSTRAP_LABELS, ...agg('admin', 'edit') },
+    // the chain: view carries aggregate-to-edit, edit carries aggregate-to-admin
+    labels: { ...BOOTSTRAP_LABELS, ...agg('edit') },
     annotations: AUTOUPDATE,
     aggregateFrom: 'view',
     rules: AGGREGATE_TO_VIEW,
