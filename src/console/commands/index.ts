@@ -78,9 +78,22 @@ export function resolveCommand(argv: readonly string[], mode: ShellMode): Resolv
     const args = argv.slice(1)
     let i = 0
     while (i < args.length && args[i]!.startsWith('-'))
-      i += ['-n', '--namespace', '--context', '--kubeconfig'].includes(args[i]!) ? 2 : 1
+      i += ['-n', '--namespace', '--context', '--kubeconfig', '--as', '--as-group'].includes(
+        args[i]!,
+      )
+        ? 2
+        : 1
     const sub = args[i]
     if (sub) {
+      // `kubectl --as=x auth can-i …`, `kubectl -n ns create role …`: a third word right after
+      const third = available.find(
+        (s) =>
+          s.path.length === 3 &&
+          s.path[0] === 'kubectl' &&
+          s.path[1] === sub &&
+          s.path[2] === args[i + 1],
+      )
+      if (third) return { ok: true, spec: third, rest: [...args.slice(0, i), ...args.slice(i + 2)] }
       const deeper = available.find(
         (s) => s.path.length === 2 && s.path[0] === 'kubectl' && s.path[1] === sub,
       )

@@ -246,6 +246,16 @@ describe('--as: every kubectl request is authorized as the impersonated user', (
     }
   })
 
+  it('takes --as before the subcommand too', () => {
+    const { run } = boot()
+    expect(run('kubectl --as system:serviceaccount:default:default get secrets').text).toMatch(
+      /^Error from server \(Forbidden\): secrets is forbidden: /,
+    )
+    expect(run('kubectl --as=alice --as-group devs auth whoami').stdout[2]).toBe(
+      'Groups      [devs system:authenticated]',
+    )
+  })
+
   it('reports every refused request of a command (kubectl get all)', () => {
     const { run } = boot()
     const r = run(`kubectl get all ${SA}`)
