@@ -12,6 +12,7 @@ import type {
   Service,
 } from '../engine/index.ts'
 import { humanDuration, parseRfc3339 } from '../engine/index.ts'
+import { RBAC_PRINTERS } from './format/rbac.ts'
 
 // The server-side printers of `kubectl get` (kubernetes/kubernetes pkg/printers/internalversion/printers.go):
 // columns, their order, which appear only with -o wide, and how each cell is computed.
@@ -422,4 +423,5 @@ export const PRINTERS: Record<string, Printer> = {
   configmaps,
   secrets,
   serviceaccounts,
+  ...RBAC_PRINTERS,
 }

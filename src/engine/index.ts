@@ -125,3 +125,17 @@ export {
 } from './etcd/kms.ts'
 export type { EncryptionPolicy } from './etcd/kms.ts'
 export type { StoredValue, DataKey, EncryptionState, RaftState } from './model/etcd.ts'
+export {
+  authorize,
+  checkAccess,
+  clusterCreator,
+  accessEntries,
+  forbidden,
+  forbiddenMessage,
+  impersonate,
+  ruleAllows,
+  rulesFor,
+  serviceAccountGroups,
+  splitServiceAccountUser,
+} from './apiserver/authz.ts'
+export type { UserInfo, RequestAttributes, Decision, AccessEntry } from './apiserver/authz.ts'

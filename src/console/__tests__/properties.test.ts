@@ -37,6 +37,48 @@ const arbCommand = fc.oneof(
     'kubectl create deployment',
     '',
   ),
+  // RBAC: roles and bindings, and any of the above as someone else (--as): a 403 changes nothing
+  fc
+    .tuple(
+      fc.constantFrom(...names),
+      fc.constantFrom('get,list', 'get', '*', 'frob', ''),
+      fc.constantFrom('secrets', 'pods', 'deployments.apps', 'nope', ''),
+    )
+    .map(([n, v, r]) => `kubectl create role ${n.toLowerCase()} --verb=${v} --resource=${r}`),
+  fc
+    .tuple(
+      fc.constantFrom(...names),
+      fc.constantFrom('--role=web', '--clusterrole=view', '--clusterrole=edit', ''),
+      fc.constantFrom(
+        '--serviceaccount=default:default',
+        '--user=alice',
+        '--group=devs',
+        '--serviceaccount=x',
+      ),
+    )
+    .map(([n, ref, who]) => `kubectl create rolebinding ${n.toLowerCase()} ${ref} ${who}`),
+  fc
+    .tuple(
+      fc.constantFrom(
+        'kubectl create deployment web --image=nginx',
+        'kubectl delete deployment web',
+        'kubectl scale deployment web --replicas=2',
+        'kubectl delete pods --all',
+        'kubectl get secrets',
+        'kubectl create role r --verb=get --resource=secrets',
+        'kubectl auth can-i get secrets',
+        'kubectl auth can-i --list',
+        'kubectl auth whoami',
+      ),
+      fc.constantFrom(
+        '--as=system:serviceaccount:default:default',
+        '--as=alice',
+        '--as=dana --as-group=devs',
+        '--as-group=devs',
+        '',
+      ),
+    )
+    .map(([cmd, as]) => `${cmd} ${as}`),
   // arbitrary junk, including shell metacharacters
   fc.string({ maxLength: 40 }),
 )
@@ -94,7 +136,10 @@ describe('properties of any command sequence', () => {
                 /internal simulation error|TypeError|ReferenceError|at \S+ \(/,
               )
             }
-            const readOnly = /^(kubectl (get|describe)|echo|frobnicate|$)/.test(cmd.trim())
+            const readOnly = /^(kubectl (get|describe|auth)|echo|frobnicate|$)/.test(cmd.trim())
+            // a request the authorizer refused never ran, whatever the command (delete included)
+            if (r.lines.some((l) => /^Error from server \(Forbidden\): .* cannot /.test(l.text)))
+              expect(c.sim.state, `forbidden "${cmd}" changed the state`).toBe(before)
             if (r.exitCode !== 0 && !/^(kubectl (delete|wait)|sleep)/.test(cmd.trim()))
               expect(c.sim.state, `failed "${cmd}" changed the state`).toBe(before)
             // reads never change the cluster, whether they succeed or not

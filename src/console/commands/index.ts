@@ -8,9 +8,11 @@ import { AWS_COMMANDS } from './aws.group.ts'
 import { TEXT_COMMANDS } from './textutils.ts'
 import { ETCD_COMMANDS } from './etcd.group.ts'
 import { choicesMessage, usageError } from '../aws/cli.ts'
+import { withAccessCheck } from '../kubectl/access.ts'
 
 // The one table of commands. Help, tab completion and scenario checks all read it.
 // Order matters only for help listings; resolution picks the longest matching path.
+// Every kubectl command is wrapped by the API server's authentication/authorization (--as, RBAC).
 export const COMMANDS: readonly CommandSpec[] = [
   ...KUBECTL_COMMANDS,
   ...DESCRIBE_COMMANDS,
@@ -19,7 +21,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...BUILTIN_COMMANDS,
   ...TEXT_COMMANDS,
   ...ETCD_COMMANDS,
-]
+].map(withAccessCheck)
 
 export function commandsForMode(mode: ShellMode): CommandSpec[] {
   return COMMANDS.filter((c) => c.modes.includes(mode.kind))
@@ -78,9 +80,22 @@ export function resolveCommand(argv: readonly string[], mode: ShellMode): Resolv
     const args = argv.slice(1)
     let i = 0
     while (i < args.length && args[i]!.startsWith('-'))
-      i += ['-n', '--namespace', '--context', '--kubeconfig'].includes(args[i]!) ? 2 : 1
+      i += ['-n', '--namespace', '--context', '--kubeconfig', '--as', '--as-group'].includes(
+        args[i]!,
+      )
+        ? 2
+        : 1
     const sub = args[i]
     if (sub) {
+      // `kubectl --as=x auth can-i …`, `kubectl -n ns create role …`: a third word right after
+      const third = available.find(
+        (s) =>
+          s.path.length === 3 &&
+          s.path[0] === 'kubectl' &&
+          s.path[1] === sub &&
+          s.path[2] === args[i + 1],
+      )
+      if (third) return { ok: true, spec: third, rest: [...args.slice(0, i), ...args.slice(i + 2)] }
       const deeper = available.find(
         (s) => s.path.length === 2 && s.path[0] === 'kubectl' && s.path[1] === sub,
       )

@@ -39,7 +39,7 @@ function printGenerated(
   return undefined
 }
 
-function submit(
+export function submit(
   env: CommandEnv,
   inv: Invocation,
   obj: NewObjectLike,
@@ -74,7 +74,7 @@ function submit(
   return ok([fmt.kind === 'name' ? ref : `${ref} ${verb}${suffix}`])
 }
 
-const createFlags = [
+export const createFlags = [
   DRY_RUN_FLAG,
   OUTPUT_FLAG,
   {

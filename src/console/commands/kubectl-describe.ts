@@ -20,10 +20,12 @@ import type {
   Toleration,
   Volume,
 } from '../../engine/index.ts'
+import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../../engine/index.ts'
 import { humanDuration, listObjects, parseRfc3339 } from '../../engine/index.ts'
 import type { CommandSpec, OutputLine } from '../types.ts'
 import { err, out, textLines } from '../types.ts'
 import { bool, str } from '../flags.ts'
+import { policyRuleRows } from '../format/rbac.ts'
 import { ALL_NAMESPACES_FLAG, SELECTOR_FLAG, namespaceOf, withGlobals } from './kubectlFlags.ts'
 import { parseResourceArgs, listFor, getFor, groupResource } from '../kubectl/resources.ts'
 import { parseSelector, matchesSelector } from '../kubectl/selectors.ts'
@@ -1075,8 +1077,44 @@ function describeNamespace(ns: Namespace): string {
   })
 }
 
+/** RoleDescriber / ClusterRoleDescriber: the rules broken down, compacted and sorted (format/rbac.ts). */
+function describeRole(role: Role | ClusterRole): string {
+  return tabbedString((w) => {
+    w.write(LEVEL_0, `Name:\t${role.metadata.name}\n`)
+    printLabelsMultiline(w, 'Labels', role.metadata.labels)
+    printAnnotationsMultiline(w, 'Annotations', role.metadata.annotations)
+    w.write(LEVEL_0, 'PolicyRule:\n')
+    w.write(LEVEL_1, 'Resources\tNon-Resource URLs\tResource Names\tVerbs\n')
+    w.write(LEVEL_1, '---------\t-----------------\t--------------\t-----\n')
+    for (const row of policyRuleRows(role.rules ?? [])) w.write(LEVEL_1, `${row}\n`)
+  })
+}
+
+/** RoleBindingDescriber / ClusterRoleBindingDescriber. */
+function describeBinding(b: RoleBinding | ClusterRoleBinding): string {
+  return tabbedString((w) => {
+    w.write(LEVEL_0, `Name:\t${b.metadata.name}\n`)
+    printLabelsMultiline(w, 'Labels', b.metadata.labels)
+    printAnnotationsMultiline(w, 'Annotations', b.metadata.annotations)
+    w.write(LEVEL_0, 'Role:\n')
+    w.write(LEVEL_1, `Kind:\t${b.roleRef.kind}\n`)
+    w.write(LEVEL_1, `Name:\t${b.roleRef.name}\n`)
+    w.write(LEVEL_0, 'Subjects:\n')
+    w.write(LEVEL_1, 'Kind\tName\tNamespace\n')
+    w.write(LEVEL_1, '----\t----\t---------\n')
+    for (const s of b.subjects ?? [])
+      w.write(LEVEL_1, `${s.kind}\t${s.name}\t${s.namespace ?? ''}\n`)
+  })
+}
+
 function describeObject(ctx: Ctx, obj: KObject): string | undefined {
   switch (obj.kind) {
+    case 'Role':
+    case 'ClusterRole':
+      return describeRole(obj)
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      return describeBinding(obj)
     case 'Pod':
       return describePod(ctx, obj)
     case 'Node':

@@ -9,6 +9,8 @@ import { kubectlRolloutRestart, kubectlRolloutStatus } from './kubectl-rollout.t
 import { kubectlWait } from './kubectl-wait.ts'
 import { kubectlLogs } from './kubectl-logs.ts'
 import { MISC_COMMANDS, kubectlRoot } from './kubectl-misc.ts'
+import { AUTH_COMMANDS } from './kubectl-auth.ts'
+import { CREATE_RBAC_COMMANDS } from './kubectl-create-rbac.ts'
 
 // kubectl subcommands (describe lives in describe.group.ts, exec in shell.group.ts).
 export const KUBECTL_COMMANDS: CommandSpec[] = [
@@ -24,4 +26,6 @@ export const KUBECTL_COMMANDS: CommandSpec[] = [
   kubectlWait,
   kubectlLogs,
   ...MISC_COMMANDS.filter((c) => c !== kubectlRoot),
+  ...CREATE_RBAC_COMMANDS,
+  ...AUTH_COMMANDS,
 ]

@@ -20,6 +20,18 @@ export const KUBECTL_GLOBAL: readonly FlagSpec[] = [
     description: 'The length of time to wait before giving up on a single server request.',
   },
   { name: 'v', short: 'v', type: 'int', description: 'number for the log level verbosity' },
+  {
+    name: 'as',
+    type: 'string',
+    description:
+      'Username to impersonate for the operation. User could be a regular user or a service account in a namespace.',
+  },
+  {
+    name: 'as-group',
+    type: 'strings',
+    description:
+      'Group to impersonate for the operation, this flag can be repeated to specify multiple groups.',
+  },
 ]
 
 export const OUTPUT_FLAG: FlagSpec = {

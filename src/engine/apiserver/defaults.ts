@@ -3,6 +3,7 @@ import type { Container, KObject, Pod, PodSpec, PodTemplateSpec, Service } from 
 import { nameSuffix } from '../random.ts'
 import { allocateClusterIp } from './serviceips.ts'
 import { allocateNodePorts } from './nodeports.ts'
+import { defaultRbac } from './rbacValidation.ts'
 
 // What the API server fills in on create: the defaulting functions of each API group
 // (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go) and the admission plugins that
@@ -46,6 +47,7 @@ function defaultTemplate(t: PodTemplateSpec): void {
 
 export function applyDefaults(ctx: Ctx, obj: KObject): void {
   const { state } = ctx
+  defaultRbac(obj)
   switch (obj.kind) {
     case 'Pod': {
       const pod = obj as Pod
@@ -158,6 +160,7 @@ export function applyDefaults(ctx: Ctx, obj: KObject): void {
 
 /** Defaulting also runs on updates (an applied manifest adds a container without imagePullPolicy…). */
 export function applyUpdateDefaults(obj: KObject): void {
+  defaultRbac(obj)
   switch (obj.kind) {
     case 'Pod':
       defaultPodSpec(obj.spec)

@@ -1,6 +1,7 @@
 import type { Container, KObject, LabelSelector, PodSpec } from '../model/k8s.ts'
 import { invalid } from './errors.ts'
 import { kindName } from './api.ts'
+import { rbacErrors, rbacUpdateErrors } from './rbacValidation.ts'
 
 // The API server's validation (pkg/apis/*/validation), with its messages, for the fields learners
 // type. Everything is checked before anything is written.
@@ -180,6 +181,12 @@ export function validateObject(obj: KObject): void {
         )
       break
     }
+    case 'Role':
+    case 'ClusterRole':
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      errors.push(...rbacErrors(obj))
+      break
     default:
       break
   }
@@ -188,6 +195,8 @@ export function validateObject(obj: KObject): void {
 
 /** Fields the API server refuses to change on update (pkg/apis/core/validation ValidatePodUpdate, apps validation). */
 export function validateUpdate(old: KObject, obj: KObject): void {
+  const rbac = rbacUpdateErrors(old, obj)
+  if (rbac.length) throw invalid(kindName(obj.kind), obj.metadata.name, rbac)
   if (old.kind === 'Pod' && obj.kind === 'Pod') {
     const strip = (p: typeof obj) =>
       JSON.stringify({

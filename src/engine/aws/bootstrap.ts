@@ -10,6 +10,7 @@ import { nextInt, randomHex, randomString, uuid } from '../random.ts'
 import { rfc3339, MINUTE } from '../time.ts'
 import { createObject } from '../apiserver/api.ts'
 import { reserveClusterIp } from '../apiserver/serviceips.ts'
+import { bootstrapRbac } from '../apiserver/bootstrapPolicy.ts'
 import { recordEvent } from '../apiserver/recorder.ts'
 import { allocateAddress } from './vpc.ts'
 import { INSTANCE_TYPES, nodeResources } from './instanceTypes.ts'
@@ -230,6 +231,7 @@ export function bootstrapControlPlane(ctx: Ctx): void {
     })),
     ports: [{ name: 'https', port: 443, protocol: 'TCP' }],
   } as never)
+  bootstrapRbac(ctx)
 }
 
 const EKS_ADDON_LABELS = {

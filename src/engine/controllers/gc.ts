@@ -29,6 +29,8 @@ const NAMESPACED_KINDS: Kind[] = [
   'Secret',
   'ServiceAccount',
   'Event',
+  'Role',
+  'RoleBinding',
 ]
 
 export function reconcileNamespace(ctx: Ctx, name: string): void {

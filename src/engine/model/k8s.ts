@@ -403,6 +403,59 @@ export interface Secret {
   data?: Record<string, string>
 }
 
+// rbac.authorization.k8s.io/v1 (k8s.io/api/rbac/v1/types.go)
+export interface PolicyRule {
+  verbs: string[]
+  apiGroups?: string[]
+  resources?: string[]
+  resourceNames?: string[]
+  nonResourceURLs?: string[]
+}
+
+export interface Subject {
+  kind: 'User' | 'Group' | 'ServiceAccount'
+  name: string
+  namespace?: string
+  apiGroup?: string
+}
+
+export interface RoleRef {
+  apiGroup: string
+  kind: 'Role' | 'ClusterRole'
+  name: string
+}
+
+export interface Role {
+  apiVersion: 'rbac.authorization.k8s.io/v1'
+  kind: 'Role'
+  metadata: ObjectMeta
+  rules?: PolicyRule[]
+}
+
+export interface ClusterRole {
+  apiVersion: 'rbac.authorization.k8s.io/v1'
+  kind: 'ClusterRole'
+  metadata: ObjectMeta
+  aggregationRule?: { clusterRoleSelectors?: LabelSelector[] }
+  rules?: PolicyRule[]
+}
+
+export interface RoleBinding {
+  apiVersion: 'rbac.authorization.k8s.io/v1'
+  kind: 'RoleBinding'
+  metadata: ObjectMeta
+  roleRef: RoleRef
+  subjects?: Subject[]
+}
+
+export interface ClusterRoleBinding {
+  apiVersion: 'rbac.authorization.k8s.io/v1'
+  kind: 'ClusterRoleBinding'
+  metadata: ObjectMeta
+  roleRef: RoleRef
+  subjects?: Subject[]
+}
+
 export type KObject =
   | Pod
   | Deployment
@@ -416,6 +469,10 @@ export type KObject =
   | ServiceAccount
   | ConfigMap
   | Secret
+  | Role
+  | ClusterRole
+  | RoleBinding
+  | ClusterRoleBinding
 
 export type Kind = KObject['kind']
 export type ObjectOfKind<K extends Kind> = Extract<KObject, { kind: K }>
