@@ -24,6 +24,8 @@ const EVENT_TYPES = [
   'logs.request',
   'ec2.launch',
   'k8s.event',
+  'packet.flow',
+  'packet.hop',
 ] as const satisfies readonly SimEventType[]
 // a compile error here means the engine gained an event type this list lacks
 const _allEventTypes: Exclude<SimEventType, (typeof EVENT_TYPES)[number]> extends never

@@ -36,6 +36,17 @@ export function describeEvent(e: SimEvent): string {
       return `EC2 launched ${e.instanceId} (${e.instanceType}) at ${e.ip}`
     case 'k8s.event':
       return `${e.eventType} ${e.reason} ${e.object}: ${e.message}`
+    case 'packet.flow':
+      return `${e.client} → ${e.dst}:${e.dport}/${e.proto} (${e.purpose}): ${e.outcome}${e.endpoint ? ` by ${e.endpoint}` : ''}, ${e.packets} packets`
+    case 'packet.hop': {
+      const h = (x: typeof e.before) => `${x.src}:${x.sport} → ${x.dst}:${x.dport}`
+      const changed = h(e.before) !== h(e.after) ? ` now ${h(e.after)}` : ''
+      const rules =
+        e.checked !== undefined
+          ? ` (${e.checked} rules checked, ${e.rules?.length ?? 0} matched)`
+          : ''
+      return `${e.node ? `${e.node}: ` : ''}${e.direction} ${e.label} ${h(e.before)}${changed}${rules}${e.verdict && e.verdict !== 'ACCEPT' ? ` ${e.verdict}` : ''}`
+    }
   }
 }
 

@@ -163,6 +163,9 @@ export interface Table {
 
 export interface NetfilterState {
   tables: Record<TableName, Table>
+  /** xt_recent's lists (`/proc/net/xt_recent/<name>`): address -> virtual ms last seen. Per netns,
+   * not per table; filled by `-m recent --set` (kube-proxy's sessionAffinity: ClientIP). */
+  recent?: Record<string, Record<string, number>>
 }
 
 /** The connection tracking table of a node (`conntrack -L`). */
@@ -189,6 +192,8 @@ export interface ConntrackEntry {
   mark: number
   /** virtual ms at which the entry expires */
   expiresAt: number
+  /** udp: the kernel's stream_ts (creation + 2 s); replies after it make the flow a stream */
+  udpStreamAt?: number
 }
 
 export interface ConntrackState {
