@@ -149,19 +149,7 @@ export function resolve(
     return { kind: 'nxdomain', queries, elapsedMs: 1 }
   }
   for (const candidate of searchCandidates(name, conf, libc)) {
-    let answer: Answer | undefined
-    const x = udpExchange(ctx, from, server, 53, {
-      purpose: `DNS A ${candidate}`,
-      requestBytes: DNS_QUERY_BYTES + candidate.length,
-      responseBytes: () => {
-        answer = coreDnsAnswer(ctx.state, candidate)
-        return (
-          DNS_QUERY_BYTES +
-          candidate.length +
-          (answer.rcode === 'NOERROR' ? 16 * answer.addrs.length : 0)
-        )
-      },
-    })
+    const { exchange: x, answer } = query(ctx, from, server, candidate)
     queries.push(x)
     elapsedMs += x.elapsedMs
     if (x.outcome === 'dropped' || x.outcome === 'lost')
@@ -175,4 +163,26 @@ export function resolve(
       return { kind: 'external', name: candidate, queries, elapsedMs }
   }
   return { kind: 'nxdomain', queries, elapsedMs }
+}
+
+/** One DNS query as a UDP flow to `server`:53; the answer when a DNS server got it. */
+export function query(
+  ctx: Ctx,
+  from: Place,
+  server: string,
+  name: string,
+): { exchange: Exchange; answer?: Answer } {
+  const box: { answer?: Answer } = {}
+  const exchange = udpExchange(ctx, from, server, 53, {
+    purpose: `DNS A ${name}`,
+    requestBytes: DNS_QUERY_BYTES + name.length,
+    responseBytes: () => {
+      const a = coreDnsAnswer(ctx.state, name)
+      box.answer = a
+      return DNS_QUERY_BYTES + name.length + (a.rcode === 'NOERROR' ? 16 * a.addrs.length : 0)
+    },
+  })
+  return box.answer && exchange.outcome === 'answered'
+    ? { exchange, answer: box.answer }
+    : { exchange }
 }

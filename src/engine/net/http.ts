@@ -137,8 +137,9 @@ export function serveHttp(
   path: string,
   dateMs: number,
 ): Response | undefined {
-  const node = state.podRuntimes[`${server.namespace}/${server.name}`]
-  const rt = node ? state.nodes[node.node]?.pods[node.uid] : undefined
+  const rt = Object.values(state.nodes)
+    .map((n) => n.pods[server.uid])
+    .find((p) => p !== undefined)
   const c = rt?.containers.find(
     (x) => x.state === 'running' && resolveImage(x.image)?.info.behaviour === 'nginx',
   )
