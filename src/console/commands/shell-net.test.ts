@@ -84,7 +84,7 @@ describe('curl from a pod', () => {
     expect(r.lines[0]!.text).toBe(
       '  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current',
     )
-    expect(r.lines[2]!.text).toMatch(/^100   615  100   615    0     0 /)
+    expect(r.lines[2]!.text).toMatch(/^100 {3}615 {2}100 {3}615 {4}0 {5}0 /)
   })
 
   it('says it cannot resolve an unknown name (exit 6)', () => {
