@@ -1,22 +1,15 @@
 import type { Ctx } from '../../engine/context.ts'
-import { EPOCH_MS } from '../../engine/time.ts'
-import { utf8Bytes } from '../../engine/encoding.ts'
 import { nodeResolvConf } from '../../engine/node/fs.ts'
 import { parseResolvConf, query, type ResolvConf } from '../../engine/net/dns.ts'
-import {
-  connectTo,
-  parseUrl,
-  responseBytes,
-  serveHttp,
-  type Connect,
-  type Response,
-} from '../../engine/net/http.ts'
+import { connectTo, parseUrl } from '../../engine/net/http.ts'
 import {
   listConntrack,
   CONNTRACK_VERSION,
   emptyConntrack,
 } from '../../engine/net/netfilter/conntrack.ts'
 import type { Place } from '../../engine/net/path.ts'
+import { elapsedOf, externalNote, fetchUrl, runCurl } from '../../engine/workloads/curl.ts'
+import type { Output } from '../../engine/workloads/programs.ts'
 import type { CommandEnv, CommandResult, CommandSpec, OutputLine } from '../types.ts'
 import { dim, err, out, textLines } from '../types.ts'
 import type { ShellCtx } from './shell-context.ts'
@@ -70,299 +63,22 @@ function isTty(env: CommandEnv): boolean {
   return t === undefined ? !(env as CommandEnv & { piped?: boolean }).piped : t
 }
 
-function elapsedOf(c: Connect): number {
-  return c.kind === 'resolve-failed'
-    ? c.resolution.elapsedMs
-    : c.kind === 'external'
-      ? 0
-      : c.elapsedMs
-}
-
-function externalNote(name: string): OutputLine {
-  return dim(
-    `(Cutaway does not simulate the internet yet: ${name} is outside the cluster and its VPC, so the request would leave through a NAT or internet gateway, which is not modelled. No request was sent.)`,
+/** curl's output as console lines: its error lines in red; the progress meter and notes dim. */
+function programLines(output: Output[]): OutputLine[] {
+  return output.map((o) =>
+    o.stream === 'stdout' ? out(o.text) : o.text.includes('curl: ') ? err(o.text) : dim(o.text),
   )
 }
-
-// ---- curl ------------------------------------------------------------------------------------
-
-interface CurlOpts {
-  silent: boolean
-  showError: boolean
-  head: boolean
-  include: boolean
-  fail: boolean
-  output?: string
-  writeOut?: string
-  method: string
-  timeoutMs?: number
-  url?: string
-}
-
-const CURL_TRY = "curl: try 'curl --help' or 'curl --manual' for more information"
-
-function parseCurl(args: string[]): CurlOpts | { error: string } {
-  const o: CurlOpts = {
-    silent: false,
-    showError: false,
-    head: false,
-    include: false,
-    fail: false,
-    method: 'GET',
-  }
-  const seconds = (v: string | undefined) => {
-    const n = Number(v)
-    return v !== undefined && Number.isFinite(n) && n >= 0 ? Math.round(n * 1000) : undefined
-  }
-  const setTimeout = (ms: number | undefined) => {
-    if (ms !== undefined && ms > 0)
-      o.timeoutMs = o.timeoutMs === undefined ? ms : Math.min(o.timeoutMs, ms)
-  }
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    const value = () => args[++i]
-    if (a.startsWith('--')) {
-      const [name, inline] = a.split('=', 2) as [string, string | undefined]
-      const v = () => inline ?? value()
-      switch (name) {
-        case '--silent':
-          o.silent = true
-          break
-        case '--show-error':
-          o.showError = true
-          break
-        case '--head':
-          o.head = true
-          o.method = 'HEAD'
-          break
-        case '--include':
-          o.include = true
-          break
-        case '--fail':
-          o.fail = true
-          break
-        case '--location':
-        case '--insecure':
-        case '--verbose':
-          break
-        case '--output':
-          o.output = v()
-          break
-        case '--write-out':
-          o.writeOut = v()
-          break
-        case '--request':
-          o.method = v() ?? 'GET'
-          break
-        case '--header':
-        case '--user-agent':
-          v()
-          break
-        case '--max-time':
-        case '--connect-timeout': {
-          const ms = seconds(v())
-          if (ms === undefined)
-            return { error: `curl: option ${name}: expected a proper numerical parameter` }
-          setTimeout(ms)
-          break
-        }
-        case '--url':
-          o.url = v()
-          break
-        default:
-          return { error: `curl: option ${name}: is unknown` }
-      }
-      continue
-    }
-    if (a.startsWith('-') && a.length > 1) {
-      for (let k = 1; k < a.length; k++) {
-        const f = a[k]!
-        const rest = a.slice(k + 1)
-        const arg = () => (rest ? rest : value())
-        if (f === 's') o.silent = true
-        else if (f === 'S') o.showError = true
-        else if (f === 'I') {
-          o.head = true
-          o.method = 'HEAD'
-        } else if (f === 'i') o.include = true
-        else if (f === 'f') o.fail = true
-        else if (f === 'L' || f === 'k' || f === 'v') continue
-        else if (f === 'o' || f === 'w' || f === 'X' || f === 'H' || f === 'A' || f === 'm') {
-          const v = arg()
-          if (f === 'o') o.output = v
-          else if (f === 'w') o.writeOut = v
-          else if (f === 'X') o.method = v ?? 'GET'
-          else if (f === 'm') {
-            const ms = seconds(v)
-            if (ms === undefined)
-              return { error: 'curl: option -m: expected a proper numerical parameter' }
-            setTimeout(ms)
-          }
-          break
-        } else return { error: `curl: option -${f}: is unknown` }
-      }
-      continue
-    }
-    o.url ??= a
-  }
-  return o
-}
-
-/** curl's max5data(): a number in at most five characters. */
-function max5(n: number): string {
-  if (n < 100000) return String(Math.round(n)).padStart(5)
-  if (n < 10000 * 1024) return `${Math.floor(n / 1024)}k`.padStart(5)
-  if (n < 100 * 1024 * 1024) return `${(n / 1048576).toFixed(1)}M`.padStart(5)
-  return `${Math.floor(n / 1048576)}M`.padStart(5)
-}
-
-function clock(ms: number): string {
-  if (ms < 1000) return '--:--:--'
-  const s = Math.floor(ms / 1000)
-  return `${String(Math.floor(s / 3600)).padStart(2)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
-}
-
-/** The progress meter curl writes to stderr when stdout is not a terminal (progress.c). */
-function progressMeter(bytes: number, elapsedMs: number): string[] {
-  const pct = (n: number) => String(n).padStart(3)
-  const speed = bytes ? (bytes * 1000) / Math.max(1, elapsedMs) : 0
-  const done = bytes > 0 ? 100 : 0
-  return [
-    '  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current',
-    '                                 Dload  Upload   Total   Spent    Left  Speed',
-    `${pct(done)} ${max5(bytes)}  ${pct(done)} ${max5(bytes)}  ${pct(0)} ${max5(0)}  ${max5(speed)}  ${max5(0)} --:--:-- ${clock(elapsedMs)} --:--:-- ${max5(speed)}`,
-  ]
-}
-
-function httpRequestBytes(host: string, path: string, method: string, agent: string): number {
-  return `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ${agent}\r\nAccept: */*\r\n\r\n`
-    .length
-}
-
-interface Fetched {
-  connect: Connect
-  response?: Response
-}
-
-function fetch(
-  env: CommandEnv,
-  n: NetCtx,
-  url: { host: string; port: number; path: string },
-  method: string,
-  agent: string,
-  timeoutMs: number | undefined,
-): Fetched | undefined {
-  return runFlows(
-    env,
-    (ctx) => {
-      let response: Response | undefined
-      const connect = connectTo(ctx, n.place, url.host, url.port, {
-        resolv: n.resolv,
-        libc: n.libc,
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        purpose: `HTTP ${method} ${url.path}`,
-        requestBytes: httpRequestBytes(url.host, url.path, method, agent),
-        responseBytes: (server) => {
-          if (!server?.pod) return 0
-          response = serveHttp(ctx.state, server.pod, method, url.path, EPOCH_MS + ctx.state.now)
-          return responseBytes(response)
-        },
-      })
-      return response ? { connect, response } : { connect }
-    },
-    (f) => elapsedOf(f.connect),
-  )
-}
-
-const CURL_AGENT = 'curl/8.17.0'
 
 function curlRun(args: string[], env: CommandEnv, c: ShellCtx): CommandResult {
-  const o = parseCurl(args)
-  if ('error' in o) return { lines: [err(o.error), err(CURL_TRY)], exitCode: 2 }
-  if (!o.url) return { lines: [err('curl: no URL specified'), err(CURL_TRY)], exitCode: 2 }
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(o.url)?.[1]
-  const url = parseUrl(o.url)
-  if (!url) {
-    if (scheme && !/^https?$/i.test(scheme))
-      return { lines: [err(`curl: (1) Protocol "${scheme}" not supported`)], exitCode: 1 }
-    return { lines: [err('curl: (3) URL rejected: Bad hostname')], exitCode: 3 }
-  }
   const n = netCtx(env, c)
-  const fetched = fetch(env, n, url, o.method, CURL_AGENT, o.timeoutMs)
-  if (!fetched) return { lines: [err('curl: (7) Failed to connect')], exitCode: 7 }
-  const meter = !o.silent && !isTty(env)
-  const showErr = !o.silent || o.showError
-  const conn = fetched.connect
-  const failLine = (code: number, text: string): CommandResult => {
-    const lines: OutputLine[] = []
-    if (meter) {
-      const m = progressMeter(0, elapsedOf(conn))
-      lines.push(dim(m[0]!), dim(m[1]!))
-      if (showErr) lines.push(err(`${m[2]}curl: (${code}) ${text}`))
-      else lines.push(dim(m[2]!))
-    } else if (showErr) lines.push(err(`curl: (${code}) ${text}`))
-    return { lines, exitCode: code }
-  }
-  switch (conn.kind) {
-    case 'external':
-      return { lines: [externalNote(conn.name)], exitCode: 6 }
-    case 'resolve-failed':
-      return failLine(6, `Could not resolve host: ${url.host}`)
-    case 'refused':
-      return failLine(
-        7,
-        `Failed to connect to ${url.host} port ${url.port} after ${conn.elapsedMs} ms: Couldn't connect to server`,
-      )
-    case 'timeout':
-      return conn.byOption
-        ? failLine(28, `Connection timed out after ${conn.elapsedMs + 1} milliseconds`)
-        : failLine(
-            28,
-            `Failed to connect to ${url.host} port ${url.port} after ${conn.elapsedMs + 1} ms: Couldn't connect to server`,
-          )
-    case 'connected':
-      break
-  }
-  const res = fetched.response
-  if (!res)
-    return {
-      lines: [
-        dim(
-          `(Cutaway connected to ${conn.ip}:${url.port}, but does not simulate what ${conn.server ? `${conn.server.namespace}/${conn.server.name}` : 'that host'} answers there.)`,
-        ),
-      ],
-      exitCode: 0,
-    }
-  const lines: OutputLine[] = []
-  if (o.fail && res.status >= 400) {
-    return failLine(22, `The requested URL returned error: ${res.status}`)
-  }
-  const headerLines = [
-    `HTTP/1.1 ${res.status} ${res.reason}`,
-    ...res.headers.map(([k, v]) => `${k}: ${v}`),
-    '',
-  ]
-  const stdout: string[] = []
-  if (o.head || o.include) stdout.push(...headerLines)
-  const discard = o.output !== undefined
-  if (!o.head && !discard && res.body) stdout.push(...textLines(res.body).map((l) => l.text))
-  if (meter)
-    lines.push(...progressMeter(o.head ? 0 : utf8Bytes(res.body).length, conn.elapsedMs).map(dim))
-  lines.push(...stdout.map(out))
-  if (o.output !== undefined && o.output !== '/dev/null')
-    lines.push(dim(`(Cutaway does not keep files written by curl: ${o.output} was not saved.)`))
-  if (o.writeOut !== undefined) {
-    const text = o.writeOut
-      .replaceAll('%{http_code}', String(res.status))
-      .replaceAll('%{response_code}', String(res.status))
-      .replaceAll('%{remote_ip}', conn.ip)
-      .replaceAll('%{remote_port}', String(url.port))
-      .replaceAll('\\n', '\n')
-    const parts = text.split('\n')
-    if (parts[parts.length - 1] === '') parts.pop()
-    lines.push(...parts.map(out))
-  }
-  return { lines, exitCode: 0 }
+  const r = runFlows(
+    env,
+    (ctx) => runCurl(ctx, n.place, args, { ...n, tty: isTty(env) }),
+    (x) => x.waitedMs,
+  )
+  if (!r) return { lines: [err('curl: (7) Failed to connect')], exitCode: 7 }
+  return { lines: programLines(r.output), exitCode: r.exitCode }
 }
 
 const curl: CommandSpec = {
@@ -427,10 +143,14 @@ const wget: CommandSpec = {
       if (!url) return { lines: [err(`wget: not an http or ftp url: ${target}`)], exitCode: 1 }
       const n = netCtx(env, c)
       const method = spider ? 'HEAD' : 'GET'
-      const fetched = fetch(env, n, url, method, 'Wget', timeoutMs)
+      const fetched = runFlows(
+        env,
+        (ctx) => fetchUrl(ctx, n.place, n, url, method, 'Wget', timeoutMs),
+        (f) => elapsedOf(f.connect),
+      )
       if (!fetched) return { lines: [err('wget: error')], exitCode: 1 }
       const conn = fetched.connect
-      if (conn.kind === 'external') return { lines: [externalNote(conn.name)], exitCode: 1 }
+      if (conn.kind === 'external') return { lines: [dim(externalNote(conn.name))], exitCode: 1 }
       if (conn.kind === 'resolve-failed')
         return { lines: [err(`wget: bad address '${url.host}'`)], exitCode: 1 }
       const lines: OutputLine[] = []
@@ -545,7 +265,7 @@ const nslookup: CommandSpec = {
         const a = r.answer
         if (!a) continue
         if (a.rcode === 'EXTERNAL') {
-          lines.push(externalNote(r.name))
+          lines.push(dim(externalNote(r.name)))
           continue
         }
         // the A answer, then the AAAA answer (empty: the cluster is IPv4 only)
@@ -617,7 +337,8 @@ const nc: CommandSpec = {
         elapsedOf,
       )
       if (!connect) return { lines: [err('nc: error')], exitCode: 1 }
-      if (connect.kind === 'external') return { lines: [externalNote(connect.name)], exitCode: 1 }
+      if (connect.kind === 'external')
+        return { lines: [dim(externalNote(connect.name))], exitCode: 1 }
       if (connect.kind === 'resolve-failed')
         return { lines: [err(`nc: bad address '${host}'`)], exitCode: 1 }
       const who = `${host} (${connect.ip}:${port})`
