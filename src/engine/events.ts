@@ -122,6 +122,8 @@ export type SimEvent = Base &
         /** hooks: how many rules the packet was checked against */
         checked?: number
         verdict?: 'ACCEPT' | 'DROP' | 'REJECT'
+        /** hooks: kernel log lines written by LOG rules */
+        logs?: string[]
       }
     | {
         type: 'k8s.event'

@@ -152,3 +152,61 @@ describe('properties', () => {
     expect([...seen].sort()).toEqual(readyEndpoints(tc, 'web').sort())
   })
 })
+
+describe('other paths', () => {
+  it('hairpin: a pod reaching itself through its Service is masqueraded, and the reply still comes back', () => {
+    const tc = netCluster({ replicas: 1 })
+    const ip = tc.get('Service', 'web')!.spec.clusterIP
+    const web = podRuntime(tc, 'web-')
+    const { x, events } = connect(tc, web.place, ip)
+    expect(x.outcome).toBe('answered')
+    expect(x.server!.ip).toBe(web.pod.ip)
+    const post = events.find(
+      (e) => e.type === 'packet.hop' && e.direction === 'request' && e.label === 'POSTROUTING',
+    )
+    // KUBE-SEP's `-s <endpoint> -j KUBE-MARK-MASQ`, then KUBE-POSTROUTING's MASQUERADE
+    expect(post?.type === 'packet.hop' && post.after.src).toBe(web.node.ip)
+    expect(x.reply).toMatchObject({ src: ip, sport: 80, dst: web.pod.ip })
+  })
+
+  it('a host process reaches a ClusterIP through nat OUTPUT', () => {
+    const tc = netCluster({ replicas: 2 })
+    const ip = tc.get('Service', 'web')!.spec.clusterIP
+    const node = Object.values(tc.state.nodes)[0]!
+    const { x, events } = connect(tc, { node: node.name }, ip)
+    expect(x.outcome).toBe('answered')
+    const out = events.find(
+      (e) => e.type === 'packet.hop' && e.direction === 'request' && e.label === 'OUTPUT',
+    )
+    expect(out?.type === 'packet.hop' && out.after.dst).toBe(x.server!.ip)
+    expect(x.reply).toMatchObject({ src: ip, dst: node.ip })
+  })
+
+  it('a LOG rule writes a kernel line into the hop event, and a later DROP wins', () => {
+    const tc = netCluster({ replicas: 1 })
+    const ip = tc.get('Service', 'web')!.spec.clusterIP
+    tc.sim.transact((ctx) => {
+      for (const n of Object.values(ctx.state.nodes)) {
+        const fwd = n.netfilter!.tables.filter.chains.FORWARD!
+        fwd.rules.unshift(
+          {
+            matches: [],
+            target: { kind: 'LOG', prefix: 'web: ' },
+            counters: { packets: 0, bytes: 0 },
+          },
+          {
+            matches: [{ module: 'tcp', dport: { from: 80 } }],
+            proto: { name: 'tcp' },
+            target: { kind: 'DROP' },
+            counters: { packets: 0, bytes: 0 },
+          },
+        )
+      }
+    })
+    const { x, events } = connect(tc, podRuntime(tc, 'client-').place, ip)
+    expect(x.outcome).toBe('dropped')
+    const fwd = events.find((e) => e.type === 'packet.hop' && e.label === 'FORWARD')
+    expect(fwd?.type === 'packet.hop' && fwd.verdict).toBe('DROP')
+    expect(fwd?.type === 'packet.hop' && fwd.logs?.[0]).toMatch(/^web: IN=eni\w+ OUT=/)
+  })
+})

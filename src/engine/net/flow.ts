@@ -297,6 +297,7 @@ function report(ctx: Ctx, flow: string, direction: 'request' | 'reply', hops: Ho
               .map((s) => ({ table: s.table, chain: s.chain, index: s.index, target: s.target! })),
             checked: t.checked,
             verdict: t.verdict.kind,
+            ...(t.logs.length ? { logs: t.logs } : {}),
           }
         : {}),
     })
