@@ -157,9 +157,7 @@ const wget: CommandSpec = {
       const say = (t: string) => {
         if (!quiet) lines.push(dim(t))
       }
-      say(
-        `Connecting to ${url.host}${url.port !== 80 || url.host !== conn.ip ? ` (${conn.ip}:${url.port})` : ''}`,
-      )
+      say(`Connecting to ${url.host} (${conn.ip}:${url.port})`)
       if (conn.kind === 'refused')
         return {
           lines: [

@@ -209,4 +209,30 @@ describe('other paths', () => {
     expect(fwd?.type === 'packet.hop' && fwd.verdict).toBe('DROP')
     expect(fwd?.type === 'packet.hop' && fwd.logs?.[0]).toMatch(/^web: IN=eni\w+ OUT=/)
   })
+
+  it('a Service without endpoints is rejected at once by the client node, with an ICMP answer', () => {
+    const tc = netCluster({ replicas: 1 })
+    tc.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'empty', namespace: 'default' },
+      spec: { selector: { app: 'nobody' }, ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }] },
+    } as never)
+    tc.settle()
+    reinstall(tc)
+    const ip = tc.get('Service', 'empty')!.spec.clusterIP
+    const client = podRuntime(tc, 'client-')
+    const { x, events } = connect(tc, client.place, ip)
+    expect(x).toMatchObject({ outcome: 'rejected', rejectWith: 'icmp-port-unreachable' })
+    const reject = events.find((e) => e.type === 'packet.hop' && e.kind === 'reject')
+    expect(reject).toMatchObject({
+      node: client.node.name,
+      direction: 'reply',
+      before: { proto: 'icmp', src: client.node.ip, dst: client.pod.ip, dport: 3 },
+    })
+    // the filter rule's counter counted the SYN
+    const rule =
+      tc.state.nodes[client.node.name]!.netfilter!.tables.filter.chains['KUBE-SERVICES']!.rules[0]!
+    expect(rule.counters.packets).toBe(1)
+  })
 })

@@ -36,7 +36,7 @@ export interface Place {
   pod?: string
 }
 
-export type HopKind = 'netns' | 'veth' | 'hook' | 'route' | 'vpc' | 'socket' | 'lost'
+export type HopKind = 'netns' | 'veth' | 'hook' | 'route' | 'vpc' | 'socket' | 'lost' | 'reject'
 
 /** One step of a packet, with its headers before and after it (they differ at NAT). */
 export interface Hop {

@@ -84,6 +84,7 @@ interface CurlOpts {
   head: boolean
   include: boolean
   fail: boolean
+  verbose?: boolean
   output?: string
   writeOut?: string
   method: string
@@ -134,9 +135,11 @@ function parseCurl(args: string[]): CurlOpts | { error: string } {
         case '--fail':
           o.fail = true
           break
+        case '--verbose':
+          o.verbose = true
+          break
         case '--location':
         case '--insecure':
-        case '--verbose':
           break
         case '--output':
           o.output = v()
@@ -179,7 +182,8 @@ function parseCurl(args: string[]): CurlOpts | { error: string } {
           o.method = 'HEAD'
         } else if (f === 'i') o.include = true
         else if (f === 'f') o.fail = true
-        else if (f === 'L' || f === 'k' || f === 'v') continue
+        else if (f === 'v') o.verbose = true
+        else if (f === 'L' || f === 'k') continue
         else if (f === 'o' || f === 'w' || f === 'X' || f === 'H' || f === 'A' || f === 'm') {
           const v = arg()
           if (f === 'o') o.output = v
@@ -337,6 +341,12 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
     if (parts[parts.length - 1] === '') parts.pop()
     lines.push(...parts.map(stdout))
   }
+  if (o.verbose)
+    lines.push(
+      stderr(
+        "(Cutaway does not print curl's -v trace yet: the packet view shows every hop instead.)",
+      ),
+    )
   return done(lines, 0, waited)
 }
 
