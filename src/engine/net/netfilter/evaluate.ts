@@ -1,4 +1,4 @@
-import { cidrContains } from '../ip.ts'
+import { ipToInt, parseCidr } from '../ip.ts'
 import { nextFloat, type RngState } from '../../random.ts'
 import { confirm, lookup, newEntry, update, type Direction, type TcpFlags } from './conntrack.ts'
 import type {
@@ -419,6 +419,27 @@ function logLine(prefix: string, p: Packet): string {
 }
 
 // ---- matches -------------------------------------------------------------------------------
+
+// A rule's -s/-d is checked for every packet against thousands of KUBE-SERVICES rules: parse each
+// network and address once (pure caches of pure functions, so determinism is untouched).
+const cidrCache = new Map<string, { base: number; size: number }>()
+const ipCache = new Map<string, number>()
+
+function cidrContains(cidr: string, ip: string): boolean {
+  let c = cidrCache.get(cidr)
+  if (!c) {
+    const p = parseCidr(cidr)
+    c = { base: p.base, size: p.size }
+    cidrCache.set(cidr, c)
+  }
+  let n = ipCache.get(ip)
+  if (n === undefined) {
+    if (ipCache.size > 10_000) ipCache.clear()
+    n = ipToInt(ip)
+    ipCache.set(ip, n)
+  }
+  return n >= c.base && n < c.base + c.size
+}
 
 function matches(host: NetHost, r: Rule, f: InFlight): boolean {
   const p = f.pkt
