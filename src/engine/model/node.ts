@@ -1,4 +1,4 @@
-import type { ConntrackState, NetfilterState } from '../net/netfilter/model.ts'
+import type { ConntrackState, NetfilterState, RecentLists } from '../net/netfilter/model.ts'
 // What lives on a worker node beyond the API objects: the container runtime's view.
 
 export interface LogRecord {
@@ -117,4 +117,6 @@ export interface NodeRuntime {
   netfilter?: NetfilterState
   /** the host's connection tracking table */
   conntrack?: ConntrackState
+  /** the host's xt_recent lists (kube-proxy's sessionAffinity: ClientIP) */
+  xtRecent?: RecentLists
 }

@@ -235,4 +235,27 @@ describe('other paths', () => {
       tc.state.nodes[client.node.name]!.netfilter!.tables.filter.chains['KUBE-SERVICES']!.rules[0]!
     expect(rule.counters.packets).toBe(1)
   })
+
+  it('sessionAffinity: ClientIP keeps a client on one endpoint (xt_recent)', () => {
+    const tc = netCluster({ replicas: 3 })
+    tc.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'sticky', namespace: 'default' },
+      spec: {
+        selector: { app: 'web' },
+        sessionAffinity: 'ClientIP',
+        ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }],
+      },
+    } as never)
+    tc.settle()
+    reinstall(tc)
+    const ip = tc.get('Service', 'sticky')!.spec.clusterIP
+    const client = podRuntime(tc, 'client-')
+    const seen = new Set<string>()
+    for (let i = 0; i < 20; i++) seen.add(connect(tc, client.place, ip).x.server!.ip)
+    expect(seen.size).toBe(1)
+    const lists = tc.state.nodes[client.node.name]!.xtRecent!
+    expect(Object.values(lists).some((l) => l[client.pod.ip] !== undefined)).toBe(true)
+  })
 })

@@ -66,11 +66,13 @@ export type Delivery =
 export function netHost(state: ClusterState, node: NodeRuntime): NetHost {
   node.netfilter ??= emptyNetfilter()
   node.conntrack ??= emptyConntrack()
+  node.xtRecent ??= {}
   expire(node.conntrack, state.now)
   return {
     node: node.name,
     nf: node.netfilter,
     ct: node.conntrack,
+    recent: node.xtRecent,
     isLocal: (ip) => isNodeAddress(node, ip),
     masqueradeAddress: node.ip,
     now: state.now,

@@ -12,6 +12,7 @@ function host(now = 1000): NetHost {
     node: 'n1',
     nf: emptyNetfilter(),
     ct: emptyConntrack(),
+    recent: {},
     isLocal: (ip) => ip === NODE_IP,
     masqueradeAddress: NODE_IP,
     now,
@@ -344,7 +345,7 @@ describe('nat and conntrack', () => {
     const set = rule({ matches: [{ module: 'recent', name: 'SEP', op: 'set', side: 'source' }] })
     chain(h, 'mangle', 'PREROUTING').rules.push(set)
     runHook(h, 'PREROUTING', { pkt: pkt() })
-    expect(h.nf.recent!.SEP!['192.168.1.5']).toBe(5000)
+    expect(h.recent.SEP!['192.168.1.5']).toBe(5000)
     const check = rule({
       matches: [
         { module: 'recent', name: 'SEP', op: 'rcheck', seconds: 10, reap: true, side: 'source' },
@@ -357,6 +358,6 @@ describe('nat and conntrack', () => {
     h.now = 16_000
     runHook(h, 'PREROUTING', { pkt: pkt({ sport: 40002 }) })
     expect(check.counters.packets).toBe(1)
-    expect(h.nf.recent!.SEP!['192.168.1.5']).toBeUndefined()
+    expect(h.recent.SEP!['192.168.1.5']).toBeUndefined()
   })
 })

@@ -10,6 +10,7 @@ import type {
   Match,
   NetfilterState,
   PortMatch,
+  RecentLists,
   Rule,
   TableName,
   Target,
@@ -62,6 +63,8 @@ export interface NetHost {
   node: string
   nf: NetfilterState
   ct: ConntrackState
+  /** xt_recent lists of this netns */
+  recent: RecentLists
   /** addrtype LOCAL: the addresses of this namespace's interfaces */
   isLocal(ip: string): boolean
   /** the address MASQUERADE takes (the primary address of the way out) */
@@ -538,8 +541,7 @@ function addrType(host: NetHost, ip: string): string {
 
 /** xt_recent: a named list of addresses with the time each was last seen. */
 function recent(host: NetHost, m: Extract<Match, { module: 'recent' }>, p: Packet): boolean {
-  host.nf.recent ??= {}
-  const list = (host.nf.recent[m.name] ??= {})
+  const list = (host.recent[m.name] ??= {})
   const addr = m.side === 'dest' ? p.dst : p.src
   const now = host.now
   if (m.reap && m.seconds !== undefined)

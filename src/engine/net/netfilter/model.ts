@@ -163,10 +163,11 @@ export interface Table {
 
 export interface NetfilterState {
   tables: Record<TableName, Table>
-  /** xt_recent's lists (`/proc/net/xt_recent/<name>`): address -> virtual ms last seen. Per netns,
-   * not per table; filled by `-m recent --set` (kube-proxy's sessionAffinity: ClientIP). */
-  recent?: Record<string, Record<string, number>>
 }
+
+/** xt_recent's lists (`/proc/net/xt_recent/<name>`): list name -> address -> virtual ms last seen.
+ * Kernel state of the netns, not part of the tables: an iptables-restore keeps it. */
+export type RecentLists = Record<string, Record<string, number>>
 
 /** The connection tracking table of a node (`conntrack -L`). */
 export interface Tuple {
