@@ -94,7 +94,7 @@ export type SimEvent = Base &
         client: string
         /** `DNS A web.default.svc.cluster.local`, `HTTP GET /`, `TCP connect` */
         purpose: string
-        proto: 'tcp' | 'udp'
+        proto: 'tcp' | 'udp' | 'icmp'
         src: string
         sport: number
         dst: string

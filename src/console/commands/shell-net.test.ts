@@ -188,6 +188,28 @@ describe('busybox tools', () => {
   })
 })
 
+describe('ping', () => {
+  it('a pod answers; a ClusterIP never does (it exists only in rules)', () => {
+    const { run, pod, clusterIP, sim } = setup()
+    const web = pod('web-')
+    const ok = run(`kubectl exec ${pod('bb-').name} -- ping -c 2 ${web.ip}`)
+    expect(ok.exitCode).toBe(0)
+    expect(ok.lines[0]!.text).toBe(`PING ${web.ip} (${web.ip}): 56 data bytes`)
+    expect(ok.lines[1]!.text).toMatch(
+      new RegExp(
+        `^64 bytes from ${web.ip.replaceAll('.', '\\.')}: seq=0 ttl=6[23] time=\\d\\.\\d{3} ms$`,
+      ),
+    )
+    expect(ok.text).toContain('2 packets transmitted, 2 packets received, 0% packet loss')
+    const before = sim.state.now
+    const lost = run(`kubectl exec ${pod('bb-').name} -- ping -c 3 web`)
+    expect(lost.lines[0]!.text).toBe(`PING web (${clusterIP('web')}): 56 data bytes`)
+    expect(lost.text).toContain('3 packets transmitted, 0 packets received, 100% packet loss')
+    expect(lost.text).toContain('command terminated with exit code 1')
+    expect(sim.state.now - before).toBeGreaterThanOrEqual(2000)
+  })
+})
+
 describe('conntrack on the node', () => {
   it('lists the flow with its DNAT, in the real format', () => {
     const { run, pod, sim, clusterIP } = setup()

@@ -1,7 +1,9 @@
 import type { Ctx } from '../../engine/context.ts'
 import { nodeResolvConf } from '../../engine/node/fs.ts'
-import { parseResolvConf, query, type ResolvConf } from '../../engine/net/dns.ts'
-import { connectTo, parseUrl } from '../../engine/net/http.ts'
+import { parseResolvConf, query, resolve, type ResolvConf } from '../../engine/net/dns.ts'
+import { icmpEcho, type Exchange } from '../../engine/net/flow.ts'
+import { nextFloat } from '../../engine/random.ts'
+import { connectTo, isIpv4, parseUrl } from '../../engine/net/http.ts'
 import {
   listConntrack,
   CONNTRACK_VERSION,
@@ -351,6 +353,93 @@ const nc: CommandSpec = {
     }),
 }
 
+// ---- BusyBox ping ----------------------------------------------------------------------------
+
+const ping: CommandSpec = {
+  path: ['ping'],
+  modes: ['container'],
+  summary: 'Send ICMP ECHO_REQUEST packets to network hosts (BusyBox)',
+  usage: 'ping [-c COUNT] HOST',
+  rawArgs: true,
+  run: (inv, env) =>
+    withCtx(env, 'ping', (c) => {
+      let count: number | undefined
+      let host: string | undefined
+      const args = inv.args
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i]!
+        if (a === '-c') count = Number(args[++i])
+        else if (a.startsWith('-c')) count = Number(a.slice(2))
+        else if (a === '-W' || a === '-w' || a === '-i' || a === '-s') i++
+        else if (!a.startsWith('-')) host = a
+      }
+      if (!host || (count !== undefined && !(count > 0)))
+        return {
+          lines: [
+            err('BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.'),
+            err(''),
+            err('Usage: ping [OPTIONS] HOST'),
+          ],
+          exitCode: 1,
+        }
+      const n = netCtx(env, c)
+      const sent = count ?? 4
+      const r = runFlows(
+        env,
+        (ctx) => {
+          let ip = host
+          if (!isIpv4(host)) {
+            const res = resolve(ctx, n.place, host, n.resolv, n.libc)
+            if (res.kind === 'external') return { external: res.name }
+            if (res.kind !== 'ok') return { bad: true }
+            ip = res.addrs[0]!
+          }
+          // busybox uses its pid as the echo id
+          const id = 1 + Math.floor(nextFloat(ctx.state.rng) * 65535)
+          const echoes: Exchange[] = []
+          for (let seq = 0; seq < sent; seq++) echoes.push(icmpEcho(ctx, n.place, ip, id))
+          const rtts = echoes.map((x) => 0.04 + 0.2 * x.elapsedMs + nextFloat(ctx.state.rng) * 0.08)
+          return { ip, echoes, rtts }
+        },
+        // one echo a second
+        () => (sent - 1) * 1000,
+      )
+      if (!r) return { lines: [err('ping: error')], exitCode: 1 }
+      if ('external' in r) return { lines: [dim(externalNote(r.external!))], exitCode: 1 }
+      if ('bad' in r) return { lines: [err(`ping: bad address '${host}'`)], exitCode: 1 }
+      const lines: OutputLine[] = [out(`PING ${host} (${r.ip}): 56 data bytes`)]
+      const got: number[] = []
+      r.echoes.forEach((x, seq) => {
+        if (x.outcome !== 'answered') return
+        const t = r.rtts[seq]!
+        got.push(t)
+        lines.push(
+          out(
+            `64 bytes from ${r.ip}: seq=${seq} ttl=${64 - (x.answerForwards ?? 0)} time=${t.toFixed(3)} ms`,
+          ),
+        )
+      })
+      if (count === undefined)
+        lines.push(dim('(Cutaway stops ping after 4 packets, as if you pressed Ctrl+C.)'))
+      lines.push(
+        out(''),
+        out(`--- ${host} ping statistics ---`),
+        out(
+          `${sent} packets transmitted, ${got.length} packets received, ${Math.round(((sent - got.length) * 100) / sent)}% packet loss`,
+        ),
+      )
+      if (got.length) {
+        const avg = got.reduce((a, b) => a + b, 0) / got.length
+        lines.push(
+          out(
+            `round-trip min/avg/max = ${Math.min(...got).toFixed(3)}/${avg.toFixed(3)}/${Math.max(...got).toFixed(3)} ms`,
+          ),
+        )
+      }
+      return { lines, exitCode: got.length ? 0 : 1 }
+    }),
+}
+
 // ---- conntrack (node) -------------------------------------------------------------------------
 
 const conntrack: CommandSpec = {
@@ -403,4 +492,4 @@ const conntrack: CommandSpec = {
     }),
 }
 
-export const SHELL_NET_COMMANDS: CommandSpec[] = [curl, wget, nslookup, nc, conntrack]
+export const SHELL_NET_COMMANDS: CommandSpec[] = [curl, wget, nslookup, nc, ping, conntrack]

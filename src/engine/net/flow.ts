@@ -47,6 +47,8 @@ export interface Exchange {
   elapsedMs: number
   /** why a lost packet was lost */
   reason?: string
+  /** how many hosts forwarded the answer (each takes one off its TTL) */
+  answerForwards?: number
 }
 
 /** Linux's default net.ipv4.ip_local_port_range */
@@ -92,6 +94,8 @@ function packet(h: Headers, len: number, tcp?: TcpFlags): Packet {
 }
 
 function reverse(h: Headers): Headers {
+  // an echo request (type 8) is answered by an echo reply (type 0) with the same id
+  if (h.proto === 'icmp') return { proto: 'icmp', src: h.dst, dst: h.src, sport: h.sport, dport: 0 }
   return { proto: h.proto, src: h.dst, dst: h.src, sport: h.dport, dport: h.sport }
 }
 
@@ -124,6 +128,16 @@ export function tcpConnect(
   return exchange(ctx, from, 'tcp', dst, dport, opts)
 }
 
+/** An ICMP echo request (ping) with echo id `id`, and its reply. */
+export function icmpEcho(ctx: Ctx, from: Place, dst: string, id: number): Exchange {
+  return exchange(ctx, from, 'icmp', dst, 0, {
+    purpose: 'ICMP echo',
+    requestBytes: 56,
+    responseBytes: () => 56,
+    sport: id,
+  })
+}
+
 /** A UDP request and its answer (a DNS query), from `from` to dst:dport. */
 export function udpExchange(
   ctx: Ctx,
@@ -142,7 +156,7 @@ const IP_UDP = 28
 function exchange(
   ctx: Ctx,
   from: Place,
-  proto: 'tcp' | 'udp',
+  proto: 'tcp' | 'udp' | 'icmp',
   dst: string,
   dport: number,
   opts: ExchangeOpts,
@@ -153,7 +167,10 @@ function exchange(
   const clientIp = addressOf(state, from) ?? node.ip
   const sport = opts.sport ?? ephemeralPort(state)
   const client = { ip: clientIp, port: sport }
-  const first: Headers = { proto, src: clientIp, dst, sport, dport }
+  const first: Headers =
+    proto === 'icmp'
+      ? { proto, src: clientIp, dst, sport: opts.sport ?? 0, dport: 8 }
+      : { proto, src: clientIp, dst, sport, dport }
   const hops: Hop[] = []
   const out = transmit(
     state,
@@ -208,7 +225,8 @@ function exchange(
   if (out.kind !== 'delivered') return summary({ ...base, ...failure(out), elapsedMs: 0 }, 1)
 
   const serverPlace = out.place
-  const listener = isListening(state, serverPlace, proto, out.pkt.dport)
+  // every host answers an echo request; ports need a socket
+  const listener = proto === 'icmp' ? 'host' : isListening(state, serverPlace, proto, out.pkt.dport)
   const server = {
     place: serverPlace,
     ...(out.pod
@@ -260,8 +278,9 @@ function exchange(
     server,
     reply: headersOf(answer.pkt),
     elapsedMs,
+    answerForwards: replyHops.filter((h) => h.kind === 'hook' && h.label === 'FORWARD').length,
   }
-  if (proto === 'udp') return summary(result, 2)
+  if (proto !== 'tcp') return summary(result, 2)
   // the rest of the connection: each packet walks the hooks (counters, conntrack states) quietly
   const c = first
   const s = answerHeaders
