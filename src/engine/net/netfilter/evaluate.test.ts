@@ -361,3 +361,17 @@ describe('nat and conntrack', () => {
     expect(h.recent.SEP!['192.168.1.5']).toBeUndefined()
   })
 })
+
+describe('icmp', () => {
+  it('an echo and its reply share one entry, without a DNAT or SNAT state', () => {
+    const h = host()
+    const f: InFlight = { pkt: pkt({ proto: 'icmp', sport: 77, dport: 8, dst: '192.168.3.7' }) }
+    runHook(h, 'PREROUTING', f)
+    runHook(h, 'POSTROUTING', f)
+    const back: InFlight = {
+      pkt: pkt({ proto: 'icmp', src: '192.168.3.7', dst: '192.168.1.5', sport: 77, dport: 0 }),
+    }
+    expect(runHook(h, 'PREROUTING', back).ctstate).toEqual(['ESTABLISHED'])
+    expect(h.ct.entries).toHaveLength(1)
+  })
+})

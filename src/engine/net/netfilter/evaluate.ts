@@ -156,7 +156,8 @@ export function runHook(host: NetHost, hook: Hook, f: InFlight): HookTrace {
       const v = walk(host, table, hook, f, trace)
       if (v.kind !== 'ACCEPT') return finish(trace, v)
     }
-    // conntrack (-200) runs right after raw (-300); a hook without raw attaches it first
+    // conntrack (-200) runs right after raw (-300), in the two hooks where packets enter
+    // (PREROUTING) or are born (OUTPUT); later hooks use the entry attached there
     if (table === 'raw') attachConntrack(host, f, trace)
   }
   if (hook === 'POSTROUTING' || hook === 'INPUT') {
@@ -197,10 +198,12 @@ export function ctstateOf(f: InFlight): CtState[] {
   if (!f.conn) return ['UNTRACKED']
   const { entry, dir } = f.conn
   const out: CtState[] = [dir === 'reply' || entry.replied ? 'ESTABLISHED' : 'NEW']
-  if (entry.original.dst !== entry.reply.src || entry.original.dport !== entry.reply.sport)
-    out.push('DNAT')
-  if (entry.original.src !== entry.reply.dst || entry.original.sport !== entry.reply.dport)
-    out.push('SNAT')
+  const o = entry.original
+  const r = entry.reply
+  // icmp "ports" are the type and the id, which the reply changes without any NAT
+  const ports = o.proto !== 'icmp'
+  if (o.dst !== r.src || (ports && o.dport !== r.sport)) out.push('DNAT')
+  if (o.src !== r.dst || (ports && o.sport !== r.dport)) out.push('SNAT')
   return out
 }
 
