@@ -78,6 +78,23 @@ describe('curl from a pod', () => {
     expect(r.out.split('\n')[0]).toBe('<!DOCTYPE html>')
   })
 
+  it("nginx logs the request with the client pod's own IP (no SNAT inside the VPC)", () => {
+    const { run, pod, sim } = setup()
+    const client = pod('cc-')
+    run(`kubectl exec ${client.name} -- curl -s http://web/`)
+    const logs = Object.values(sim.state.nodes)
+      .flatMap((n) => Object.values(n.pods))
+      .filter((p) => p.name.startsWith('web-'))
+      .flatMap((p) => p.containers[0]!.logs.map((l) => l.text))
+    const access = logs.filter((l) => l.includes('"GET / HTTP/1.1"'))
+    expect(access).toHaveLength(1)
+    expect(access[0]).toMatch(
+      new RegExp(
+        `^${client.ip.replaceAll('.', '\\.')} - - \\[02/Mar/2026:\\d\\d:\\d\\d:\\d\\d \\+0000\\] "GET / HTTP/1\\.1" 200 615 "-" "curl/8\\.17\\.0" "-"$`,
+      ),
+    )
+  })
+
   it('prints the progress meter on stderr without a terminal, and not with -s', () => {
     const { run, pod } = setup()
     const r = run(`kubectl exec ${pod('cc-').name} -- curl http://web`)

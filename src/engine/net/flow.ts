@@ -38,7 +38,14 @@ export interface Exchange {
   /** REJECT's --reject-with, for 'rejected' */
   rejectWith?: string
   /** the socket that answered, after DNAT: its pod (plain data, not a state draft) and address */
-  server?: { place: Place; pod?: PodRef; ip: string; port: number }
+  server?: {
+    place: Place
+    pod?: PodRef
+    ip: string
+    port: number
+    /** the client's address as the server saw it (after any SNAT on the way) */
+    peer: { ip: string; port: number }
+  }
   /** the client's own address and port */
   client: { ip: string; port: number }
   /** the answer's headers as the client received them (un-NATed) */
@@ -234,6 +241,7 @@ function exchange(
       : {}),
     ip: out.pkt.dst,
     port: out.pkt.dport,
+    peer: { ip: out.pkt.src, port: out.pkt.sport },
   }
   const answerHeaders = reverse(headersOf(out.pkt))
   const replyHops: Hop[] = []

@@ -1,5 +1,6 @@
 import type { Ctx } from '../context.ts'
-import type { ClusterState } from '../model/state.ts'
+import { EPOCH_MS } from '../time.ts'
+import { writeContainerLog } from '../logs/rotate.ts'
 import { containerFs } from '../node/containerFs.ts'
 import { resolveImage } from '../workloads/images.ts'
 import { utf8Bytes } from '../encoding.ts'
@@ -126,31 +127,39 @@ function httpDate(ms: number): string {
   return new Date(ms).toUTCString()
 }
 
+export interface HttpRequest {
+  method: string
+  path: string
+  /** the Host header */
+  host: string
+  userAgent: string
+  /** the client address nginx sees ($remote_addr) */
+  remoteAddr: string
+}
+
 /**
- * What the server pod answers to `method path`: nginx's default server, or undefined when the
- * listener is not an HTTP server the simulation models.
+ * What the server pod answers to an HTTP request: nginx's default server (which also writes its
+ * access log line to the container's stdout, as the official image links access.log there), or
+ * undefined when the listener is not an HTTP server the simulation models.
  */
-export function serveHttp(
-  state: ClusterState,
-  server: PodRef,
-  method: string,
-  path: string,
-  dateMs: number,
-): Response | undefined {
-  const rt = Object.values(state.nodes)
-    .map((n) => n.pods[server.uid])
-    .find((p) => p !== undefined)
+export function serveHttp(ctx: Ctx, server: PodRef, req: HttpRequest): Response | undefined {
+  const state = ctx.state
+  const node = Object.values(state.nodes).find((n) => n.pods[server.uid])
+  const rt = node?.pods[server.uid]
   const c = rt?.containers.find(
     (x) => x.state === 'running' && resolveImage(x.image)?.info.behaviour === 'nginx',
   )
-  if (!rt || !c) return undefined
+  if (!node || !rt || !c) return undefined
   const fs = containerFs(state, server.namespace, server.name, c.name)?.fs
-  const clean = path.split('?')[0]!
+  const clean = req.path.split('?')[0]!
   const file = clean.endsWith('/') ? `${clean}index.html` : clean
   const content = fs?.readFile(`/usr/share/nginx/html${file}`)
-  const date: [string, string] = ['Date', httpDate(dateMs)]
+  const wallMs = EPOCH_MS + state.now
+  const date: [string, string] = ['Date', httpDate(wallMs)]
+  const head = req.method === 'HEAD'
+  let res: Response
   if (typeof content !== 'string') {
-    return {
+    res = {
       status: 404,
       reason: 'Not Found',
       headers: [
@@ -160,26 +169,46 @@ export function serveHttp(
         ['Content-Length', String(NOT_FOUND.length)],
         ['Connection', 'keep-alive'],
       ],
-      body: method === 'HEAD' ? '' : NOT_FOUND,
+      body: head ? '' : NOT_FOUND,
+    }
+  } else {
+    const len = utf8Bytes(content).length
+    res = {
+      status: 200,
+      reason: 'OK',
+      headers: [
+        ['Server', `nginx/${NGINX_VERSION}`],
+        date,
+        ['Content-Type', 'text/html'],
+        ['Content-Length', String(len)],
+        ['Last-Modified', httpDate(NGINX_HTML_MTIME * 1000)],
+        ['Connection', 'keep-alive'],
+        // nginx's ETag: hex mtime - hex length
+        ['ETag', `"${NGINX_HTML_MTIME.toString(16)}-${len.toString(16)}"`],
+        ['Accept-Ranges', 'bytes'],
+      ],
+      body: head ? '' : content,
     }
   }
-  const len = utf8Bytes(content).length
-  return {
-    status: 200,
-    reason: 'OK',
-    headers: [
-      ['Server', `nginx/${NGINX_VERSION}`],
-      date,
-      ['Content-Type', 'text/html'],
-      ['Content-Length', String(len)],
-      ['Last-Modified', httpDate(NGINX_HTML_MTIME * 1000)],
-      ['Connection', 'keep-alive'],
-      // nginx's ETag: hex mtime - hex length
-      ['ETag', `"${NGINX_HTML_MTIME.toString(16)}-${len.toString(16)}"`],
-      ['Accept-Ranges', 'bytes'],
-    ],
-    body: method === 'HEAD' ? '' : content,
-  }
+  // log_format main (the image's nginx.conf): $remote_addr - $remote_user [$time_local] "$request"
+  // $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"
+  const sent = utf8Bytes(res.body).length
+  writeContainerLog(ctx, node, rt, c, [
+    {
+      stream: 'stdout',
+      text: `${req.remoteAddr} - - [${timeLocal(wallMs)}] "${req.method} ${req.path} HTTP/1.1" ${res.status} ${sent} "-" "${req.userAgent}" "-"`,
+    },
+  ])
+  return res
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** nginx's $time_local on a UTC node: 02/Mar/2026:08:46:12 +0000 */
+function timeLocal(ms: number): string {
+  const d = new Date(ms)
+  const p2 = (n: number) => String(n).padStart(2, '0')
+  return `${p2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0000`
 }
 
 export function responseBytes(r: Response | undefined): number {

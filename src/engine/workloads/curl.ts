@@ -1,6 +1,5 @@
 import type { Ctx } from '../context.ts'
 import type { NodeRuntime, PodRuntime } from '../model/node.ts'
-import { EPOCH_MS } from '../time.ts'
 import { utf8Bytes } from '../encoding.ts'
 import { podResolvConf } from '../node/fs.ts'
 import { parseResolvConf, type ResolvConf } from '../net/dns.ts'
@@ -71,7 +70,13 @@ export function fetchUrl(
     requestBytes: httpRequestBytes(url.host, url.path, method, agent),
     responseBytes: (server) => {
       if (!server?.pod) return 0
-      response = serveHttp(ctx.state, server.pod, method, url.path, EPOCH_MS + ctx.state.now)
+      response = serveHttp(ctx, server.pod, {
+        method,
+        path: url.path,
+        host: url.port === 80 ? url.host : `${url.host}:${url.port}`,
+        userAgent: agent,
+        remoteAddr: server.peer.ip,
+      })
       return responseBytes(response)
     },
   })
