@@ -1,6 +1,8 @@
 // SimEvents: the contract between the engine and everything that watches it (views animate them,
 // scenarios wait for them, tests assert them). Each one carries what a lesson shows.
 
+import type { Headers as PacketHeaders } from './net/netfilter/evaluate.ts'
+
 export type Layer = 'kubernetes' | 'node' | 'aws'
 
 interface Base {
@@ -138,6 +140,46 @@ export type SimEvent = Base &
         ciphertextBytes: number
       }
     | {
+        /** one connection or query a program made (net/flow.ts), once it ended */
+        type: 'packet.flow'
+        flow: string
+        /** the client's node, and the client: `<ns>/<pod>` or the node name for host processes */
+        node: string
+        client: string
+        /** `DNS A web.default.svc.cluster.local`, `HTTP GET /`, `TCP connect` */
+        purpose: string
+        proto: 'tcp' | 'udp' | 'icmp'
+        src: string
+        sport: number
+        dst: string
+        dport: number
+        /** the socket that answered, after DNAT (`192.168.12.7:80`) */
+        endpoint?: string
+        outcome: 'answered' | 'refused' | 'rejected' | 'dropped' | 'lost'
+        /** packets sent in both directions */
+        packets: number
+      }
+    | {
+        /** one step of a flow's first packet (`request`) or of its answer (`reply`) */
+        type: 'packet.hop'
+        flow: string
+        direction: 'request' | 'reply'
+        seq: number
+        kind: 'netns' | 'veth' | 'hook' | 'route' | 'vpc' | 'socket' | 'lost' | 'reject'
+        node?: string
+        /** `eth0 -> eni1a2b3c4d5e6`, `PREROUTING`, `10.100.0.10 dev ens5` … */
+        label: string
+        before: PacketHeaders
+        after: PacketHeaders
+        /** hooks: the rules that matched and acted, in order (index 0 = the chain's policy) */
+        rules?: { table: string; chain: string; index: number; target: string }[]
+        /** hooks: how many rules the packet was checked against */
+        checked?: number
+        verdict?: 'ACCEPT' | 'DROP' | 'REJECT'
+        /** hooks: kernel log lines written by LOG rules */
+        logs?: string[]
+      }
+    | {
         type: 'k8s.event'
         namespace: string
         object: string
@@ -169,6 +211,8 @@ export function layerOf(e: SimEvent): Layer {
     case 'logs.request':
     case 'kubeproxy.sync':
     case 'netfilter.baseline':
+    case 'packet.flow':
+    case 'packet.hop':
       return 'node'
     case 'ec2.launch':
     case 'kms.encrypt':

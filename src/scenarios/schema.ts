@@ -28,6 +28,8 @@ const EVENT_TYPES = [
   'k8s.event',
   'etcd.replicate',
   'kms.encrypt',
+  'packet.flow',
+  'packet.hop',
 ] as const satisfies readonly SimEventType[]
 // a compile error here means the engine gained an event type this list lacks
 const _allEventTypes: Exclude<SimEventType, (typeof EVENT_TYPES)[number]> extends never

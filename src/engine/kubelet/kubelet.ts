@@ -12,6 +12,7 @@ import { resolveImage } from '../workloads/images.ts'
 import { startProgram, startFailure, type Output } from '../workloads/programs.ts'
 import { allocatePodIp, releaseIp } from '../aws/vpc.ts'
 import { runProgramTick, programStartContext } from './programs.ts'
+import { curlAtStart } from '../workloads/curl.ts'
 import { writeContainerLog } from '../logs/rotate.ts'
 import { kubeProxyStarted } from '../net/kubeproxy/sync.ts'
 
@@ -411,11 +412,10 @@ function startContainer(
   c.pid = node.nextPid
   node.nextPid += nextInt(state.rng, 20, 120)
   const env = containerEnv(ctx, pod, spec, image.info.env)
-  const { program, output } = startProgram(
-    spec,
-    image.info,
-    programStartContext(state, node, rt, env),
-  )
+  const { program, output } = startProgram(spec, image.info, {
+    ...programStartContext(state, node, rt, env),
+    curl: (a) => curlAtStart(ctx, node, rt, a),
+  })
   c.program = program
   emit(ctx, {
     type: 'container.start',

@@ -1,4 +1,4 @@
-import type { ConntrackState, NetfilterState } from '../net/netfilter/model.ts'
+import type { ConntrackState, NetfilterState, RecentLists } from '../net/netfilter/model.ts'
 // What lives on a worker node beyond the API objects: the container runtime's view.
 
 export interface LogRecord {
@@ -133,4 +133,6 @@ export interface KubeProxyState {
   lastSyncAt?: number
   /** last time it deleted stale chains (large cluster mode does so at most once per syncPeriod) */
   lastCleanupAt?: number
+  /** the host's xt_recent lists (kube-proxy's sessionAffinity: ClientIP) */
+  xtRecent?: RecentLists
 }

@@ -2,6 +2,7 @@ import type { Container } from '../model/k8s.ts'
 import type { ProgramState } from '../model/node.ts'
 import type { ImageInfo } from './images.ts'
 import { compile, run, type Compiled } from './sh.ts'
+import type { ProgramRun } from './curl.ts'
 
 // What a container's process does, from its image and the pod spec's command/args.
 // Kubernetes semantics: `command` replaces the image ENTRYPOINT (and drops its CMD); `args` replaces CMD.
@@ -34,6 +35,8 @@ export interface StartContext {
   isoTime: string
   kernel: string
   nodeName: string
+  /** runs a curl command line from this pod over the simulated network (workloads/curl.ts) */
+  curl?: (args: string[]) => ProgramRun
 }
 
 /** The first state of a freshly started container's program, and the lines it prints at once. */
@@ -61,7 +64,9 @@ export function startProgram(
       break
     case 'curl':
       if (base === 'entrypoint.sh' || base === 'curl') {
-        const curlArgs = base === 'curl' ? argv.slice(1) : argv.slice(2)
+        // entrypoint.sh prepends `curl` unless its first argument is a command (`curl …`)
+        const curlArgs =
+          base === 'curl' ? argv.slice(1) : argv[1] === 'curl' ? argv.slice(2) : argv.slice(1)
         if (curlArgs.length === 0)
           return {
             program: { kind: 'exit', code: 2, afterMs: 20 },
@@ -72,6 +77,15 @@ export function startProgram(
               },
             ],
           }
+        if (sc.curl) {
+          // the request runs when the container starts; its output is logged at once, and the
+          // container exits when curl would have (after a connect timeout, for instance)
+          const r = sc.curl(curlArgs)
+          return {
+            program: { kind: 'exit', code: r.exitCode, afterMs: Math.max(50, r.waitedMs) },
+            output: r.output,
+          }
+        }
         return {
           program: { kind: 'exit', code: 7, afterMs: 50 },
           output: [

@@ -46,6 +46,17 @@ export function describeEvent(e: SimEvent): string {
       return `etcd ${e.leader.name} (leader, ${e.leader.availabilityZone}) replicated ${e.op} ${e.key} to ${e.followers.map((f) => f.name).join(', ')}; committed at term ${e.term}, index ${e.index} (${e.valueSize} bytes${e.encrypted ? ', KMS v2 ciphertext' : ''})`
     case 'kms.encrypt':
       return `${e.apiServer} (${e.availabilityZone}) made a data key; KMS Encrypt under ${e.keyId} wrapped it (${e.plaintextBytes} → ${e.ciphertextBytes} bytes)`
+    case 'packet.flow':
+      return `${e.client} → ${e.dst}:${e.dport}/${e.proto} (${e.purpose}): ${e.outcome}${e.endpoint ? ` by ${e.endpoint}` : ''}, ${e.packets} packets`
+    case 'packet.hop': {
+      const h = (x: typeof e.before) => `${x.src}:${x.sport} → ${x.dst}:${x.dport}`
+      const changed = h(e.before) !== h(e.after) ? ` now ${h(e.after)}` : ''
+      const rules =
+        e.checked !== undefined
+          ? ` (${e.checked} rules checked, ${e.rules?.length ?? 0} matched)`
+          : ''
+      return `${e.node ? `${e.node}: ` : ''}${e.direction} ${e.label} ${h(e.before)}${changed}${rules}${e.verdict && e.verdict !== 'ACCEPT' ? ` ${e.verdict}` : ''}`
+    }
   }
 }
 

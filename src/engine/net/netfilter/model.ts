@@ -165,6 +165,10 @@ export interface NetfilterState {
   tables: Record<TableName, Table>
 }
 
+/** xt_recent's lists (`/proc/net/xt_recent/<name>`): list name -> address -> virtual ms last seen.
+ * Kernel state of the netns, not part of the tables: an iptables-restore keeps it. */
+export type RecentLists = Record<string, Record<string, number>>
+
 /** The connection tracking table of a node (`conntrack -L`). */
 export interface Tuple {
   proto: 'tcp' | 'udp' | 'icmp'
@@ -189,6 +193,8 @@ export interface ConntrackEntry {
   mark: number
   /** virtual ms at which the entry expires */
   expiresAt: number
+  /** udp: the kernel's stream_ts (creation + 2 s); replies after it make the flow a stream */
+  udpStreamAt?: number
 }
 
 export interface ConntrackState {

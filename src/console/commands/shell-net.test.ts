@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest'
+import { createSimulation, createObject } from '../../engine/index.ts'
+import { installKubeProxyFixture } from '../../engine/net/testing/kubeProxyFixture.ts'
+import { Console } from '../session.ts'
+
+type Sim = ReturnType<typeof createSimulation>
+
+const mk = (sim: Sim, o: object) => {
+  const r = sim.transact((ctx) => createObject(ctx, o as never))
+  if (!r.ok) throw r.error
+}
+
+/** web (nginx x2) behind Service web, a busybox and a curl pod, kube-proxy fixture rules. */
+function setup(opts: { rules?: boolean } = {}) {
+  const sim = createSimulation({ seed: 7 })
+  sim.settle()
+  const deploy = (name: string, image: string, replicas: number, command?: string[]) =>
+    mk(sim, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'default' },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: { containers: [{ name, image, ...(command ? { command } : {}) }] },
+        },
+      },
+    })
+  deploy('web', 'nginx', 2)
+  deploy('bb', 'busybox', 1, ['sleep', '3600'])
+  deploy('cc', 'curlimages/curl', 1, ['sleep', '3600'])
+  mk(sim, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }] },
+  })
+  mk(sim, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'empty', namespace: 'default' },
+    spec: { selector: { app: 'nobody' }, ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }] },
+  })
+  sim.settle()
+  if (opts.rules !== false) sim.transact((ctx) => installKubeProxyFixture(ctx.state))
+  const con = new Console(sim, { settleAfterCommands: true })
+  const run = (cmd: string) => {
+    const r = con.run(cmd)
+    return {
+      ...r,
+      text: r.lines.map((l) => l.text).join('\n'),
+      out: r.lines
+        .filter((l) => !l.tone || l.tone === 'out')
+        .map((l) => l.text)
+        .join('\n'),
+    }
+  }
+  const pod = (prefix: string) =>
+    Object.values(sim.state.nodes)
+      .flatMap((n) => Object.values(n.pods))
+      .find((p) => p.name.startsWith(prefix))!
+  const clusterIP = (name: string) =>
+    (
+      sim.state.etcd.buckets['services/specs']?.[`/registry/services/specs/default/${name}`]
+        ?.value as { spec: { clusterIP: string } }
+    ).spec.clusterIP
+  return { sim, con, run, pod, clusterIP }
+}
+
+describe('curl from a pod', () => {
+  it('fetches nginx welcome page through the Service name', () => {
+    const { run, pod } = setup()
+    const r = run(`kubectl exec ${pod('cc-').name} -- curl -s http://web.default.svc.cluster.local`)
+    expect(r.exitCode).toBe(0)
+    expect(r.out).toContain('<title>Welcome to nginx!</title>')
+    expect(r.out.split('\n')[0]).toBe('<!DOCTYPE html>')
+  })
+
+  it("nginx logs the request with the client pod's own IP (no SNAT inside the VPC)", () => {
+    const { run, pod, sim } = setup()
+    const client = pod('cc-')
+    run(`kubectl exec ${client.name} -- curl -s http://web/`)
+    const logs = Object.values(sim.state.nodes)
+      .flatMap((n) => Object.values(n.pods))
+      .filter((p) => p.name.startsWith('web-'))
+      .flatMap((p) => p.containers[0]!.logs.map((l) => l.text))
+    const access = logs.filter((l) => l.includes('"GET / HTTP/1.1"'))
+    expect(access).toHaveLength(1)
+    expect(access[0]).toMatch(
+      new RegExp(
+        `^${client.ip.replaceAll('.', '\\.')} - - \\[02/Mar/2026:\\d\\d:\\d\\d:\\d\\d \\+0000\\] "GET / HTTP/1\\.1" 200 615 "-" "curl/8\\.17\\.0" "-"$`,
+      ),
+    )
+  })
+
+  it('prints the progress meter on stderr without a terminal, and not with -s', () => {
+    const { run, pod } = setup()
+    const r = run(`kubectl exec ${pod('cc-').name} -- curl http://web`)
+    expect(r.lines[0]!.text).toBe(
+      '  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current',
+    )
+    expect(r.lines[2]!.text).toMatch(/^100 {3}615 {2}100 {3}615 {4}0 {5}0 /)
+  })
+
+  it('says it cannot resolve an unknown name (exit 6)', () => {
+    const { run, pod } = setup()
+    const r = run(`kubectl exec ${pod('cc-').name} -- curl -sS http://nosuch`)
+    expect(r.text).toContain('curl: (6) Could not resolve host: nosuch')
+    expect(r.text).toContain('command terminated with exit code 6')
+  })
+
+  it('is silent with -s alone', () => {
+    const { run, pod } = setup()
+    const r = run(`kubectl exec ${pod('cc-').name} -- curl -s http://nosuch`)
+    expect(r.lines.map((l) => l.text)).toEqual(['command terminated with exit code 6'])
+  })
+
+  it('fails at once on a Service without endpoints (kube-proxy REJECT)', () => {
+    const { run, pod, clusterIP, sim } = setup()
+    const before = sim.state.now
+    const r = run(`kubectl exec ${pod('cc-').name} -- curl -sS http://empty`)
+    expect(r.text).toMatch(
+      /curl: \(7\) Failed to connect to empty port 80 after \d+ ms: Couldn't connect to server/,
+    )
+    expect(sim.state.now - before).toBeLessThan(1000)
+    void clusterIP
+  })
+
+  it('times out on a DROP, and the clock moves by the timeout', () => {
+    const { run, pod, sim } = setup()
+    // FORWARD sees the packet after DNAT: a rule on the ClusterIP would never match there
+    sim.transact((ctx) => {
+      for (const n of Object.values(ctx.state.nodes))
+        n.netfilter!.tables.filter.chains.FORWARD!.rules.unshift({
+          proto: { name: 'tcp' },
+          matches: [{ module: 'tcp', dport: { from: 80 } }],
+          target: { kind: 'DROP' },
+          counters: { packets: 0, bytes: 0 },
+        })
+    })
+    const before = sim.state.now
+    const r = run(`kubectl exec ${pod('cc-').name} -- curl -sS --connect-timeout 5 http://web`)
+    expect(r.text).toContain('curl: (28) Connection timed out after 5001 milliseconds')
+    expect(sim.state.now - before).toBeGreaterThanOrEqual(5000)
+    const r2 = run(`kubectl exec ${pod('cc-').name} -- curl -sS http://web`)
+    expect(r2.text).toMatch(
+      /curl: \(28\) Failed to connect to web port 80 after 127\d{3} ms: Couldn't connect to server/,
+    )
+  })
+
+  it('without kube-proxy rules the ClusterIP is routed nowhere', () => {
+    const { run, pod } = setup({ rules: false })
+    const r = run(`kubectl exec ${pod('cc-').name} -- curl -sS -m 2 http://web`)
+    // kube-dns has no DNAT either: the name cannot even be resolved
+    expect(r.text).toContain('curl: (6) Could not resolve host: web')
+  })
+
+  it('works inside an interactive shell', () => {
+    const { con, run, pod } = setup()
+    run(`kubectl exec -it ${pod('bb-').name} -- sh`)
+    expect(con.mode.kind).toBe('container')
+    const r = run('wget -qO- http://web')
+    expect(r.out).toContain('<h1>Welcome to nginx!</h1>')
+  })
+})
+
+describe('busybox tools', () => {
+  it('nslookup prints the ClusterIP of a Service', () => {
+    const { run, pod, clusterIP } = setup()
+    const r = run(`kubectl exec ${pod('bb-').name} -- nslookup web.default.svc.cluster.local`)
+    expect(r.out).toBe(
+      [
+        'Server:\t\t10.100.0.10',
+        'Address:\t10.100.0.10:53',
+        '',
+        'Name:\tweb.default.svc.cluster.local',
+        `Address: ${clusterIP('web')}`,
+        '',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('nslookup of an unknown name: NXDOMAIN for A and AAAA', () => {
+    const { run, pod } = setup()
+    const r = run(`kubectl exec ${pod('bb-').name} -- nslookup nosuch.default.svc.cluster.local`)
+    expect(r.out).toContain("** server can't find nosuch.default.svc.cluster.local: NXDOMAIN")
+  })
+
+  it('nc -zv reports an open port and a refused one', () => {
+    const { run, pod } = setup()
+    const web = pod('web-')
+    const ok = run(`kubectl exec ${pod('bb-').name} -- nc -zv ${web.ip} 80`)
+    expect(ok.text).toBe(`${web.ip} (${web.ip}:80) open`)
+    const no = run(`kubectl exec ${pod('bb-').name} -- nc -zv ${web.ip} 81`)
+    expect(no.text).toContain(`nc: ${web.ip} (${web.ip}:81): Connection refused`)
+  })
+
+  it('wget names a missing host like BusyBox', () => {
+    const { run, pod } = setup()
+    const r = run(`kubectl exec ${pod('bb-').name} -- wget -qO- http://nosuch`)
+    expect(r.text).toContain("wget: bad address 'nosuch'")
+  })
+})
+
+describe('ping', () => {
+  it('a pod answers; a ClusterIP never does (it exists only in rules)', () => {
+    const { run, pod, clusterIP, sim } = setup()
+    const web = pod('web-')
+    const ok = run(`kubectl exec ${pod('bb-').name} -- ping -c 2 ${web.ip}`)
+    expect(ok.exitCode).toBe(0)
+    expect(ok.lines[0]!.text).toBe(`PING ${web.ip} (${web.ip}): 56 data bytes`)
+    expect(ok.lines[1]!.text).toMatch(
+      new RegExp(
+        `^64 bytes from ${web.ip.replaceAll('.', '\\.')}: seq=0 ttl=6[23] time=\\d\\.\\d{3} ms$`,
+      ),
+    )
+    expect(ok.text).toContain('2 packets transmitted, 2 packets received, 0% packet loss')
+    const before = sim.state.now
+    const lost = run(`kubectl exec ${pod('bb-').name} -- ping -c 3 web`)
+    expect(lost.lines[0]!.text).toBe(`PING web (${clusterIP('web')}): 56 data bytes`)
+    expect(lost.text).toContain('3 packets transmitted, 0 packets received, 100% packet loss')
+    expect(lost.text).toContain('command terminated with exit code 1')
+    expect(sim.state.now - before).toBeGreaterThanOrEqual(2000)
+  })
+})
+
+describe('conntrack on the node', () => {
+  it('lists the flow with its DNAT, in the real format', () => {
+    const { run, pod, sim, clusterIP } = setup()
+    const client = pod('cc-')
+    run(`kubectl exec ${client.name} -- curl -s http://web`)
+    const node = Object.values(sim.state.nodes).find((n) => n.pods[client.uid])!
+    run(`ssh ${node.name}`)
+    const r = run(`conntrack -L -p tcp -d ${clusterIP('web')}`)
+    const lines = r.lines.map((l) => l.text)
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^tcp      6 \\d+ TIME_WAIT src=${client.ip} dst=${clusterIP('web').replaceAll('.', '\\.')} sport=\\d+ dport=80 src=192\\.168\\.\\d+\\.\\d+ dst=${client.ip} sport=80 dport=\\d+ \\[ASSURED\\] mark=0 use=1$`,
+      ),
+    )
+    expect(lines[lines.length - 1]).toBe(
+      'conntrack v1.4.6 (conntrack-tools): 1 flow entries have been shown.',
+    )
+  })
+})
