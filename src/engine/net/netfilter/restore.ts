@@ -1,0 +1,166 @@
+// `iptables-restore [--noflush] [--test] [-c]`: the input format kube-proxy and the VPC CNI write.
+// Sources: iptables/iptables-restore.c + xshared.c add_param_to_argv (the line tokenizer: double
+// quotes, backslash escapes inside them), iptables/nft.c (the nft backend commits each table at
+// its COMMIT line: an error in a table leaves that table untouched, tables committed before stay).
+//
+// Without --noflush a table named in the input is replaced whole (user chains not declared again
+// are gone, undeclared built-in chains get back the ACCEPT policy). With --noflush, a declared user
+// chain is flushed (or created), a declared built-in chain only gets its policy, and everything
+// undeclared is kept: this is what kube-proxy relies on for its partial syncs.
+// A jump to a chain that does not exist is refused at COMMIT ("Chain 'X' does not exist"), as a
+// real nft restore does; `--test` accepts it, as iptables-nft-restore --test does (toolchain.md).
+
+import type { NetfilterState, Table, TableName } from './model.ts'
+import { BUILTIN_CHAINS, emptyCounters, emptyNetfilter, TABLE_ORDER } from './model.ts'
+import { EKS_IPTABLES_VERSION } from './names.ts'
+import { isIptError, parseCommand, type IptError } from './parse.ts'
+import { execOnTable, missingJump } from './command.ts'
+
+export interface RestoreOptions {
+  noflush?: boolean
+  test?: boolean
+  /** -c: take the [packets:bytes] counters from the input */
+  counters?: boolean
+  version?: string
+}
+
+export type RestoreResult = { ok: true } | { ok: false; error: string; exit: number }
+
+/** add_param_to_argv: words split on blanks; "…" groups, with \" and \\ escapes inside. */
+export function restoreTokens(line: string): string[] {
+  const out: string[] = []
+  let cur = ''
+  let has = false
+  let quoted = false
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!
+    if (quoted) {
+      if (c === '\\' && i + 1 < line.length) {
+        cur += line[++i]
+      } else if (c === '"') quoted = false
+      else cur += c
+      continue
+    }
+    if (c === '"') {
+      quoted = true
+      has = true
+      continue
+    }
+    if (c === ' ' || c === '\t') {
+      if (has) out.push(cur)
+      cur = ''
+      has = false
+      continue
+    }
+    cur += c
+    has = true
+  }
+  if (has) out.push(cur)
+  return out
+}
+
+function cloneTable(t: Table): Table {
+  return JSON.parse(JSON.stringify(t)) as Table
+}
+
+export function iptablesRestore(
+  nf: NetfilterState,
+  text: string,
+  opts: RestoreOptions = {},
+): RestoreResult {
+  const version = opts.version ?? EKS_IPTABLES_VERSION
+  const prog = 'iptables-restore'
+  const tryLine = `Try \`${prog} -h' or '${prog} --help' for more information.`
+  const atLine = (e: IptError, n: number): RestoreResult => {
+    switch (e.style) {
+      case 'param':
+        return {
+          ok: false,
+          error: `${prog} v${version} (nf_tables): ${e.message}\nError occurred at line: ${n}\n${tryLine}`,
+          exit: 2,
+        }
+      case 'badarg':
+        return {
+          ok: false,
+          error: `Bad argument \`${e.message}'\nError occurred at line: ${n}\n${tryLine}`,
+          exit: 2,
+        }
+      default:
+        return { ok: false, error: `${prog}: line ${n} failed: ${e.message.trim()}`, exit: 1 }
+    }
+  }
+
+  const lines = text.split('\n')
+  if (lines[lines.length - 1] === '') lines.pop()
+  let cur: { name: TableName; table: Table } | undefined
+  for (let i = 0; i < lines.length; i++) {
+    const n = i + 1
+    let line = lines[i]!.replace(/\r$/, '').trim()
+    if (line === '' || line.startsWith('#')) continue
+    if (line.startsWith('*')) {
+      const name = line.slice(1).trim()
+      if (!(TABLE_ORDER as readonly string[]).includes(name))
+        return atLine(
+          { style: 'param', message: `${prog}: line ${n} table name '${name}' invalid`, exit: 2 },
+          n,
+        )
+      const base = opts.noflush
+        ? cloneTable(nf.tables[name as TableName])
+        : emptyNetfilter().tables[name as TableName]
+      base.present = true
+      cur = { name: name as TableName, table: base }
+      continue
+    }
+    if (!cur) return { ok: false, error: `${prog}: line ${n} failed`, exit: 1 }
+    if (line === 'COMMIT') {
+      if (!opts.test) {
+        for (const c of Object.values(cur.table.chains))
+          for (const r of c.rules) {
+            const e = missingJump(cur.table, r)
+            if (e) return atLine(e, n)
+          }
+        nf.tables[cur.name] = cur.table
+      }
+      cur = undefined
+      continue
+    }
+    if (line.startsWith(':')) {
+      const m = /^:(\S+)\s+(\S+)(?:\s+\[(\d+):(\d+)\])?/.exec(line)
+      if (!m) return { ok: false, error: `${prog}: line ${n} failed`, exit: 1 }
+      const [, chainName, policy, p, b] = m as unknown as [string, string, string, string?, string?]
+      const counters =
+        opts.counters && p !== undefined
+          ? { packets: Number(p), bytes: Number(b) }
+          : emptyCounters()
+      const builtin = (BUILTIN_CHAINS[cur.name] as readonly string[]).includes(chainName)
+      if (builtin) {
+        if (policy !== 'ACCEPT' && policy !== 'DROP')
+          return { ok: false, error: `${prog}: line ${n} failed: Bad policy name.`, exit: 1 }
+        const c = cur.table.chains[chainName]!
+        c.policy = policy
+        c.counters = counters
+      } else {
+        const existing = cur.table.chains[chainName]
+        if (existing) existing.rules = []
+        else cur.table.chains[chainName] = { name: chainName, counters: emptyCounters(), rules: [] }
+      }
+      continue
+    }
+    let ruleCounters: { packets: number; bytes: number } | undefined
+    const pre = /^\[(\d+):(\d+)\]\s*/.exec(line)
+    if (pre) {
+      ruleCounters = { packets: Number(pre[1]), bytes: Number(pre[2]) }
+      line = line.slice(pre[0].length)
+    }
+    const pc = parseCommand(restoreTokens(line), { defaultTable: cur.name })
+    if (isIptError(pc)) return atLine(pc, n)
+    if (pc.commands.length === 0)
+      return atLine({ style: 'param', message: 'no command specified', exit: 2 }, n)
+    if (ruleCounters && opts.counters) pc.rule.counters = ruleCounters
+    const r = execOnTable(cur.table, pc, { version, deferJumpCheck: true })
+    if (r.error) return atLine(r.error, n)
+  }
+  if (cur)
+    return { ok: false, error: `${prog}: COMMIT expected at line ${lines.length + 1}`, exit: 1 }
+  return { ok: true }
+}
