@@ -208,8 +208,9 @@ function header(
   let cols = ''
   if (o.lineNumbers) cols += padR('num', 4) + ' '
   if (o.verbose)
+    // nft.c print_header uses %8s %10s under -x while the rows use %8llu for both
     cols += o.exact
-      ? `${padL('pkts', 8)} ${padL('bytes', 8)} `
+      ? `${padL('pkts', 8)} ${padL('bytes', 10)} `
       : `${padL('pkts', 5)} ${padL('bytes', 5)} `
   cols += padR('target', 9) + ' '
   cols += ' prot opt'

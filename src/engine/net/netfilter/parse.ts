@@ -1130,6 +1130,12 @@ export function targetAllowed(table: TableName, chain: string, rule: Rule): bool
     (rule.proto?.name !== 'icmp' || rule.proto.negate)
   )
     return false
+  // nft cannot express a negated zero-length prefix: `! -s 0.0.0.0/0` is refused
+  if (
+    (rule.src?.negate && rule.src.cidr.endsWith('/0')) ||
+    (rule.dst?.negate && rule.dst.cidr.endsWith('/0'))
+  )
+    return false
   if (!t) return true
   switch (t.kind) {
     case 'DNAT':

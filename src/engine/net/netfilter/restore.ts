@@ -85,6 +85,13 @@ export function iptablesRestore(
           error: `Bad argument \`${e.message}'\nError occurred at line: ${n}\n${tryLine}`,
           exit: 2,
         }
+      case 'prefixed':
+        // the kernel refused the batch (CHAIN_DEL, RULE_APPEND …)
+        return {
+          ok: false,
+          error: `${prog} v${version} (nf_tables): \nline ${n}: ${e.message.trim()}`,
+          exit: e.exit,
+        }
       default:
         return { ok: false, error: `${prog}: line ${n} failed: ${e.message.trim()}`, exit: 1 }
     }
@@ -93,6 +100,7 @@ export function iptablesRestore(
   const lines = text.split('\n')
   if (lines[lines.length - 1] === '') lines.pop()
   let cur: { name: TableName; table: Table } | undefined
+  const kernelErrors: string[] = []
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1
     let line = lines[i]!.replace(/\r$/, '').trim()
@@ -109,10 +117,17 @@ export function iptablesRestore(
         : emptyNetfilter().tables[name as TableName]
       base.present = true
       cur = { name: name as TableName, table: base }
+      kernelErrors.length = 0
       continue
     }
     if (!cur) return { ok: false, error: `${prog}: line ${n} failed`, exit: 1 }
     if (line === 'COMMIT') {
+      if (kernelErrors.length)
+        return {
+          ok: false,
+          error: `${prog} v${version} (nf_tables): \n${kernelErrors.join('\n')}`,
+          exit: 4,
+        }
       if (!opts.test) {
         for (const c of Object.values(cur.table.chains))
           for (const r of c.rules) {
@@ -158,7 +173,9 @@ export function iptablesRestore(
       return atLine({ style: 'param', message: 'no command specified', exit: 2 }, n)
     if (ruleCounters && opts.counters) pc.rule.counters = ruleCounters
     const r = execOnTable(cur.table, pc, { version, deferJumpCheck: true })
-    if (r.error) return atLine(r.error, n)
+    // the kernel judges the whole batch at COMMIT and reports every line it refused
+    if (r.error?.style === 'prefixed') kernelErrors.push(`line ${n}: ${r.error.message.trim()}`)
+    else if (r.error) return atLine(r.error, n)
   }
   if (cur)
     return { ok: false, error: `${prog}: COMMIT expected at line ${lines.length + 1}`, exit: 1 }

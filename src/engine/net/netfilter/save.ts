@@ -144,8 +144,11 @@ export function saveTarget(t: Target): string {
   }
 }
 
-/** The rule's options after `-A CHAIN`, in iptables' canonical order and spelling. */
-export function ruleSpec(rule: Rule): string {
+/**
+ * The rule's options after `-A CHAIN`, in iptables' canonical order and spelling; `counters`
+ * (`iptables -S -v`) go between the matches and the target, as nft_rule_print_save puts them.
+ */
+export function ruleSpec(rule: Rule, counters = false): string {
   const parts: string[] = []
   const not = (b?: boolean) => (b ? '! ' : '')
   if (rule.src) parts.push(`${not(rule.src.negate)}-s ${rule.src.cidr}`)
@@ -154,12 +157,13 @@ export function ruleSpec(rule: Rule): string {
   if (rule.outIface) parts.push(`${not(rule.outIface.negate)}-o ${rule.outIface.name}`)
   if (rule.proto) parts.push(`${not(rule.proto.negate)}-p ${rule.proto.name}`)
   for (const m of rule.matches) parts.push(saveMatch(m))
+  if (counters) parts.push(`-c ${rule.counters.packets} ${rule.counters.bytes}`)
   if (rule.target) parts.push(saveTarget(rule.target))
   return parts.join(' ')
 }
 
-export function ruleLine(chain: string, rule: Rule): string {
-  const spec = ruleSpec(rule)
+export function ruleLine(chain: string, rule: Rule, counters = false): string {
+  const spec = ruleSpec(rule, counters)
   return spec ? `-A ${chain} ${spec}` : `-A ${chain}`
 }
 
@@ -243,12 +247,11 @@ export function iptablesRules(
   if (opts.ruleNum !== undefined) {
     const c = chains[0]
     const r = c?.rules[opts.ruleNum - 1]
-    if (c && r) lines.push(ruleLine(c.name, r) + counters(r.counters))
+    if (c && r) lines.push(ruleLine(c.name, r, opts.verbose))
     return lines
   }
   for (const c of chains)
     lines.push(c.policy ? `-P ${c.name} ${c.policy}${counters(c.counters)}` : `-N ${c.name}`)
-  for (const c of chains)
-    for (const r of c.rules) lines.push(ruleLine(c.name, r) + counters(r.counters))
+  for (const c of chains) for (const r of c.rules) lines.push(ruleLine(c.name, r, opts.verbose))
   return lines
 }
