@@ -171,7 +171,8 @@ interface ExtDef<T> {
   opts: Record<string, OptDef>
   /** long-option aliases → canonical names */
   aliases?: Record<string, string>
-  finish(st: State, rule: Rule): T | IptError
+  /** null: the extension leaves nothing in the rule */
+  finish(st: State, rule: Rule): T | IptError | null
 }
 
 const PORT_PROTOS = ['tcp', 'udp', 'udplite', 'sctp', 'dccp']
@@ -197,11 +198,25 @@ function tcpLike(name: 'tcp' | 'udp'): ExtDef<Match> {
       if (rule.proto?.name !== name || rule.proto.negate)
         return paramError(`${name.toUpperCase()} match requires '-p ${name}'`)
       const m: Match = { module: name }
-      if (st.sport) m.sport = st.sport as PortMatch
-      if (st.dport) m.dport = st.dport as PortMatch
+      const sport = nftPorts(st.sport as PortMatch | undefined)
+      const dport = nftPorts(st.dport as PortMatch | undefined)
+      if (sport) m.sport = sport
+      if (dport) m.dport = dport
+      // `! --dport 0:65535` matches nothing and iptables-nft drops the whole match (sic)
+      if ((st.sport && sport === null) || (st.dport && dport === null)) return null
       return m
     },
   }
+}
+
+/**
+ * What the nft backend stores for a port match, and so what iptables-save prints back:
+ * a negated range from 0 becomes the complementary range (`! --dport 0:1` → `--dport 2:65535`).
+ */
+function nftPorts(p: PortMatch | undefined): PortMatch | undefined | null {
+  if (!p || !p.negate || p.from !== 0 || p.to === undefined) return p
+  if (p.to === 65535) return null
+  return p.to + 1 === 65535 ? { from: 65535 } : { from: p.to + 1, to: 65535 }
 }
 
 function multiportOpt(key: 'sports' | 'dports' | 'ports'): OptDef {
@@ -1034,16 +1049,18 @@ export function parseCommand(
         inlineVal = name.slice(eq + 1)
         name = name.slice(0, eq)
       }
-      // the most recently loaded extension that knows the option owns it (then the target)
-      const owners: Loaded<Match | Target>[] = [...matches].reverse()
-      if (target) owners.unshift(target)
+      // getopt finds the name in the merged option table, where each extension's options were
+      // added in front when it was first loaded (xtables_options_xfrm); the option then goes to
+      // the latest instance of that extension (`-m mark --mark 1 -m mark --mark 2` is fine)
+      const loaded: Loaded<Match | Target>[] = target ? [...matches, target] : [...matches]
+      const firstLoad = [...new Set(loaded.map((l) => l.def))]
       let owner: Loaded<Match | Target> | undefined
       let canon = name
       const find = () => {
-        for (const o of owners) {
-          const c = o.def.aliases?.[name] ?? name
-          if (o.def.opts[c]) {
-            owner = o
+        for (const def of firstLoad.reverse()) {
+          const c = def.aliases?.[name] ?? name
+          if (def.opts[c]) {
+            owner = loaded.filter((l) => l.def === def).pop()
             canon = c
             return
           }
@@ -1091,13 +1108,13 @@ export function parseCommand(
   for (const m of matches) {
     const r = m.def.finish(m.st, rule)
     if (isErr(r)) return r
-    rule.matches.push(r)
+    if (r) rule.matches.push(r)
   }
   if (targetName !== undefined) {
     if (target) {
       const t = target.def.finish(target.st, rule)
       if (isErr(t)) return t
-      rule.target = t
+      if (t) rule.target = t
     } else if (targetName === 'ACCEPT' || targetName === 'DROP' || targetName === 'RETURN') {
       rule.target = goto ? { kind: 'goto', chain: targetName } : { kind: targetName }
     } else rule.target = { kind: goto ? 'goto' : 'jump', chain: targetName }
