@@ -1,7 +1,11 @@
 import type { CommandEnv, CommandResult, CommandSpec, OutputLine } from '../types.ts'
 import { err, textLines } from '../types.ts'
 import { deepClone } from '../../engine/clone.ts'
-import { emptyNetfilter, type NetfilterState, type TableName } from '../../engine/net/netfilter/model.ts'
+import {
+  emptyNetfilter,
+  type NetfilterState,
+  type TableName,
+} from '../../engine/net/netfilter/model.ts'
 import { iptablesCommand } from '../../engine/net/netfilter/command.ts'
 import { iptablesRestore } from '../../engine/net/netfilter/restore.ts'
 import { iptablesSave } from '../../engine/net/netfilter/save.ts'
@@ -66,10 +70,7 @@ function withNetfilter(
 }
 
 function outLines(stdout: string, stderr: string): OutputLine[] {
-  return [
-    ...(stdout ? textLines(stdout) : []),
-    ...(stderr ? textLines(stderr, 'err') : []),
-  ]
+  return [...(stdout ? textLines(stdout) : []), ...(stderr ? textLines(stderr, 'err') : [])]
 }
 
 const iptables: CommandSpec = {
@@ -107,10 +108,16 @@ const iptablesSaveCmd: CommandSpec = {
         else if (x === '-t' || x === '--table' || x.startsWith('--table=')) {
           const t = x.startsWith('--table=') ? x.slice(8) : a[++i]
           if (!t || !(TABLE_ORDER as readonly string[]).includes(t))
-            return { result: { lines: [err(`Table \`${t ?? ''}' does not exist`)], exitCode: 1 }, changed: false }
+            return {
+              result: { lines: [err(`Table \`${t ?? ''}' does not exist`)], exitCode: 1 },
+              changed: false,
+            }
           table = t as TableName
         } else if (x === '-V' || x === '--version')
-          return { result: { lines: textLines(`iptables-save v${V} (nf_tables)`), exitCode: 0 }, changed: false }
+          return {
+            result: { lines: textLines(`iptables-save v${V} (nf_tables)`), exitCode: 0 },
+            changed: false,
+          }
         else
           return {
             result: {
@@ -162,7 +169,8 @@ const iptablesRestoreCmd: CommandSpec = {
       let text = inv.stdin ?? ''
       if (file !== undefined) {
         const t = ctx.fs.readFile(absPath(ctx, file))
-        if (typeof t !== 'string') return bad([err(`Can't open ${file}: No such file or directory`)])
+        if (typeof t !== 'string')
+          return bad([err(`Can't open ${file}: No such file or directory`)])
         text = t
       }
       const r = iptablesRestore(nf, text, { noflush, test, counters, version: V })

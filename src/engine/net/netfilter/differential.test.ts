@@ -263,7 +263,7 @@ COMMIT
         expect(ours.ok ? '' : ours.error + '\n').toBe(rr.err)
         compareAll(real, nf)
       }),
-      { numRuns: Number(process.env.NETFILTER_DIFF_RUNS ?? 60) },
+      { numRuns: Number(process.env.NETFILTER_DIFF_RUNS ?? 40) },
     )
-  })
+  }, 300_000)
 })

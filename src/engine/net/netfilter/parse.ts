@@ -26,6 +26,7 @@ import {
   servicePort,
   TARGET_NAMES,
 } from './names.ts'
+import { intToIp } from '../ip.ts'
 
 /**
  * An error as iptables reports it. `style` decides the wording around `message`:
@@ -87,10 +88,6 @@ function parseIPv4(s: string): number | undefined {
   return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0
 }
 
-export function ipToString(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
-}
-
 const maskOf = (len: number): number => (len === 0 ? 0 : (U32 << (32 - len)) >>> 0)
 
 /** `-s`/`-d` value → the canonical network `a.b.c.d/len` (libxtables xtables_ipparse_any). */
@@ -111,7 +108,7 @@ export function parseAddress(s: string): { cidr: string } | IptError {
   const ip = parseIPv4(host)
   // Simplification: the simulation has no resolver, so a host name is never found.
   if (ip === undefined) return paramError(`host/network \`${host}' not found`)
-  return { cidr: `${ipToString((ip & maskOf(len)) >>> 0)}/${len}` }
+  return { cidr: `${intToIp((ip & maskOf(len)) >>> 0)}/${len}` }
 }
 
 function contiguousLen(mask: number): number {
@@ -120,6 +117,7 @@ function contiguousLen(mask: number): number {
 }
 
 function parsePortValue(s: string): number | IptError {
+  // (an empty part of a multiport list or range is a bad port, as in xtables_parse_port)
   if (/^\d+$/.test(s) && Number(s) <= 65535) return Number(s)
   const p = servicePort(s)
   return p ?? paramError(`invalid port/service \`${s}' specified`)
@@ -232,8 +230,14 @@ function multiportOpt(key: 'sports' | 'dports' | 'ports'): OptDef {
       const list: PortMatch[] = []
       let slots = 0
       for (const part of val.split(',')) {
-        const p = parsePortRange(part)
-        if (isErr(p)) return p
+        // libxt_multiport parse_multi_ports_v1: a range needs min < max
+        const [a, b] = part.split(':', 2) as [string, string | undefined]
+        const lo = parsePortValue(a)
+        if (isErr(lo)) return lo
+        const hi = b === undefined ? undefined : parsePortValue(b)
+        if (isErr(hi)) return hi
+        if (hi !== undefined && lo >= hi) return paramError('invalid portrange specified')
+        const p: PortMatch = hi === undefined ? { from: lo } : { from: lo, to: hi }
         list.push(p)
         slots += p.to !== undefined ? 2 : 1
       }
