@@ -179,4 +179,18 @@ const iptablesRestoreCmd: CommandSpec = {
     }),
 }
 
-export const IPTABLES_COMMANDS: CommandSpec[] = [iptables, iptablesSaveCmd, iptablesRestoreCmd]
+// AL2023's iptables-nft package installs the same tools under their -nft names (alternatives)
+const nftAlias = (spec: CommandSpec, name: string): CommandSpec => ({
+  ...spec,
+  path: [name],
+  summary: `${spec.summary} (same as ${spec.path[0]})`,
+})
+
+export const IPTABLES_COMMANDS: CommandSpec[] = [
+  iptables,
+  iptablesSaveCmd,
+  iptablesRestoreCmd,
+  nftAlias(iptables, 'iptables-nft'),
+  nftAlias(iptablesSaveCmd, 'iptables-nft-save'),
+  nftAlias(iptablesRestoreCmd, 'iptables-nft-restore'),
+]

@@ -17,6 +17,7 @@ import {
   type ParsedCommand,
 } from './parse.ts'
 import { iptablesList } from './list.ts'
+import { iptablesHelp } from './help.ts'
 import { iptablesRules, ruleSpec } from './save.ts'
 
 export interface IptablesEnv {
@@ -258,6 +259,8 @@ export function iptablesCommand(
   })
   if (argv.length === 1 && (argv[0] === '-V' || argv[0] === '--version'))
     return { stdout: `iptables v${version} (nf_tables)\n`, stderr: '', exitCode: 0, changed: false }
+  if (argv.includes('-h') || argv.includes('--help'))
+    return { stdout: iptablesHelp(version), stderr: '', exitCode: 0, changed: false }
   const pc = parseCommand(argv)
   if (isIptError(pc)) return failWith(pc)
   if (!(TABLE_ORDER as readonly string[]).includes(pc.table))

@@ -235,6 +235,8 @@ COMMIT
     ['-t', 'nat', '-S'],
     ['-F'],
     ['-X'],
+    ['-h'],
+    ['-V'],
   ]
   it('runs learner commands like iptables does', () => {
     const real = netns()
