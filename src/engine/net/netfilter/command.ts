@@ -16,7 +16,7 @@ import {
   type IptError,
   type ParsedCommand,
 } from './parse.ts'
-import { iptablesList } from './list.ts'
+import { iptablesList, referenceCounts } from './list.ts'
 import { iptablesHelp } from './help.ts'
 import { iptablesRules, ruleSpec } from './save.ts'
 
@@ -177,7 +177,8 @@ export function execOnTable(
       const users = Object.keys(table.chains)
         .filter((c) => !isBuiltin(table.name, c))
         .sort()
-      const blocked = users.find((c) => table.chains[c]!.rules.length > 0 || referencedBy(table, c))
+      const refs = referenceCounts(table)
+      const blocked = users.find((c) => table.chains[c]!.rules.length > 0 || refs.has(c))
       if (blocked) return fail(busy(blocked))
       for (const c of users) delete table.chains[c]
       return done()

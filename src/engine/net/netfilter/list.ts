@@ -185,15 +185,22 @@ function address(a: { cidr: string; negate?: boolean } | undefined, numeric: boo
 
 /** How many rules of the table jump or go to the chain (`(N references)`). */
 export function references(table: Table, chain: string): number {
-  let n = 0
+  return referenceCounts(table).get(chain) ?? 0
+}
+
+/** All chains' reference counts in one pass (a node with 1,000 Services has thousands of chains). */
+export function referenceCounts(table: Table): Map<string, number> {
+  const counts = new Map<string, number>()
   for (const c of Object.values(table.chains))
     for (const r of c.rules)
-      if ((r.target?.kind === 'jump' || r.target?.kind === 'goto') && r.target.chain === chain) n++
-  return n
+      if (r.target?.kind === 'jump' || r.target?.kind === 'goto')
+        counts.set(r.target.chain, (counts.get(r.target.chain) ?? 0) + 1)
+  return counts
 }
 
 function header(
   table: Table,
+  refs: Map<string, number>,
   c: Chain,
   o: Required<Omit<ListOptions, 'chain' | 'ruleNum'>>,
 ): string[] {
@@ -204,7 +211,7 @@ function header(
     if (o.verbose)
       first += ` ${printNum(c.counters.packets, o.exact, true)}packets, ${printNum(c.counters.bytes, o.exact, true)}bytes`
     first += ')'
-  } else first += ` (${references(table, c.name)} references)`
+  } else first += ` (${refs.get(c.name) ?? 0} references)`
   let cols = ''
   if (o.lineNumbers) cols += padR('num', 4) + ' '
   if (o.verbose)
@@ -261,9 +268,10 @@ export function iptablesList(table: Table, opts: ListOptions = {}): string[] {
     ? [table.chains[opts.chain]].filter((c): c is Chain => !!c)
     : orderedChains(table)
   const lines: string[] = []
+  const refs = referenceCounts(table)
   chains.forEach((c, i) => {
     if (i > 0) lines.push('')
-    lines.push(...header(table, c, o))
+    lines.push(...header(table, refs, c, o))
     c.rules.forEach((r, k) => {
       if (opts.ruleNum !== undefined && opts.ruleNum !== k + 1) return
       lines.push(listRule(r, k + 1, o))

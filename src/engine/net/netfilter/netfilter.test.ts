@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
+import { produce } from 'immer'
 import { emptyNetfilter } from './model.ts'
 import { parseRule, renderError } from './parse.ts'
 import { iptablesRestore } from './restore.ts'
@@ -339,6 +340,10 @@ describe('iptables-restore', () => {
     expect(iptablesRestore(nf, partial, { noflush: true })).toEqual({ ok: true })
     expect(nf.tables.nat.chains[svc]!.rules).toHaveLength(1)
     expect(nf.tables.nat.chains['KUBE-SEP-3JOIVZTXZZRGORX4']!.rules).toHaveLength(2)
+    const failing = `*nat\n:${svc} - [0:0]\n-A ${svc} -j DROP\n-X KUBE-SEP-3JOIVZTXZZRGORX4\n-P OUTPUT DROP\n-A KUBE-MARK-MASQ -j MISSING\nCOMMIT\n`
+    const snapshot = JSON.stringify(nf)
+    expect(iptablesRestore(nf, failing, { noflush: true }).ok).toBe(false)
+    expect(JSON.stringify(nf)).toBe(snapshot)
     const before = JSON.stringify(nf)
     expect(
       iptablesRestore(nf, '*nat\n:A - [0:0]\n-A A -j MISSING\nCOMMIT\n', { test: true }),
@@ -361,11 +366,36 @@ describe('iptables-restore', () => {
         const lines = text.split('\n')
         const at = Math.min(3 + bad, lines.length - 2)
         lines.splice(at, 0, '-A X --no-such-option')
-        const fail = iptablesRestore(nf2, lines.join('\n'))
-        expect(fail.ok).toBe(false)
-        expect(iptablesSave(nf2, { now: 0 })).toBe(once)
+        const snapshot = JSON.stringify(nf2)
+        for (const noflush of [false, true]) {
+          const fail = iptablesRestore(nf2, lines.join('\n'), { noflush })
+          expect(fail.ok).toBe(false)
+          expect(JSON.stringify(nf2)).toBe(snapshot)
+        }
       }),
       { numRuns: 200 },
+    )
+  })
+
+  it('works on an immer draft, as kube-proxy calls it inside a transaction', () => {
+    const base = restored(KUBE_PROXY_RESTORE)
+    const svc = 'KUBE-SVC-AQI2S6QIMU7PVVRP'
+    const next = produce(base, (draft) => {
+      const r = iptablesRestore(
+        draft,
+        `*nat\n:${svc} - [0:0]\n-A ${svc} -j KUBE-SEP-IO5XOSKPAXIFQXAJ\nCOMMIT\n`,
+        { noflush: true },
+      )
+      expect(r).toEqual({ ok: true })
+    })
+    expect(next.tables.nat.chains[svc]!.rules).toHaveLength(1)
+    expect(base.tables.nat.chains[svc]!.rules).toHaveLength(3)
+    // untouched chains keep their identity (cheap snapshots)
+    expect(next.tables.nat.chains['KUBE-SEP-3JOIVZTXZZRGORX4']).toBe(
+      base.tables.nat.chains['KUBE-SEP-3JOIVZTXZZRGORX4'],
+    )
+    expect(noDates(iptablesSave(next, { now: 0 }))).toContain(
+      `-A ${svc} -j KUBE-SEP-IO5XOSKPAXIFQXAJ\n`,
     )
   })
 })

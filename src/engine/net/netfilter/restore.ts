@@ -63,6 +63,37 @@ function cloneTable(t: Table): Table {
   return JSON.parse(JSON.stringify(t)) as Table
 }
 
+/**
+ * The working copy of a table for --noflush: chains are copied when first written, so a partial
+ * kube-proxy sync of a 1,000-Service node does not copy every chain (rules are never mutated in
+ * place, except by -Z and -E, which take a full copy).
+ */
+class Working {
+  table: Table
+  private copied = new Set<string>()
+  private full = false
+  constructor(private readonly original: Table | undefined) {
+    this.table = original ? { ...original, chains: { ...original.chains } } : ({} as Table)
+  }
+  static fresh(t: Table): Working {
+    const w = new Working(undefined)
+    w.table = t
+    w.full = true
+    return w
+  }
+  touch(name: string | undefined): void {
+    if (this.full || name === undefined || this.copied.has(name)) return
+    const c = this.table.chains[name]
+    if (c) this.table.chains[name] = { ...c, counters: { ...c.counters }, rules: [...c.rules] }
+    this.copied.add(name)
+  }
+  touchAll(): void {
+    if (this.full) return
+    this.table = { ...cloneTable(this.table), present: true }
+    this.full = true
+  }
+}
+
 export function iptablesRestore(
   nf: NetfilterState,
   text: string,
@@ -99,7 +130,7 @@ export function iptablesRestore(
 
   const lines = text.split('\n')
   if (lines[lines.length - 1] === '') lines.pop()
-  let cur: { name: TableName; table: Table } | undefined
+  let cur: { name: TableName; table: Table; w: Working } | undefined
   const kernelErrors: string[] = []
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1
@@ -112,11 +143,17 @@ export function iptablesRestore(
           { style: 'param', message: `${prog}: line ${n} table name '${name}' invalid`, exit: 2 },
           n,
         )
-      const base = opts.noflush
-        ? cloneTable(nf.tables[name as TableName])
-        : emptyNetfilter().tables[name as TableName]
-      base.present = true
-      cur = { name: name as TableName, table: base }
+      const w = opts.noflush
+        ? new Working(nf.tables[name as TableName])
+        : Working.fresh(emptyNetfilter().tables[name as TableName])
+      w.table.present = true
+      cur = {
+        name: name as TableName,
+        get table() {
+          return w.table
+        },
+        w,
+      }
       kernelErrors.length = 0
       continue
     }
@@ -148,6 +185,7 @@ export function iptablesRestore(
           ? { packets: Number(p), bytes: Number(b) }
           : emptyCounters()
       const builtin = (BUILTIN_CHAINS[cur.name] as readonly string[]).includes(chainName)
+      cur.w.touch(chainName)
       if (builtin) {
         if (policy !== 'ACCEPT' && policy !== 'DROP')
           return { ok: false, error: `${prog}: line ${n} failed: Bad policy name.`, exit: 1 }
@@ -172,6 +210,11 @@ export function iptablesRestore(
     if (pc.commands.length === 0)
       return atLine({ style: 'param', message: 'no command specified', exit: 2 }, n)
     if (ruleCounters && opts.counters) pc.rule.counters = ruleCounters
+    const wholeTable =
+      pc.commands.some((c) => c === 'Z' || c === 'E') ||
+      ((pc.commands[0] === 'F' || pc.commands[0] === 'X') && pc.chain === undefined)
+    if (wholeTable) cur.w.touchAll()
+    else cur.w.touch(pc.chain)
     const r = execOnTable(cur.table, pc, { version, deferJumpCheck: true })
     // the kernel judges the whole batch at COMMIT and reports every line it refused
     if (r.error?.style === 'prefixed') kernelErrors.push(`line ${n}: ${r.error.message.trim()}`)
