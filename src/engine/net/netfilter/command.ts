@@ -7,6 +7,7 @@ import { BUILTIN_CHAINS, emptyCounters, TABLE_ORDER } from './model.ts'
 import { EKS_IPTABLES_VERSION } from './names.ts'
 import {
   checkChainName,
+  checkIfaceForChain,
   isIptError,
   paramError,
   parseCommand,
@@ -57,6 +58,40 @@ export function missingJump(table: Table, rule: Rule): IptError | undefined {
   return undefined
 }
 
+/** The built-in chains from which `chain` is reached through jumps and gotos (itself if built-in). */
+export function hooksReaching(table: Table, chain: string): string[] {
+  const out: string[] = []
+  for (const b of BUILTIN_CHAINS[table.name]) {
+    const seen = new Set<string>()
+    const walk = (c: string): boolean => {
+      if (c === chain) return true
+      if (seen.has(c)) return false
+      seen.add(c)
+      return (table.chains[c]?.rules ?? []).some(
+        (r) => (r.target?.kind === 'jump' || r.target?.kind === 'goto') && walk(r.target.chain),
+      )
+    }
+    if (walk(b)) out.push(b)
+  }
+  return out
+}
+
+/** Every rule of `chain` and of the chains it jumps to, recursively. */
+function rulesBelow(table: Table, chain: string): Rule[] {
+  const out: Rule[] = []
+  const seen = new Set<string>()
+  const walk = (c: string) => {
+    if (seen.has(c)) return
+    seen.add(c)
+    for (const r of table.chains[c]?.rules ?? []) {
+      out.push(r)
+      if (r.target?.kind === 'jump' || r.target?.kind === 'goto') walk(r.target.chain)
+    }
+  }
+  walk(chain)
+  return out
+}
+
 export interface ExecOptions {
   version: string
   /** iptables-restore checks jumps at COMMIT, not per line */
@@ -88,14 +123,28 @@ export function execOnTable(
     }
     return undefined
   }
-  const kernelRefuses = (op: string) =>
-    !targetAllowed(table.name, name ?? '', pc.rule)
-      ? ({
-          style: 'prefixed',
-          message: ` ${op} failed (Invalid argument): rule in chain ${name}`,
-          exit: 4,
-        } as IptError)
-      : undefined
+  // The kernel validates the rule at every hook that can reach its chain, and a jump's target
+  // chains (recursively) at the hooks that reach the jump (nft: a MASQUERADE in a user chain is
+  // fine until PREROUTING jumps to it).
+  const kernelRefuses = (op: string): IptError | undefined => {
+    // (iptables-restore: only the chain's own hook; a whole-table walk per line would be quadratic)
+    const hooks = o.deferJumpCheck
+      ? (BUILTIN_CHAINS[table.name] as readonly string[]).filter((b) => b === name)
+      : hooksReaching(table, name!)
+    const at = hooks.length ? hooks : [undefined]
+    let ok = at.every((h) => targetAllowed(table.name, h, pc.rule))
+    const t = pc.rule.target
+    if (ok && (t?.kind === 'jump' || t?.kind === 'goto') && hooks.length)
+      ok = rulesBelow(table, t.chain).every((r) =>
+        hooks.every((h) => targetAllowed(table.name, h, r)),
+      )
+    if (ok) return undefined
+    return {
+      style: 'prefixed',
+      message: ` ${op} failed (Invalid argument): rule in chain ${name}`,
+      exit: 4,
+    }
+  }
   const rule = (): Rule => ({ ...pc.rule, counters: { ...pc.rule.counters } })
 
   switch (cmd) {
@@ -111,6 +160,8 @@ export function execOnTable(
         return done()
       }
       if (cmd === 'D' || cmd === 'C') {
+        const ie = checkIfaceForChain(name, pc.rule)
+        if (ie) return fail(ie)
         const j = needRule()
         if (j) return fail(j)
         const i = chain.rules.findIndex((r) => sameRule(r, pc.rule))
@@ -121,6 +172,8 @@ export function execOnTable(
       }
       const j = needRule()
       if (j) return fail(j)
+      const ie = checkIfaceForChain(name, pc.rule)
+      if (ie) return fail(ie)
       const op = { A: 'RULE_APPEND', I: 'RULE_INSERT', R: 'RULE_REPLACE' }[cmd]
       const k = kernelRefuses(op)
       if (k) return fail(k)

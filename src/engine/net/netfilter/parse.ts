@@ -1138,14 +1138,13 @@ export function parseRule(
 export { isErr as isIptError }
 
 /**
- * The kernel's checkentry for the NAT and REJECT targets (the table and hooks they may be used in).
- * Simplification: rules in user chains are accepted whatever chain jumps to them (the kernel checks
- * the hooks that can reach them).
+ * The kernel's checks of one rule (checkentry of the NAT and REJECT targets, and what nft cannot
+ * express), for a rule that runs at `hook` (a built-in chain; undefined for a user chain no
+ * built-in chain reaches, where only the table is checked).
  */
-export function targetAllowed(table: TableName, chain: string, rule: Rule): boolean {
+export function targetAllowed(table: TableName, hook: string | undefined, rule: Rule): boolean {
   const t = rule.target
-  const builtin = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'].includes(chain)
-  const hookOk = (hooks: string[]) => !builtin || hooks.includes(chain)
+  const hookOk = (hooks: string[]) => hook === undefined || hooks.includes(hook)
   if (
     rule.matches.some((m) => m.module === 'icmp') &&
     (rule.proto?.name !== 'icmp' || rule.proto.negate)
@@ -1172,6 +1171,15 @@ export function targetAllowed(table: TableName, chain: string, rule: Rule): bool
     default:
       return true
   }
+}
+
+/** xshared.c: an input interface means nothing in OUTPUT/POSTROUTING, an output one in PREROUTING/INPUT. */
+export function checkIfaceForChain(chain: string | undefined, rule: Rule): IptError | undefined {
+  if ((chain === 'PREROUTING' || chain === 'INPUT') && rule.outIface)
+    return paramError(`Can't use -o with ${chain}\n`)
+  if ((chain === 'POSTROUTING' || chain === 'OUTPUT') && rule.inIface)
+    return paramError(`Can't use -i with ${chain}\n`)
+  return undefined
 }
 
 /** Names a chain may not take (`iptables -N`). */

@@ -72,7 +72,7 @@ class Working {
   table: Table
   private copied = new Set<string>()
   private full = false
-  constructor(private readonly original: Table | undefined) {
+  constructor(original: Table | undefined) {
     this.table = original ? { ...original, chains: { ...original.chains } } : ({} as Table)
   }
   static fresh(t: Table): Working {
