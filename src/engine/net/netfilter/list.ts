@@ -68,7 +68,7 @@ function printIcmp(canon: string, negate: boolean | undefined, numeric: boolean)
   return s
 }
 
-export function listMatch(m: Match, rule: Rule, numeric: boolean): string {
+export function listMatch(m: Match, numeric: boolean): string {
   switch (m.module) {
     case 'comment':
       return ` /* ${m.comment} */`
@@ -92,7 +92,6 @@ export function listMatch(m: Match, rule: Rule, numeric: boolean): string {
             : `${port(p.from, numeric)}:${port(p.to, numeric)}`,
         )
         .join(',')
-      void rule
       return ` multiport ${key} ${m.negate ? ' !' : ''}${ports}`
     }
     case 'statistic':
@@ -250,7 +249,7 @@ export function listRule(
   }
   s += address(rule.src, o.numeric) + address(rule.dst, o.numeric)
   if (rule.target?.kind === 'goto') s += '[goto] '
-  for (const m of rule.matches) s += listMatch(m, rule, o.numeric)
+  for (const m of rule.matches) s += listMatch(m, o.numeric)
   if (rule.target) s += listTarget(rule.target, o.numeric)
   return s
 }

@@ -532,8 +532,8 @@ const MATCHES: Record<string, ExtDef<Match>> = {
 /** The implicit match iptables loads for an unknown option after `-p <proto>`. */
 const IMPLICIT: Record<string, string> = { tcp: 'tcp', udp: 'udp', icmp: 'icmp' }
 
-function natRange(kind: 'DNAT' | 'SNAT', val: string): string | IptError {
-  // ip[-ip][:port[-port]]
+/** `--to-destination`/`--to-source`: ip[-ip][:port[-port]] */
+function natRange(val: string): string | IptError {
   const m = /^([^:]+)(?::(.+))?$/.exec(val)
   const ips = m?.[1]?.split('-') ?? []
   for (const ip of ips) if (parseIPv4(ip) === undefined) return paramError(`Bad IP address "${ip}"`)
@@ -542,7 +542,6 @@ function natRange(kind: 'DNAT' | 'SNAT', val: string): string | IptError {
     const r = parsePortRange(m[2], '-')
     if (isErr(r)) return r
   }
-  void kind
   return val
 }
 
@@ -611,7 +610,7 @@ const TARGETS: Record<string, ExtDef<Target>> = {
       'to-destination': {
         arg: true,
         apply(st, val) {
-          const r = natRange('DNAT', val)
+          const r = natRange(val)
           if (isErr(r)) return r
           st.to = r
         },
@@ -636,7 +635,7 @@ const TARGETS: Record<string, ExtDef<Target>> = {
       'to-source': {
         arg: true,
         apply(st, val) {
-          const r = natRange('SNAT', val)
+          const r = natRange(val)
           if (isErr(r)) return r
           st.to = r
         },
