@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { produce } from 'immer'
 import { emptyNetfilter } from './model.ts'
+import { EPOCH_MS } from '../../time.ts'
 import { parseRule, renderError } from './parse.ts'
 import { iptablesRestore } from './restore.ts'
 import { ctime, iptablesRules, iptablesSave, probabilityString, ruleSpec } from './save.ts'
@@ -139,7 +140,7 @@ describe('iptables-save', () => {
 
   it('prints tables in iptables-nft order with the C-locale date and only tables that exist', () => {
     const nf = restored('*nat\n:X - [0:0]\nCOMMIT\n*raw\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n')
-    const now = Date.UTC(2026, 10, 6, 8, 5, 9)
+    const now = Date.UTC(2026, 10, 6, 8, 5, 9) - EPOCH_MS
     expect(ctime(now)).toBe('Fri Nov  6 08:05:09 2026')
     const save = iptablesSave(nf, { now, version: '1.8.8' })
     expect(save.split('\n').filter((l) => l.startsWith('*'))).toEqual(['*raw', '*nat'])

@@ -16,6 +16,7 @@ import type {
 } from './model.ts'
 import { BUILTIN_CHAINS } from './model.ts'
 import { EKS_IPTABLES_VERSION } from './names.ts'
+import { EPOCH_MS } from '../../time.ts'
 
 /**
  * The order iptables-nft prints tables in: its table enum (iptables/nft.h: MANGLE, SECURITY, RAW,
@@ -196,9 +197,9 @@ export function tablePresent(table: Table): boolean {
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
-/** ctime(3) in UTC (EKS nodes run in UTC): `Thu Nov 26 08:19:37 2026`. */
-export function ctime(ms: number): string {
-  const d = new Date(ms)
+/** ctime(3) of a simulated instant, in UTC (EKS nodes run in UTC): `Thu Nov 26 08:19:37 2026`. */
+export function ctime(simMs: number): string {
+  const d = new Date(EPOCH_MS + Math.floor(simMs))
   const p2 = (n: number) => String(n).padStart(2, '0')
   return (
     `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ` +
@@ -209,7 +210,7 @@ export function ctime(ms: number): string {
 export interface SaveOptions {
   table?: TableName
   counters?: boolean
-  /** virtual ms for the header date */
+  /** simulated ms (state.now) for the header date */
   now: number
   version?: string
 }
