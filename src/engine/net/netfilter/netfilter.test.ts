@@ -307,6 +307,30 @@ describe('iptables commands', () => {
   })
 })
 
+describe('the kernel checks', () => {
+  it('refuses a NAT target at a hook that reaches it through a jump, and -i/-o where they mean nothing', () => {
+    const nf = emptyNetfilter()
+    const run = (cmd: string) => iptablesCommand(nf, words(cmd))
+    expect(run('-t nat -N U').exitCode).toBe(0)
+    expect(run('-t nat -A U -j MASQUERADE').exitCode).toBe(0)
+    expect(run('-t nat -A PREROUTING -j U')).toMatchObject({
+      exitCode: 4,
+      stderr:
+        'iptables v1.8.8 (nf_tables):  RULE_APPEND failed (Invalid argument): rule in chain PREROUTING\n',
+    })
+    expect(run('-t nat -A POSTROUTING -j U').exitCode).toBe(0)
+    expect(run('-t nat -I U -j DNAT --to-destination 10.0.0.1').exitCode).toBe(4)
+    expect(run('-A OUTPUT -i eth0').stderr).toBe(
+      "iptables v1.8.8 (nf_tables): Can't use -i with OUTPUT\n\nTry `iptables -h' or 'iptables --help' for more information.\n",
+    )
+    expect(run('-t nat -E U MASQ').exitCode).toBe(0)
+    expect(iptablesRules(nf.tables.nat, { chain: 'POSTROUTING' })).toEqual([
+      '-P POSTROUTING ACCEPT',
+      '-A POSTROUTING -j MASQ',
+    ])
+  })
+})
+
 describe('iptables-restore', () => {
   it('commits table by table: a failed table changes nothing, earlier tables stay', () => {
     const nf = restored(LEARNER_RULES)
