@@ -2,7 +2,11 @@
 // Sources: iptables libxtables/xtables.c (xtables_chain_protos), extensions/libipt_icmp.c
 // (icmp_codes), libxt_LOG.c, libipt_REJECT.c; /etc/services and /etc/protocols.
 
-/** The iptables version an EKS AL2023 node runs: iptables-nft-1.8.8-3.amzn2023.0.2 (the AL2023 package). */
+/**
+ * The iptables an EKS AL2023 node runs: the AL2023 package iptables-nft-1.8.8-3.amzn2023.0.2 (seen in
+ * public `dnf install` logs on AL2023: iptables-libs and iptables-nft 1.8.8-3.amzn2023.0.2; the nft
+ * backend, no iptables-legacy installed). AL2 nodes ran legacy 1.8.4; the project's nodes are AL2023.
+ */
 export const EKS_IPTABLES_VERSION = '1.8.8'
 
 /** `-p` names iptables knows without /etc/protocols, and the common /etc/protocols ones. */
