@@ -5,7 +5,7 @@
 /**
  * The iptables an EKS AL2023 node runs: the AL2023 package iptables-nft-1.8.8-3.amzn2023.0.2 (seen in
  * public `dnf install` logs on AL2023: iptables-libs and iptables-nft 1.8.8-3.amzn2023.0.2; the nft
- * backend, no iptables-legacy installed). AL2 nodes ran legacy 1.8.4; the project's nodes are AL2023.
+ * backend, no iptables-legacy installed). The project's nodes are AL2023 (aws/nodeInfo.ts).
  */
 export const EKS_IPTABLES_VERSION = '1.8.8'
 
