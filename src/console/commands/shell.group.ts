@@ -4,6 +4,7 @@ import { kubectlExec } from './shell-exec.ts'
 import { COREUTILS_COMMANDS } from './shell-coreutils.ts'
 import { SHELL_LOGS_COMMANDS, tailFollow } from './shell-logs.ts'
 import { SHELL_NET_COMMANDS } from './shell-net.ts'
+import { IPTABLES_COMMANDS } from './shell-iptables.ts'
 
 // Command specs of this group, in the order help lists them: getting into a node or a container,
 // then the tools available there.
@@ -15,4 +16,5 @@ export const SHELL_COMMANDS: CommandSpec[] = [
   ...COREUTILS_COMMANDS,
   ...SHELL_LOGS_COMMANDS,
   ...SHELL_NET_COMMANDS,
+  ...IPTABLES_COMMANDS,
 ]

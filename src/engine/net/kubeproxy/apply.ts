@@ -1,11 +1,10 @@
 import { emptyNetfilter, type NetfilterState } from '../netfilter/model.ts'
 import type { NodeRuntime } from '../../model/node.ts'
+import { iptablesRestore } from '../netfilter/restore.ts'
 
 // The one place where rule text meets the netfilter model: kube-proxy, the kubelet and the VPC CNI
 // hand their iptables-restore text to `iptables-restore --noflush`, as the real programs do.
-// The restore itself (net/netfilter/restore.ts) is another module; it is injected here so the
-// writers stay testable on their text alone. Until it is wired, the text is produced and counted
-// but the node's tables stay as they are.
+// The restore is net/netfilter/restore.ts; tests may swap in a spy to see the text alone.
 
 export type RestoreResult = { ok: true } | { ok: false; error: string }
 export type RestoreFn = (
@@ -14,13 +13,12 @@ export type RestoreFn = (
   opts?: { noflush?: boolean },
 ) => RestoreResult
 
-const notWired: RestoreFn = () => ({ ok: true })
-let restoreImpl: RestoreFn = notWired
+let restoreImpl: RestoreFn = iptablesRestore
 
-/** Wire the netfilter model's `iptablesRestore` (or a test double). Returns the previous one. */
+/** For tests: a spy instead of the real restore (undefined puts the real one back). */
 export function setIptablesRestore(fn: RestoreFn | undefined): RestoreFn {
   const prev = restoreImpl
-  restoreImpl = fn ?? notWired
+  restoreImpl = fn ?? iptablesRestore
   return prev
 }
 

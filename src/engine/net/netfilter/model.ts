@@ -85,7 +85,13 @@ export type Match =
     }
   | { module: 'mark'; value: number; mask: number; negate?: boolean }
   | { module: 'connmark'; value: number; mask: number; negate?: boolean }
-  | { module: 'conntrack'; ctstate: CtState[]; negate?: boolean }
+  | {
+      module: 'conntrack'
+      ctstate: CtState[]
+      negate?: boolean
+      /** written as `-m state --state …` (the older match, same semantics; iptables-save keeps the spelling) */
+      alias?: 'state'
+    }
   | {
       module: 'addrtype'
       srcType?: { type: AddrType; negate?: boolean }
@@ -157,6 +163,12 @@ export interface Chain {
 
 export interface Table {
   name: TableName
+  /**
+   * iptables-nft creates a table in the kernel only when something writes to it (a restore, -A, -N,
+   * -P, -F …); `iptables-save` prints only tables that exist. Absent = not created yet (unless it holds
+   * rules, user chains or a non-default policy, which imply it was).
+   */
+  present?: boolean
   /** by name; iptables-save sorts, so insertion order carries no meaning */
   chains: Record<string, Chain>
 }
