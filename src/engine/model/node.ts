@@ -119,6 +119,8 @@ export interface NodeRuntime {
   conntrack?: ConntrackState
   /** what this node's kube-proxy remembers between syncs (net/kubeproxy/sync.ts); set once it runs */
   kubeProxy?: KubeProxyState
+  /** the host's xt_recent lists (kube-proxy's sessionAffinity: ClientIP) */
+  xtRecent?: RecentLists
 }
 
 /** kube-proxy's memory of its last successful sync on one node: what partial syncs diff against. */
@@ -133,6 +135,4 @@ export interface KubeProxyState {
   lastSyncAt?: number
   /** last time it deleted stale chains (large cluster mode does so at most once per syncPeriod) */
   lastCleanupAt?: number
-  /** the host's xt_recent lists (kube-proxy's sessionAffinity: ClientIP) */
-  xtRecent?: RecentLists
 }
