@@ -22,6 +22,8 @@ const EVENT_TYPES = [
   'log.append',
   'log.rotate',
   'logs.request',
+  'kubelet.fetch',
+  'kubelet.volume',
   'ec2.launch',
   'k8s.event',
 ] as const satisfies readonly SimEventType[]

@@ -13,6 +13,13 @@ import { startProgram, startFailure, type Output } from '../workloads/programs.t
 import { allocatePodIp, releaseIp } from '../aws/vpc.ts'
 import { runProgramTick, programStartContext } from './programs.ts'
 import { writeContainerLog } from '../logs/rotate.ts'
+import {
+  mountVolumes,
+  resolveRefEnv,
+  resyncVolumes,
+  scheduleResync,
+  subPathFiles,
+} from './volumes.ts'
 
 // The kubelet on each node: it watches pods bound to its node and drives them, as syncPod does:
 // sandbox (pause container + network namespace + CNI ADD), image pulls, container starts, restarts
@@ -62,6 +69,7 @@ export function syncPod(ctx: Ctx, key: string): void {
 
   if (pod.metadata.deletionTimestamp) {
     if (!rt) {
+      if (node.mountBackoff) delete node.mountBackoff[pod.metadata.uid]
       removePod(ctx, pod)
       return
     }
@@ -70,7 +78,14 @@ export function syncPod(ctx: Ctx, key: string): void {
   }
 
   if (!rt) {
+    // volumes first (WaitForAttachAndMount), then the sandbox: a missing Secret stops the pod here
+    const volumes = mountVolumes(ctx, node, pod)
+    if (!volumes) return
     rt = createSandbox(ctx, node, pod)
+    if (Object.keys(volumes).length) {
+      rt.volumes = volumes
+      scheduleResync(ctx, node, rt)
+    }
     writeStatus(ctx, node, pod, rt)
     schedule(ctx, rt.sandboxReadyAt - state.now, {
       kind: 'kubelet.sync',
@@ -80,6 +95,7 @@ export function syncPod(ctx: Ctx, key: string): void {
     return
   }
   if (state.now < rt.sandboxReadyAt) return
+  if (rt.volumes) resyncVolumes(ctx, node, pod, rt)
 
   let wakeAt: number | undefined
   const wake = (t: number | undefined, background = false) => {
@@ -261,7 +277,7 @@ function progressContainer(
     recordEvent(ctx, pod, 'Normal', 'Pulling', `Pulling image "${spec.image}"`, src, fieldPath)
     c.state = 'pulling'
     c.waitingReason =
-      c.restartCount > 0 || c.backoffAttempts > 0
+      c.restartCount > 0 || c.backoffAttempts > 0 || c.waitingReason === 'CreateContainerConfigError'
         ? c.waitingReason
         : c.init
           ? 'PodInitializing'
@@ -384,6 +400,19 @@ function startContainer(
   const image = resolveImage(spec.image)!
   const fieldPath = `spec.${c.init ? 'initContainers' : 'containers'}{${c.name}}`
   const src = kubeletSource(node.name)
+  // generateContainerConfig: env from Secrets/ConfigMaps is resolved before the container exists
+  const refs = resolveRefEnv(ctx, node, pod, spec)
+  if (!refs.ok) {
+    recordEvent(ctx, pod, 'Warning', 'Failed', `Error: ${refs.message}`, src, fieldPath)
+    c.state = 'waiting'
+    c.waitingReason = 'CreateContainerConfigError'
+    c.waitingMessage = refs.message
+    // the pod worker retries a failed sync after its back-off (10s, jittered)
+    wake(state.now + nextInt(state.rng, 10_000, 15_000), true)
+    return
+  }
+  c.refEnv = refs.env
+  c.subPathFiles = subPathFiles(rt, spec)
   c.id = randomHex(state.rng, 64)
   c.imageRef = image.ref
   c.imageId = image.id
@@ -409,7 +438,7 @@ function startContainer(
   c.startedAt = state.now
   c.pid = node.nextPid
   node.nextPid += nextInt(state.rng, 20, 120)
-  const env = containerEnv(ctx, pod, spec, image.info.env)
+  const env = containerEnv(ctx, pod, spec, image.info.env, c.refEnv)
   const { program, output } = startProgram(
     spec,
     image.info,
@@ -455,6 +484,8 @@ export function containerEnv(
   pod: Pod,
   spec: Container,
   imageEnv: Record<string, string>,
+  /** values from Secrets/ConfigMaps as the kubelet resolved them when it created the container */
+  refEnv: Record<string, string> = {},
 ): Record<string, string> {
   const env: Record<string, string> = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -494,9 +525,14 @@ export function containerEnv(
       }
     }
   }
+  // envFrom first, then env (a later entry wins), as makeEnvironmentVariables builds it
+  const fromEnvFrom = new Set(Object.keys(refEnv))
+  for (const e of spec.env ?? []) fromEnvFrom.delete(e.name)
+  for (const k of fromEnvFrom) env[k] = refEnv[k]!
   for (const e of spec.env ?? []) {
     if (e.value !== undefined)
       env[e.name] = e.value.replace(/\$\((\w+)\)/g, (m, n: string) => env[n] ?? m)
+    else if (e.name in refEnv) env[e.name] = refEnv[e.name]!
     else {
       const field = (e.valueFrom as { fieldRef?: { fieldPath: string } } | undefined)?.fieldRef
         ?.fieldPath
