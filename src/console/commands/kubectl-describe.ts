@@ -16,11 +16,18 @@ import type {
   PodTemplateSpec,
   ReplicaSet,
   ResourceInfo,
+  Secret,
   Service,
   Toleration,
   Volume,
 } from '../../engine/index.ts'
-import { humanDuration, listObjects, parseRfc3339 } from '../../engine/index.ts'
+import {
+  base64Decode,
+  base64DecodeText,
+  humanDuration,
+  listObjects,
+  parseRfc3339,
+} from '../../engine/index.ts'
 import type { CommandSpec, OutputLine } from '../types.ts'
 import { err, out, textLines } from '../types.ts'
 import { bool, str } from '../flags.ts'
@@ -1075,6 +1082,25 @@ function describeNamespace(ns: Namespace): string {
   })
 }
 
+/** describeSecret: sizes only, never the values (except a service-account token). Go ranges over
+ * the data map in random order; here keys are sorted so the output is stable. */
+function describeSecret(secret: Secret): string {
+  return tabbedString((w) => {
+    w.write(LEVEL_0, `Name:\t${secret.metadata.name}\n`)
+    w.write(LEVEL_0, `Namespace:\t${secret.metadata.namespace}\n`)
+    printLabelsMultiline(w, 'Labels', secret.metadata.labels)
+    printAnnotationsMultiline(w, 'Annotations', secret.metadata.annotations)
+    w.write(LEVEL_0, `\nType:\t${secret.type}\n`)
+    w.write(LEVEL_0, '\nData\n====\n')
+    for (const k of sortedKeys(secret.data)) {
+      const b64 = secret.data![k]!
+      if (k === 'token' && secret.type === 'kubernetes.io/service-account-token')
+        w.write(LEVEL_0, `${k}:\t${base64DecodeText(b64) ?? ''}\n`)
+      else w.write(LEVEL_0, `${k}:\t${base64Decode(b64)?.length ?? 0} bytes\n`)
+    }
+  })
+}
+
 function describeObject(ctx: Ctx, obj: KObject): string | undefined {
   switch (obj.kind) {
     case 'Pod':
@@ -1093,6 +1119,8 @@ function describeObject(ctx: Ctx, obj: KObject): string | undefined {
       return describeEndpointSlice(ctx, obj)
     case 'Namespace':
       return describeNamespace(obj)
+    case 'Secret':
+      return describeSecret(obj)
     default:
       return undefined
   }

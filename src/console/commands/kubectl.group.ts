@@ -2,6 +2,7 @@ import type { CommandSpec } from '../types.ts'
 import { kubectlGet } from './kubectl-get.ts'
 import { kubectlApply } from './kubectl-apply.ts'
 import { CREATE_COMMANDS } from './kubectl-create.ts'
+import { CREATE_SECRET_COMMANDS } from './kubectl-create-secret.ts'
 import { kubectlDelete } from './kubectl-delete.ts'
 import { kubectlScale } from './kubectl-scale.ts'
 import { kubectlRolloutRestart, kubectlRolloutStatus } from './kubectl-rollout.ts'
@@ -15,6 +16,7 @@ export const KUBECTL_COMMANDS: CommandSpec[] = [
   kubectlGet,
   kubectlApply,
   ...CREATE_COMMANDS,
+  ...CREATE_SECRET_COMMANDS,
   kubectlDelete,
   kubectlScale,
   kubectlRolloutStatus,

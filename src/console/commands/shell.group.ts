@@ -3,6 +3,7 @@ import { SSH_COMMANDS } from './shell-ssh.ts'
 import { kubectlExec } from './shell-exec.ts'
 import { COREUTILS_COMMANDS } from './shell-coreutils.ts'
 import { SHELL_LOGS_COMMANDS, tailFollow } from './shell-logs.ts'
+import { mount } from './shell-mount.ts'
 
 // Command specs of this group, in the order help lists them: getting into a node or a container,
 // then the tools available there.
@@ -13,4 +14,5 @@ export const SHELL_COMMANDS: CommandSpec[] = [
   tailFollow,
   ...COREUTILS_COMMANDS,
   ...SHELL_LOGS_COMMANDS,
+  mount,
 ]
