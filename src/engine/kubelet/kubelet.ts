@@ -408,9 +408,11 @@ function startContainer(
     c.waitingReason = 'CreateContainerConfigError'
     c.waitingMessage = refs.message
     // the pod worker retries a failed sync after its back-off (10s, jittered)
-    wake(state.now + nextInt(state.rng, 10_000, 15_000), true)
+    c.backoffUntil = state.now + nextInt(state.rng, 10_000, 15_000)
+    wake(c.backoffUntil, true)
     return
   }
+  c.backoffUntil = undefined
   c.refEnv = refs.env
   c.subPathFiles = subPathFiles(rt, spec)
   c.id = randomHex(state.rng, 64)
