@@ -97,11 +97,9 @@ export class Console {
           else {
             // stdout flows to the next command; stderr still reaches the screen
             lines.push(...last.lines.filter((l) => l.tone === 'err' || l.tone === 'warn'))
-            stdin = last.lines
-              .filter((l) => l.tone !== 'err' && l.tone !== 'warn')
-              .map((l) => l.text)
-              .join('\n')
-            if (stdin) stdin += '\n'
+            const piped = last.lines.filter((l) => l.tone !== 'err' && l.tone !== 'warn')
+            stdin = piped.map((l) => l.text).join('\n')
+            if (piped.length && !piped[piped.length - 1]!.noNewline) stdin += '\n'
           }
         }
         exitCode = last.exitCode

@@ -6,6 +6,9 @@ export type Tone = 'out' | 'err' | 'dim' | 'ok' | 'warn' | 'info'
 export interface OutputLine {
   text: string
   tone?: Tone
+  /** the text does not end in a newline (`echo -n`, `printf 'x'`): a pipe passes it on without
+   * one, so `echo -n s3cr3t | base64` encodes six bytes, not seven */
+  noNewline?: boolean
 }
 
 /** Where a command came from (a learner typing, a button, a scenario step, the terminal console). */

@@ -157,7 +157,8 @@ function submit(
   const r = env.sim.transact((ctx) => createObject(ctx, obj as never, { dryRun: suffix !== '' }))
   if (!r.ok) {
     // kubectl wraps the server's error: fmt.Errorf("failed to create secret %v", err)
-    if (r.error instanceof ApiError) return fail([`error: failed to create ${verb} ${r.error.message}`])
+    if (r.error instanceof ApiError)
+      return fail([`error: failed to create ${verb} ${r.error.message}`])
     return { lines: apiErrorLines(r.error), exitCode: 1 }
   }
   const fmt = parseOutputFormat(output)
@@ -256,13 +257,22 @@ export const kubectlCreateSecretDockerRegistry: CommandSpec = {
       default: 'https://index.docker.io/v1/',
       description: 'Server location for Docker registry',
     },
-    { name: 'docker-username', type: 'string', description: 'Username for Docker registry authentication' },
-    { name: 'docker-password', type: 'string', description: 'Password for Docker registry authentication' },
+    {
+      name: 'docker-username',
+      type: 'string',
+      description: 'Username for Docker registry authentication',
+    },
+    {
+      name: 'docker-password',
+      type: 'string',
+      description: 'Password for Docker registry authentication',
+    },
     { name: 'docker-email', type: 'string', description: 'Email for Docker registry' },
     {
       name: 'from-file',
       type: 'strings',
-      description: 'Key files can be specified using their file path. (Here only /dev/stdin exists.)',
+      description:
+        'Key files can be specified using their file path. (Here only /dev/stdin exists.)',
     },
     ...COMMON_FLAGS,
   ]),
@@ -348,11 +358,16 @@ export const kubectlCreateSecretTls: CommandSpec = {
   path: ['kubectl', 'create', 'secret', 'tls'],
   modes: ['local'],
   summary: 'Create a TLS secret',
-  usage: 'kubectl create secret tls NAME --cert=path/to/cert/file --key=path/to/key/file [--dry-run=server|client|none]',
+  usage:
+    'kubectl create secret tls NAME --cert=path/to/cert/file --key=path/to/key/file [--dry-run=server|client|none]',
   mutates: true,
   flags: withGlobals([
     { name: 'cert', type: 'string', description: 'Path to PEM encoded public key certificate.' },
-    { name: 'key', type: 'string', description: 'Path to private key associated with given certificate.' },
+    {
+      name: 'key',
+      type: 'string',
+      description: 'Path to private key associated with given certificate.',
+    },
     ...COMMON_FLAGS,
   ]),
   run(inv) {

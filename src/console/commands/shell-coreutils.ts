@@ -23,7 +23,11 @@ const BUSYBOX_BANNER = 'BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call bin
 type Ctx = ShellCtx
 
 /** Gets the shell context and checks the image really has this program. */
-export function withCtx(env: CommandEnv, name: string, fn: (ctx: Ctx) => CommandResult): CommandResult {
+export function withCtx(
+  env: CommandEnv,
+  name: string,
+  fn: (ctx: Ctx) => CommandResult,
+): CommandResult {
   const c = shellCtx(env)
   if ('gone' in c) {
     if (env.mode.kind !== 'local') env.setMode({ kind: 'local' })

@@ -31,7 +31,13 @@ export const mount: CommandSpec = {
         ])
       const state = env.sim.state
       const table = ctx.view
-        ? containerMountTable(state, ctx.view.node, ctx.view.rt, ctx.view.pod, ctx.view.container.name)
+        ? containerMountTable(
+            state,
+            ctx.view.node,
+            ctx.view.rt,
+            ctx.view.pod,
+            ctx.view.container.name,
+          )
         : nodeMountTable(state, ctx.node!.name)
       return ok(
         table

@@ -110,8 +110,7 @@ export function decodeSecretLike(obj: Secret | ConfigMap): void {
     checkBytesMap('Secret', 'stringData', obj.stringData, 'string')
     const data: Record<string, string> = {}
     for (const [k, v] of Object.entries(obj.data ?? {})) data[k] = canonicalBase64(v ?? '')
-    for (const [k, v] of Object.entries(obj.stringData ?? {}))
-      data[k] = base64(utf8Bytes(v ?? ''))
+    for (const [k, v] of Object.entries(obj.stringData ?? {})) data[k] = base64(utf8Bytes(v ?? ''))
     delete obj.stringData
     if (Object.keys(data).length || obj.data) obj.data = data
     else delete obj.data
@@ -193,10 +192,7 @@ export function secretErrors(s: Secret): string[] {
 }
 
 /** ValidateSecretUpdate / ValidateConfigMapUpdate: `immutable` locks data; `type` never changes. */
-export function secretUpdateErrors(
-  old: Secret | ConfigMap,
-  obj: Secret | ConfigMap,
-): string[] {
+export function secretUpdateErrors(old: Secret | ConfigMap, obj: Secret | ConfigMap): string[] {
   const out: string[] = []
   if (old.immutable) {
     if (!obj.immutable) out.push('immutable: Forbidden: field is immutable when `immutable` is set')

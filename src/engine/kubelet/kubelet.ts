@@ -277,7 +277,9 @@ function progressContainer(
     recordEvent(ctx, pod, 'Normal', 'Pulling', `Pulling image "${spec.image}"`, src, fieldPath)
     c.state = 'pulling'
     c.waitingReason =
-      c.restartCount > 0 || c.backoffAttempts > 0 || c.waitingReason === 'CreateContainerConfigError'
+      c.restartCount > 0 ||
+      c.backoffAttempts > 0 ||
+      c.waitingReason === 'CreateContainerConfigError'
         ? c.waitingReason
         : c.init
           ? 'PodInitializing'

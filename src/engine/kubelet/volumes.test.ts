@@ -186,7 +186,13 @@ describe('Secret volumes', () => {
     volPod(c)
     c.settle()
     const fetch = c.events.find((e) => e.type === 'kubelet.fetch' && e.use === 'volume')
-    expect(fetch).toMatchObject({ kind: 'Secret', name: 'db', pod: 'app', volume: 'creds', found: true })
+    expect(fetch).toMatchObject({
+      kind: 'Secret',
+      name: 'db',
+      pod: 'app',
+      volume: 'creds',
+      found: true,
+    })
     const write = c.events.find((e) => e.type === 'kubelet.volume')
     expect(write).toMatchObject({ reason: 'mount', keys: ['password'], bytes: 6 })
     expect((write as { path: string }).path).toMatch(

@@ -119,7 +119,9 @@ function fetch(
     pod: pod.metadata.name,
     kind,
     name,
-    ...('volume' in use ? { use: 'volume', volume: use.volume } : { use: 'env', container: use.container }),
+    ...('volume' in use
+      ? { use: 'volume', volume: use.volume }
+      : { use: 'env', container: use.container }),
     found: !!obj,
   })
   return obj
@@ -170,7 +172,10 @@ export function tmpfsSizeKiB(ctx: { state: Ctx['state'] }, nodeName: string, pod
   return Math.ceil(bytes / 4096) * 4
 }
 
-function volumePath(rt: { uid: string }, v: VolumeRuntime | { kind: string; name: string }): string {
+function volumePath(
+  rt: { uid: string },
+  v: VolumeRuntime | { kind: string; name: string },
+): string {
   return `/var/lib/kubelet/pods/${rt.uid}/volumes/kubernetes.io~${v.kind}/${v.name}`
 }
 
@@ -256,7 +261,16 @@ export function mountVolumes(
       )
       continue
     }
-    out[v.name] = write(ctx, node, pod, v, src, p.files, obj?.metadata.resourceVersion ?? '', undefined)
+    out[v.name] = write(
+      ctx,
+      node,
+      pod,
+      v,
+      src,
+      p.files,
+      obj?.metadata.resourceVersion ?? '',
+      undefined,
+    )
   }
   if (failed.length === 0) {
     if (node.mountBackoff) delete node.mountBackoff[uid]
@@ -463,8 +477,7 @@ export function resolveRefEnv(ctx: Ctx, node: NodeRuntime, pod: Pod, spec: Conta
   }
   for (const e of spec.env ?? []) {
     const vf = e.valueFrom as
-      | { secretKeyRef?: KeySelector; configMapKeyRef?: KeySelector }
-      | undefined
+      { secretKeyRef?: KeySelector; configMapKeyRef?: KeySelector } | undefined
     const ref = vf?.secretKeyRef ?? vf?.configMapKeyRef
     if (e.value !== undefined || !ref) continue
     const kind = vf?.secretKeyRef ? 'Secret' : 'ConfigMap'

@@ -158,5 +158,8 @@ export interface NodeRuntime {
   /** the host's connection tracking table */
   conntrack?: ConntrackState
   /** pods whose volumes could not be set up yet (a missing Secret): retry back-off, by pod uid */
-  mountBackoff?: Record<string, { attempts: number; nextAt: number; since: number; timeoutAt: number }>
+  mountBackoff?: Record<
+    string,
+    { attempts: number; nextAt: number; since: number; timeoutAt: number }
+  >
 }

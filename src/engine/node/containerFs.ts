@@ -479,11 +479,10 @@ export function containerFs(
     }
     volumeFiles(b, m.mountPath, vol)
   }
-  b.file(
-    '/proc/mounts',
-    () => procMounts(containerMountTable(state, node, rt, pod, c.name)),
-    { perm: 0o444, mtime: started },
-  )
+  b.file('/proc/mounts', () => procMounts(containerMountTable(state, node, rt, pod, c.name)), {
+    perm: 0o444,
+    mtime: started,
+  })
   const fs = b.build()
   const hasExecutable = (cmd: string) => {
     const candidates = cmd.includes('/')

@@ -64,31 +64,80 @@ export function nodeMountTable(state: ClusterState, nodeName: string): MountEntr
   const out: MountEntry[] = [
     m('proc', '/proc', 'proc', 'rw,nosuid,nodev,noexec,relatime'),
     m('sysfs', '/sys', 'sysfs', 'rw,seclabel,nosuid,nodev,noexec,relatime'),
-    m('devtmpfs', '/dev', 'devtmpfs', `rw,seclabel,nosuid,size=4096k,nr_inodes=${Math.floor(mem / 8)},mode=755`),
+    m(
+      'devtmpfs',
+      '/dev',
+      'devtmpfs',
+      `rw,seclabel,nosuid,size=4096k,nr_inodes=${Math.floor(mem / 8)},mode=755`,
+    ),
     m('securityfs', '/sys/kernel/security', 'securityfs', 'rw,nosuid,nodev,noexec,relatime'),
     m('tmpfs', '/dev/shm', 'tmpfs', 'rw,seclabel,nosuid,nodev'),
-    m('devpts', '/dev/pts', 'devpts', 'rw,seclabel,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=000'),
-    m('tmpfs', '/run', 'tmpfs', `rw,seclabel,nosuid,nodev,size=${Math.floor(mem / 5)}k,nr_inodes=819200,mode=755`),
-    m('cgroup2', '/sys/fs/cgroup', 'cgroup2', 'rw,seclabel,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot'),
+    m(
+      'devpts',
+      '/dev/pts',
+      'devpts',
+      'rw,seclabel,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=000',
+    ),
+    m(
+      'tmpfs',
+      '/run',
+      'tmpfs',
+      `rw,seclabel,nosuid,nodev,size=${Math.floor(mem / 5)}k,nr_inodes=819200,mode=755`,
+    ),
+    m(
+      'cgroup2',
+      '/sys/fs/cgroup',
+      'cgroup2',
+      'rw,seclabel,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot',
+    ),
     m('pstore', '/sys/fs/pstore', 'pstore', 'rw,seclabel,nosuid,nodev,noexec,relatime'),
     m('bpf', '/sys/fs/bpf', 'bpf', 'rw,nosuid,nodev,noexec,relatime,mode=700'),
-    m('/dev/nvme0n1p1', '/', 'xfs', 'rw,noatime,seclabel,attr2,inode64,logbufs=8,logbsize=32k,sunit=1024,swidth=1024,noquota'),
+    m(
+      '/dev/nvme0n1p1',
+      '/',
+      'xfs',
+      'rw,noatime,seclabel,attr2,inode64,logbufs=8,logbsize=32k,sunit=1024,swidth=1024,noquota',
+    ),
     m('selinuxfs', '/sys/fs/selinux', 'selinuxfs', 'rw,nosuid,noexec,relatime'),
-    m('tmpfs', '/tmp', 'tmpfs', `rw,seclabel,nosuid,nodev,size=${Math.floor(mem / 2)}k,nr_inodes=1048576`),
-    m('/dev/nvme0n1p128', '/boot/efi', 'vfat', 'rw,noatime,fmask=0077,dmask=0077,codepage=437,iocharset=ascii,shortname=winnt,errors=remount-ro'),
+    m(
+      'tmpfs',
+      '/tmp',
+      'tmpfs',
+      `rw,seclabel,nosuid,nodev,size=${Math.floor(mem / 2)}k,nr_inodes=1048576`,
+    ),
+    m(
+      '/dev/nvme0n1p128',
+      '/boot/efi',
+      'vfat',
+      'rw,noatime,fmask=0077,dmask=0077,codepage=437,iocharset=ascii,shortname=winnt,errors=remount-ro',
+    ),
   ]
   for (const rt of Object.values(node.pods).sort((a, b) => a.startedAt - b.startedAt)) {
     out.push(...podTmpfs(state, node, rt))
-    if (!rt.hostNetwork)
-      out.push(m('nsfs', rt.netns, 'nsfs', 'rw'))
+    if (!rt.hostNetwork) out.push(m('nsfs', rt.netns, 'nsfs', 'rw'))
     out.push(
-      m('shm', `/run/containerd/io.containerd.grpc.v1.cri/sandboxes/${rt.sandboxId}/shm`, 'tmpfs', 'rw,seclabel,nosuid,nodev,noexec,relatime,size=65536k'),
-      m('overlay', `/run/containerd/io.containerd.runtime.v2.task/k8s.io/${rt.sandboxId}/rootfs`, 'overlay', 'rw,seclabel,relatime,lowerdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs,upperdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/2/fs,workdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/2/work'),
+      m(
+        'shm',
+        `/run/containerd/io.containerd.grpc.v1.cri/sandboxes/${rt.sandboxId}/shm`,
+        'tmpfs',
+        'rw,seclabel,nosuid,nodev,noexec,relatime,size=65536k',
+      ),
+      m(
+        'overlay',
+        `/run/containerd/io.containerd.runtime.v2.task/k8s.io/${rt.sandboxId}/rootfs`,
+        'overlay',
+        'rw,seclabel,relatime,lowerdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs,upperdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/2/fs,workdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/2/work',
+      ),
     )
     for (const c of rt.containers)
       if (c.state === 'running' && c.id)
         out.push(
-          m('overlay', `/run/containerd/io.containerd.runtime.v2.task/k8s.io/${c.id}/rootfs`, 'overlay', 'rw,seclabel,relatime,lowerdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs,upperdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/3/fs,workdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/3/work'),
+          m(
+            'overlay',
+            `/run/containerd/io.containerd.runtime.v2.task/k8s.io/${c.id}/rootfs`,
+            'overlay',
+            'rw,seclabel,relatime,lowerdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs,upperdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/3/fs,workdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/3/work',
+          ),
         )
   }
   return out
@@ -108,7 +157,8 @@ export function containerMountTable(
     (c) => c.name === containerName,
   )
   const size = tmpfsSizeKiB({ state }, node.name, pod)
-  const disk = 'rw,seclabel,noatime,attr2,inode64,logbufs=8,logbsize=32k,sunit=1024,swidth=1024,noquota'
+  const disk =
+    'rw,seclabel,noatime,attr2,inode64,logbufs=8,logbsize=32k,sunit=1024,swidth=1024,noquota'
   const m = (source: string, target: string, fstype: string, options: string): MountEntry => ({
     source,
     target,
@@ -116,13 +166,28 @@ export function containerMountTable(
     options,
   })
   const out: MountEntry[] = [
-    m('overlay', '/', 'overlay', 'rw,seclabel,relatime,lowerdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs,upperdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/3/fs,workdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/3/work'),
+    m(
+      'overlay',
+      '/',
+      'overlay',
+      'rw,seclabel,relatime,lowerdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs,upperdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/3/fs,workdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/3/work',
+    ),
     m('proc', '/proc', 'proc', 'rw,nosuid,nodev,noexec,relatime'),
     m('tmpfs', '/dev', 'tmpfs', 'rw,seclabel,nosuid,size=65536k,mode=755'),
-    m('devpts', '/dev/pts', 'devpts', 'rw,seclabel,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666'),
+    m(
+      'devpts',
+      '/dev/pts',
+      'devpts',
+      'rw,seclabel,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666',
+    ),
     m('mqueue', '/dev/mqueue', 'mqueue', 'rw,seclabel,nosuid,nodev,noexec,relatime'),
     m('sysfs', '/sys', 'sysfs', 'ro,seclabel,nosuid,nodev,noexec,relatime'),
-    m('cgroup', '/sys/fs/cgroup', 'cgroup2', 'ro,seclabel,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot'),
+    m(
+      'cgroup',
+      '/sys/fs/cgroup',
+      'cgroup2',
+      'ro,seclabel,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot',
+    ),
     m('/dev/nvme0n1p1', '/etc/hosts', 'xfs', disk),
     m('/dev/nvme0n1p1', '/dev/termination-log', 'xfs', disk),
     m('/dev/nvme0n1p1', '/etc/hostname', 'xfs', disk),
@@ -135,7 +200,9 @@ export function containerMountTable(
     const vol = rt.volumes?.[vm.name]
     const ro = vm.readOnly || v.secret || v.configMap || v.projected ? 'ro' : 'rw'
     if (v.projected || vol?.medium === 'tmpfs')
-      out.push(m('tmpfs', vm.mountPath, 'tmpfs', `${ro},relatime,seclabel,size=${vol?.sizeKiB ?? size}k`))
+      out.push(
+        m('tmpfs', vm.mountPath, 'tmpfs', `${ro},relatime,seclabel,size=${vol?.sizeKiB ?? size}k`),
+      )
     else out.push(m('/dev/nvme0n1p1', vm.mountPath, 'xfs', disk.replace(/^rw/, ro)))
   }
   return out
