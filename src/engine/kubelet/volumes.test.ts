@@ -228,6 +228,37 @@ describe('Secret volumes', () => {
   })
 })
 
+describe('ConfigMap volumes and env', () => {
+  it('project the same way, but on the node disk (no tmpfs)', () => {
+    const c = cluster()
+    c.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cfg' },
+      data: { mode: 'prod' },
+    })
+    const p = pod(
+      c,
+      'app',
+      { volumes: [{ name: 'conf', configMap: { name: 'cfg' } }] },
+      {
+        volumeMounts: [{ name: 'conf', mountPath: '/etc/conf' }],
+        env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'mode' } } }],
+      },
+    )
+    c.settle()
+    const node = c.get('Pod', 'app')!.spec.nodeName!
+    const dir = `/var/lib/kubelet/pods/${p.metadata.uid}/volumes/kubernetes.io~configmap/conf`
+    const fs = nodeFs(c.state, node)!
+    expect(fs.readFile(`${dir}/mode`)).toBe('prod')
+    expect((fs.stat(`${dir}/mode`) as { fs: string }).fs).toBe('xfs')
+    expect(nodeMountTable(c.state, node).some((m) => m.target === dir)).toBe(false)
+    const view = containerFs(c.state, 'default', 'app', 'app')!
+    expect(view.fs.readFile('/etc/conf/mode')).toBe('prod')
+    expect(view.container.refEnv).toEqual({ MODE: 'prod' })
+  })
+})
+
 describe('Secrets as env vars', () => {
   const envSpec = {
     env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }],
