@@ -177,6 +177,40 @@ describe('kubectl describe secret', () => {
   })
 })
 
+describe('kubectl create configmap / describe configmap', () => {
+  it('creates, refuses duplicates as kubectl does, and describes every value', () => {
+    const { run } = boot()
+    expect(
+      run('kubectl create configmap cfg --from-literal=mode=prod --from-literal=a=1').text,
+    ).toBe('configmap/cfg created')
+    expect(run('kubectl create configmap x --from-literal=a=1 --from-literal=a=2').text).toBe(
+      'error: cannot add key a, another key by that name already exists in data: map[a:1]',
+    )
+    expect(run('kubectl describe configmap cfg').text).toBe(
+      [
+        'Name:         cfg',
+        'Namespace:    default',
+        'Labels:       <none>',
+        'Annotations:  <none>',
+        '',
+        'Data',
+        '====',
+        'a:',
+        '----',
+        '1',
+        'mode:',
+        '----',
+        'prod',
+        '',
+        'BinaryData',
+        '====',
+        '',
+        'Events:  <none>',
+      ].join('\n'),
+    )
+  })
+})
+
 describe('a Secret volume seen from the node and the container', () => {
   it('mount | grep secret on the node; ls and cat in the container', () => {
     const { run, sim } = boot()

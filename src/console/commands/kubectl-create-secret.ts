@@ -51,7 +51,17 @@ class KeyValues {
           : `"${key}" is not a valid key name for a ConfigMap: ${errs.join(';')}`,
       )
     if (this.entries.some(([k]) => k === key))
-      throw new SourceError(`cannot add key ${key}, another key by that name already exists`)
+      throw new SourceError(
+        this.kind === 'Secret'
+          ? `cannot add key ${key}, another key by that name already exists`
+          : // create_configmap.go validateNewConfigMap prints the data map with Go's %v
+            `cannot add key ${key}, another key by that name already exists in data: map[${[
+              ...this.entries,
+            ]
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([k, v]) => `${k}:${v}`)
+              .join(' ')}]`,
+      )
     this.entries.push([key, value])
   }
 }

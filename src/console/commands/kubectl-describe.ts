@@ -1,6 +1,7 @@
 import { QUANTITY_BINARY, QUANTITY_DECIMAL } from '../../engine/index.ts'
 import type {
   ClusterState,
+  ConfigMap,
   Container,
   ContainerState,
   ContainerStatus,
@@ -1101,6 +1102,26 @@ function describeSecret(secret: Secret): string {
   })
 }
 
+/** ConfigMapDescriber: every value in full (ConfigMaps are not secret), binary keys by size, events. */
+function describeConfigMap(ctx: Ctx, cm: ConfigMap): string {
+  return tabbedString((w) => {
+    w.write(LEVEL_0, `Name:\t${cm.metadata.name}\n`)
+    w.write(LEVEL_0, `Namespace:\t${cm.metadata.namespace}\n`)
+    printLabelsMultiline(w, 'Labels', cm.metadata.labels)
+    printAnnotationsMultiline(w, 'Annotations', cm.metadata.annotations)
+    w.write(LEVEL_0, '\nData\n====\n')
+    for (const k of sortedKeys(cm.data)) {
+      w.write(LEVEL_0, `${k}:\n----\n`)
+      w.write(LEVEL_0, `${cm.data![k]}\n`)
+    }
+    w.write(LEVEL_0, '\nBinaryData\n====\n')
+    for (const k of sortedKeys(cm.binaryData))
+      w.write(LEVEL_0, `${k}: ${base64Decode(cm.binaryData![k]!)?.length ?? 0} bytes\n`)
+    w.write(LEVEL_0, '\n')
+    describeEvents(ctx, w, cm)
+  })
+}
+
 function describeObject(ctx: Ctx, obj: KObject): string | undefined {
   switch (obj.kind) {
     case 'Pod':
@@ -1121,6 +1142,8 @@ function describeObject(ctx: Ctx, obj: KObject): string | undefined {
       return describeNamespace(obj)
     case 'Secret':
       return describeSecret(obj)
+    case 'ConfigMap':
+      return describeConfigMap(ctx, obj)
     default:
       return undefined
   }
