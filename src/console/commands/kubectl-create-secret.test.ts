@@ -232,7 +232,31 @@ describe('a Secret volume seen from the node and the container', () => {
     expect(
       run('cat /var/lib/kubelet/pods/*/volumes/kubernetes.io~secret/creds/password').text,
     ).toBe('s3cr3t')
+    const id = run('crictl ps')
+      .text.split('\n')
+      .find((l) => / app /.test(l))!
+      .split(' ')[0]!
+    expect(run(`crictl inspect ${id}`).text).toMatch(
+      /"containerPath": "\/etc\/creds",\n\s+"hostPath": "\/var\/lib\/kubelet\/pods\/[0-9a-f-]{36}\/volumes\/kubernetes.io~secret\/creds",/,
+    )
     run('exit')
+  })
+})
+
+describe('env from a Secret in kubectl exec', () => {
+  it('shows the value the container started with, even after the Secret changes', () => {
+    const { run, sim } = boot()
+    run('kubectl create secret generic db --from-literal=password=old')
+    run(
+      'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n  - name: app\n    image: busybox:1.37\n    command: ["sh", "-c", "sleep 3600"]\n    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\nEOF',
+    )
+    expect(run('kubectl exec app -- env').text).toContain('DB_PASSWORD=old')
+    run(
+      'kubectl create secret generic db --from-literal=password=new --dry-run=client -o yaml | kubectl apply -f -',
+    )
+    run('sleep 120')
+    expect(getObject(sim.state, 'Secret', 'default', 'db')!.data).toEqual({ password: 'bmV3' })
+    expect(run('kubectl exec app -- printenv DB_PASSWORD').text).toBe('old')
   })
 })
 
