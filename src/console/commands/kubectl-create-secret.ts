@@ -9,6 +9,7 @@ import { dryRunSuffix } from './kubectl-apply.ts'
 import { toYaml } from '../format/yaml.ts'
 import { toJson } from '../format/json.ts'
 import type { KObject } from './kubectlTypes.ts'
+import { configMapKeyErrors } from '../../engine/apiserver/secrets.ts'
 
 // `kubectl create secret generic|docker-registry` (and `create configmap`), ported from
 // k8s.io/kubectl pkg/cmd/create/create_secret.go, create_secret_docker.go, create_configmap.go:
@@ -19,21 +20,8 @@ import type { KObject } from './kubectlTypes.ts'
 // kubectl can: `echo -n s3cr3t | kubectl create secret generic db --from-file=password=/dev/stdin`);
 // any other path gets kubectl's own "error reading …: no such file or directory".
 
-const IS_CONFIG_KEY =
-  "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
 const IS_ENV_NAME =
   "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"
-
-/** validation.IsConfigMapKey, joined with ";" as kubectl joins them. */
-function configKeyErrors(key: string): string[] {
-  const errs: string[] = []
-  if (key.length > 253) errs.push('must be no more than 253 characters')
-  if (!/^[-._a-zA-Z0-9]+$/.test(key)) errs.push(IS_CONFIG_KEY)
-  if (key === '.') errs.push("must not be '.'")
-  else if (key === '..') errs.push("must not be '..'")
-  else if (key.startsWith('..')) errs.push("must not start with '..'")
-  return errs
-}
 
 type Kind = 'Secret' | 'ConfigMap'
 class SourceError extends Error {}
@@ -43,7 +31,7 @@ class KeyValues {
   readonly entries: [string, string][] = []
   constructor(private readonly kind: Kind) {}
   add(key: string, value: string): void {
-    const errs = configKeyErrors(key)
+    const errs = configMapKeyErrors(key)
     if (errs.length)
       throw new SourceError(
         this.kind === 'Secret'

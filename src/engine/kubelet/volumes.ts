@@ -22,6 +22,8 @@ import { rfc3339 } from '../time.ts'
 import { parseQuantity } from '../quantity.ts'
 import { atomicWriterDir } from '../node/util.ts'
 import { decodedLength } from '../apiserver/secrets.ts'
+// (kubelet.ts imports this module too; kubeletSource is only called at run time, so the cycle is harmless)
+import { kubeletSource } from './kubelet.ts'
 
 // How Secrets and ConfigMaps reach a pod, as the kubelet does it:
 // - volumes (pkg/volume/secret/secret.go, pkg/volume/configmap/configmap.go): the volume manager
@@ -52,10 +54,6 @@ const MOUNT_RETRY_INITIAL_MS = 500
 const MOUNT_RETRY_MAX_MS = 122_000
 /** the kubelet's WaitForAttachAndMount timeout (podAttachAndMountTimeout) */
 const MOUNT_TIMEOUT_MS = 120_000
-
-export function kubeletSourceOf(node: string) {
-  return { component: 'kubelet', host: node }
-}
 
 interface Source {
   kind: 'secret' | 'configmap'
@@ -172,13 +170,6 @@ export function tmpfsSizeKiB(ctx: { state: Ctx['state'] }, nodeName: string, pod
   return Math.ceil(bytes / 4096) * 4
 }
 
-function volumePath(
-  rt: { uid: string },
-  v: VolumeRuntime | { kind: string; name: string },
-): string {
-  return `/var/lib/kubelet/pods/${rt.uid}/volumes/kubernetes.io~${v.kind}/${v.name}`
-}
-
 function write(
   ctx: Ctx,
   node: NodeRuntime,
@@ -190,7 +181,7 @@ function write(
   prev: VolumeRuntime | undefined,
 ): VolumeRuntime {
   const now = ctx.state.now
-  const path = `/var/lib/kubelet/pods/${pod.metadata.uid}/volumes/kubernetes.io~${src.kind}/${v.name}`
+  const path = volumeDir(pod.metadata.uid, { kind: src.kind, name: v.name })
   const vol: VolumeRuntime = {
     name: v.name,
     kind: src.kind,
@@ -257,7 +248,7 @@ export function mountVolumes(
         'Warning',
         'FailedMount',
         `MountVolume.SetUp failed for volume "${v.name}" : ${p.error}`,
-        kubeletSourceOf(node.name),
+        kubeletSource(node.name),
       )
       continue
     }
@@ -288,7 +279,7 @@ export function mountVolumes(
       'Warning',
       'FailedMount',
       `Unable to attach or mount volumes: unmounted volumes=[${failed.join(' ')}], unattached volumes=[], failed to process volumes=[]: context deadline exceeded`,
-      kubeletSourceOf(node.name),
+      kubeletSource(node.name),
     )
     timeoutAt = state.now + MOUNT_TIMEOUT_MS + nextInt(state.rng, 10_000, 15_000)
   }
@@ -396,7 +387,7 @@ export function resyncVolumes(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRunt
         'Warning',
         'FailedMount',
         `MountVolume.SetUp failed for volume "${v.name}" : ${p.error}`,
-        kubeletSourceOf(node.name),
+        kubeletSource(node.name),
       )
       continue
     }
@@ -416,8 +407,8 @@ export function resyncVolumes(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRunt
 }
 
 /** The path of a volume's directory on the node. */
-export function volumeDir(podUid: string, v: VolumeRuntime): string {
-  return volumePath({ uid: podUid }, { kind: v.kind, name: v.name })
+export function volumeDir(podUid: string, v: Pick<VolumeRuntime, 'kind' | 'name'>): string {
+  return `/var/lib/kubelet/pods/${podUid}/volumes/kubernetes.io~${v.kind}/${v.name}`
 }
 
 /** A volume file's content as text (UTF-8; invalid bytes show as U+FFFD, as a terminal would). */
@@ -472,7 +463,7 @@ export function resolveRefEnv(ctx: Ctx, node: NodeRuntime, pod: Pod, spec: Conta
         'Warning',
         'InvalidEnvironmentVariableNames',
         `Keys [${invalid.join(', ')}] from the EnvFrom ${kind === 'Secret' ? 'secret' : 'configMap'} ${ns}/${ref.name} were skipped since they are considered invalid environment variable names.`,
-        kubeletSourceOf(node.name),
+        kubeletSource(node.name),
       )
   }
   for (const e of spec.env ?? []) {
