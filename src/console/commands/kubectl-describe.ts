@@ -405,6 +405,16 @@ function fieldValue(pod: Pod | undefined, path: string): string {
 }
 
 function describeEnv(w: PrefixWriter, c: Container, pod: Pod | undefined): void {
+  // describeContainerEnvFrom, printed only when the container has envFrom
+  if (c.envFrom?.length) {
+    w.write(LEVEL_2, 'Environment Variables from:\n')
+    for (const e of c.envFrom) {
+      const ref = e.configMapRef ?? e.secretRef
+      const from = e.configMapRef ? 'ConfigMap' : e.secretRef ? 'Secret' : ''
+      const kind = e.prefix ? `${from} with prefix '${e.prefix}'` : from
+      w.write(LEVEL_3, `${ref?.name ?? ''}\t${kind}\tOptional: ${ref?.optional === true}\n`)
+    }
+  }
   w.write(LEVEL_2, `Environment:${c.env?.length ? '' : '\t<none>'}\n`)
   for (const e of c.env ?? []) {
     const from = e.valueFrom as
