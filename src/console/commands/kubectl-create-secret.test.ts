@@ -251,6 +251,9 @@ describe('env from a Secret in kubectl exec', () => {
       'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n  - name: app\n    image: busybox:1.37\n    command: ["sh", "-c", "sleep 3600"]\n    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\nEOF',
     )
     expect(run('kubectl exec app -- env').text).toContain('DB_PASSWORD=old')
+    expect(run('kubectl describe pod app').text).toContain(
+      "      DB_PASSWORD:  <set to the key 'password' in secret 'db'>  Optional: false\n",
+    )
     run(
       'kubectl create secret generic db --from-literal=password=new --dry-run=client -o yaml | kubectl apply -f -',
     )

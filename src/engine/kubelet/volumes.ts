@@ -161,11 +161,19 @@ function payload(
 export function tmpfsSizeKiB(ctx: { state: Ctx['state'] }, nodeName: string, pod: Pod): number {
   const node = getObject(ctx.state, 'Node', undefined, nodeName)
   const allocatable = parseQuantity(node?.status.allocatable.memory ?? '3Gi')
-  const limits = pod.spec.containers.map((c) => c.resources?.limits?.memory)
+  // the pod's limit is max(sum of app containers, largest init container), and only when every
+  // container declares one (pkg/kubelet/cm/helpers_linux.go ResourceConfigForPod)
+  const limit = (c: Container) => c.resources?.limits?.memory
+  const all = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])]
   let bytes = allocatable
-  if (limits.every((l) => l !== undefined)) {
-    const sum = limits.reduce((n, l) => n + parseQuantity(l!), 0)
-    if (sum > 0 && sum <= allocatable) bytes = sum
+  if (all.every((c) => limit(c) !== undefined)) {
+    const sum = pod.spec.containers.reduce((n, c) => n + parseQuantity(limit(c)!), 0)
+    const init = Math.max(
+      0,
+      ...(pod.spec.initContainers ?? []).map((c) => parseQuantity(limit(c)!)),
+    )
+    const podLimit = Math.max(sum, init)
+    if (podLimit > 0 && podLimit <= allocatable) bytes = podLimit
   }
   return Math.ceil(bytes / 4096) * 4
 }
