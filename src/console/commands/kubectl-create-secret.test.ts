@@ -184,7 +184,7 @@ describe('kubectl create configmap / describe configmap', () => {
       run('kubectl create configmap cfg --from-literal=mode=prod --from-literal=a=1').text,
     ).toBe('configmap/cfg created')
     expect(run('kubectl create configmap x --from-literal=a=1 --from-literal=a=2').text).toBe(
-      'error: cannot add key a, another key by that name already exists in data: map[a:1]',
+      'error: cannot add key "a", another key by that name already exists in Data for ConfigMap "x"',
     )
     expect(run('kubectl describe configmap cfg').text).toBe(
       [

@@ -19,6 +19,8 @@ import { configMapKeyErrors } from '../../engine/apiserver/secrets.ts'
 // The simulation has no local disk: `--from-file`/`--from-env-file` read only /dev/stdin (as real
 // kubectl can: `echo -n s3cr3t | kubectl create secret generic db --from-file=password=/dev/stdin`);
 // any other path gets kubectl's own "error reading …: no such file or directory".
+// The client-side messages and `--dry-run=client -o yaml` output were checked against a real
+// kubectl v1.32.5 binary.
 
 const IS_ENV_NAME =
   "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"
@@ -29,7 +31,10 @@ class SourceError extends Error {}
 /** Collects keys in order, refusing duplicates and invalid names (addKeyFromLiteralToSecret). */
 class KeyValues {
   readonly entries: [string, string][] = []
-  constructor(private readonly kind: Kind) {}
+  constructor(
+    private readonly kind: Kind,
+    private readonly name = '',
+  ) {}
   add(key: string, value: string): void {
     const errs = configMapKeyErrors(key)
     if (errs.length)
@@ -42,13 +47,8 @@ class KeyValues {
       throw new SourceError(
         this.kind === 'Secret'
           ? `cannot add key ${key}, another key by that name already exists`
-          : // create_configmap.go validateNewConfigMap prints the data map with Go's %v
-            `cannot add key ${key}, another key by that name already exists in data: map[${[
-              ...this.entries,
-            ]
-              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-              .map(([k, v]) => `${k}:${v}`)
-              .join(' ')}]`,
+          : // create_configmap.go validateNewConfigMap (checked against kubectl v1.32.5)
+            `cannot add key "${key}", another key by that name already exists in Data for ConfigMap "${this.name}"`,
       )
     this.entries.push([key, value])
   }
@@ -100,13 +100,13 @@ function addEnvFile(kv: KeyValues, text: string): void {
   }
 }
 
-function gatherSources(inv: Invocation, kind: Kind): KeyValues {
+function gatherSources(inv: Invocation, kind: Kind, name: string): KeyValues {
   const literals = strs(inv.flags, 'from-literal')
   const files = strs(inv.flags, 'from-file').flatMap((f) => f.split(','))
   const envFiles = strs(inv.flags, 'from-env-file').flatMap((f) => f.split(','))
   if (envFiles.length && (files.length || literals.length))
     throw new SourceError('from-env-file cannot be combined with from-file or from-literal')
-  const kv = new KeyValues(kind)
+  const kv = new KeyValues(kind, name)
   const used = { stdin: false }
   for (const l of literals) {
     const [k, v] = parseLiteral(l)
@@ -227,7 +227,7 @@ export const kubectlCreateSecretGeneric: CommandSpec = {
     const name = nameOrError(inv, 'secret generic')
     if (typeof name !== 'string') return name
     return guard(() => {
-      const kv = gatherSources(inv, 'Secret')
+      const kv = gatherSources(inv, 'Secret', name)
       const data = sorted(kv.entries.map(([k, v]) => [k, base64(utf8Bytes(v))]))
       const type = str(inv.flags, 'type')
       return submit(inv, env, {
@@ -393,7 +393,7 @@ export const kubectlCreateConfigMap: CommandSpec = {
     const name = nameOrError(inv, 'configmap')
     if (typeof name !== 'string') return name
     return guard(() => {
-      const kv = gatherSources(inv, 'ConfigMap')
+      const kv = gatherSources(inv, 'ConfigMap', name)
       return submit(inv, env, {
         apiVersion: 'v1',
         kind: 'ConfigMap',
