@@ -136,7 +136,7 @@ describe('kubectl create secret generic', () => {
       run(`kubectl create secret generic huge --from-literal=a=${big} --from-literal=b=${big}`)
         .text,
     ).toBe(
-      'error: failed to create secret Secret "huge" is invalid: data: Too long: must have at most 1048576 bytes',
+      'error: failed to create secret Secret "huge" is invalid: data: Too long: may not be more than 1048576 bytes',
     )
   })
 

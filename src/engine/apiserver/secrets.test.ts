@@ -79,7 +79,7 @@ describe('Secrets in the API server', () => {
       metadata: { name: 'x' },
       stringData: { a: 'x'.repeat(600_000), b: 'y'.repeat(600_000) },
     })
-    expect(big.details?.causes).toEqual(['data: Too long: must have at most 1048576 bytes'])
+    expect(big.details?.causes).toEqual(['data: Too long: may not be more than 1048576 bytes'])
     const docker = createError(c, {
       metadata: { name: 'x' },
       type: 'kubernetes.io/dockerconfigjson',

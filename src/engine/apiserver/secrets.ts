@@ -162,8 +162,9 @@ export function secretErrors(s: Secret): string[] {
       out.push(`data[${key}]: Invalid value: "${key}": ${msg}`)
     total += decodedLength(s.data![key]!)
   }
+  // field.TooLong (apimachinery pkg/util/validation/field/errors.go): the value is omitted
   if (total > MAX_SECRET_SIZE)
-    out.push(`data: Too long: must have at most ${MAX_SECRET_SIZE} bytes`)
+    out.push(`data: Too long: may not be more than ${MAX_SECRET_SIZE} bytes`)
   const data = s.data ?? {}
   if (s.type === 'kubernetes.io/basic-auth') {
     if (!('username' in data) && !('password' in data))
