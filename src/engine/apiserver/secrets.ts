@@ -195,6 +195,8 @@ export function secretErrors(s: Secret): string[] {
 /** ValidateSecretUpdate / ValidateConfigMapUpdate: `immutable` locks data; `type` never changes. */
 export function secretUpdateErrors(old: Secret | ConfigMap, obj: Secret | ConfigMap): string[] {
   const out: string[] = []
+  if (old.kind === 'Secret' && obj.kind === 'Secret' && old.type !== obj.type)
+    out.push(`type: Invalid value: "${obj.type}": field is immutable`)
   if (old.immutable) {
     if (!obj.immutable) out.push('immutable: Forbidden: field is immutable when `immutable` is set')
     if (JSON.stringify(sortKeys(old.data)) !== JSON.stringify(sortKeys(obj.data)))
@@ -206,8 +208,6 @@ export function secretUpdateErrors(old: Secret | ConfigMap, obj: Secret | Config
     )
       out.push('binaryData: Forbidden: field is immutable when `immutable` is set')
   }
-  if (old.kind === 'Secret' && obj.kind === 'Secret' && old.type !== obj.type)
-    out.push(`type: Invalid value: "${obj.type}": field is immutable`)
   return out
 }
 
