@@ -107,7 +107,7 @@ export class Console {
             lines.push(...last.lines.filter((l) => !isStdout(l)))
             const piped = last.lines.filter(isStdout)
             stdin = piped.map((l) => l.text).join('\n')
-            if (stdin) stdin += '\n'
+            if (piped.length && !piped[piped.length - 1]!.noNewline) stdin += '\n'
             stdinBytes = pipedBytes(piped)
           }
         }

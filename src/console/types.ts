@@ -14,6 +14,9 @@ export interface OutputLine {
   bytes?: string
   /** written to stderr: shown even when the command is piped, never passed down the pipe */
   stderr?: boolean
+  /** the text does not end in a newline (`echo -n`, `printf 'x'`): a pipe passes it on without
+   * one, so `echo -n s3cr3t | base64` encodes six bytes, not seven */
+  noNewline?: boolean
 }
 
 /** Whether a line goes to stdout (down a pipe) rather than stderr (to the screen). */

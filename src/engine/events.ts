@@ -108,6 +108,43 @@ export type SimEvent = Base &
         writer: 'kubelet' | 'aws-node'
         rules: number
       }
+    | {
+        /** the kubelet reads a Secret or ConfigMap for a pod (from its watch-based cache of the
+         * API server) to fill a volume or a container's environment */
+        type: 'kubelet.fetch'
+        node: string
+        namespace: string
+        pod: string
+        kind: 'Secret' | 'ConfigMap'
+        name: string
+        /** what it is for: a volume (`volume` set) or a container's env (`container` set) */
+        use: 'volume' | 'env'
+        volume?: string
+        container?: string
+        found: boolean
+      }
+    | {
+        /** the kubelet's AtomicWriter (re)wrote a Secret/ConfigMap volume on the node */
+        type: 'kubelet.volume'
+        node: string
+        namespace: string
+        pod: string
+        volume: string
+        kind: 'Secret' | 'ConfigMap'
+        name: string
+        /** the volume directory on the node: /var/lib/kubelet/pods/<uid>/volumes/kubernetes.io~secret/<volume> */
+        path: string
+        /** tmpfs (memory) for Secrets; the node's disk for ConfigMaps */
+        medium: 'tmpfs' | 'disk'
+        /** file paths written, in order */
+        keys: string[]
+        /** total bytes written */
+        bytes: number
+        /** 'mount': first set-up; 'update': the source changed and a resync re-projected it */
+        reason: 'mount' | 'update'
+        /** the timestamped directory `..data` now points at */
+        dir: string
+      }
     | { type: 'ec2.launch'; instanceId: string; instanceType: string; ip: string }
     | {
         /** one etcd write through Raft: the leader appends it, replicates it to both followers, and
@@ -213,6 +250,8 @@ export function layerOf(e: SimEvent): Layer {
     case 'netfilter.baseline':
     case 'packet.flow':
     case 'packet.hop':
+    case 'kubelet.fetch':
+    case 'kubelet.volume':
       return 'node'
     case 'ec2.launch':
     case 'kms.encrypt':

@@ -24,6 +24,8 @@ const EVENT_TYPES = [
   'logs.request',
   'kubeproxy.sync',
   'netfilter.baseline',
+  'kubelet.fetch',
+  'kubelet.volume',
   'ec2.launch',
   'k8s.event',
   'etcd.replicate',

@@ -61,8 +61,40 @@ const echo: CommandSpec = {
   usage: 'echo [-n] [text …]',
   rawArgs: true,
   run(inv) {
-    const args = inv.args[0] === '-n' ? inv.args.slice(1) : inv.args
-    return ok([args.join(' ')])
+    const noNewline = inv.args[0] === '-n'
+    const args = noNewline ? inv.args.slice(1) : inv.args
+    return ok([{ text: args.join(' '), ...(noNewline ? { noNewline } : {}) }])
+  },
+}
+
+/** bash's printf builtin, for the common cases: \n \t \\ escapes, %s and %d, the format reused
+ * while arguments remain. No trailing newline unless the format has one. */
+const printf: CommandSpec = {
+  path: ['printf'],
+  modes: ['local', 'node', 'container'],
+  summary: 'Format and print data (no newline unless you write \\n)',
+  usage: 'printf FORMAT [ARGUMENT …]',
+  rawArgs: true,
+  run(inv) {
+    const [format, ...args] = inv.args
+    if (format === undefined) return fail(['printf: usage: printf [-v var] format [arguments]'], 2)
+    const escape = (s: string) =>
+      s.replace(/\\([ntr\\])/g, (_, c: string) =>
+        c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : '\\',
+      )
+    let text = ''
+    let i = 0
+    do {
+      text += escape(format).replace(/%([sd%])/g, (_, c: string) =>
+        c === '%' ? '%' : c === 'd' ? String(Number(args[i++] ?? 0) || 0) : (args[i++] ?? ''),
+      )
+    } while (i < args.length && /%[sd]/.test(format))
+    if (text === '') return ok()
+    const parts = text.split('\n')
+    const last = parts.pop()!
+    const lines: OutputLine[] = parts.map((t) => ({ text: t }))
+    if (last !== '') lines.push({ text: last, noNewline: true })
+    return ok(lines)
   },
 }
 
@@ -121,4 +153,13 @@ const cat: CommandSpec = {
   },
 }
 
-export const BUILTIN_COMMANDS: CommandSpec[] = [help, echo, cat, base64, sleep, history, clear]
+export const BUILTIN_COMMANDS: CommandSpec[] = [
+  help,
+  echo,
+  printf,
+  cat,
+  base64,
+  sleep,
+  history,
+  clear,
+]

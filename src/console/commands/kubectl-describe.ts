@@ -1,6 +1,7 @@
 import { QUANTITY_BINARY, QUANTITY_DECIMAL } from '../../engine/index.ts'
 import type {
   ClusterState,
+  ConfigMap,
   Container,
   ContainerState,
   ContainerStatus,
@@ -16,12 +17,19 @@ import type {
   PodTemplateSpec,
   ReplicaSet,
   ResourceInfo,
+  Secret,
   Service,
   Toleration,
   Volume,
 } from '../../engine/index.ts'
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../../engine/index.ts'
-import { humanDuration, listObjects, parseRfc3339 } from '../../engine/index.ts'
+import {
+  base64Decode,
+  base64DecodeText,
+  humanDuration,
+  listObjects,
+  parseRfc3339,
+} from '../../engine/index.ts'
 import type { CommandSpec, OutputLine } from '../types.ts'
 import { err, out, textLines } from '../types.ts'
 import { bool, str } from '../flags.ts'
@@ -399,6 +407,16 @@ function fieldValue(pod: Pod | undefined, path: string): string {
 }
 
 function describeEnv(w: PrefixWriter, c: Container, pod: Pod | undefined): void {
+  // describeContainerEnvFrom, printed only when the container has envFrom
+  if (c.envFrom?.length) {
+    w.write(LEVEL_2, 'Environment Variables from:\n')
+    for (const e of c.envFrom) {
+      const ref = e.configMapRef ?? e.secretRef
+      const from = e.configMapRef ? 'ConfigMap' : e.secretRef ? 'Secret' : ''
+      const kind = e.prefix ? `${from} with prefix '${e.prefix}'` : from
+      w.write(LEVEL_3, `${ref?.name ?? ''}\t${kind}\tOptional: ${ref?.optional === true}\n`)
+    }
+  }
   w.write(LEVEL_2, `Environment:${c.env?.length ? '' : '\t<none>'}\n`)
   for (const e of c.env ?? []) {
     const from = e.valueFrom as
@@ -1107,6 +1125,45 @@ function describeBinding(b: RoleBinding | ClusterRoleBinding): string {
   })
 }
 
+/** describeSecret: sizes only, never the values (except a service-account token). Go ranges over
+ * the data map in random order; here keys are sorted so the output is stable. */
+function describeSecret(secret: Secret): string {
+  return tabbedString((w) => {
+    w.write(LEVEL_0, `Name:\t${secret.metadata.name}\n`)
+    w.write(LEVEL_0, `Namespace:\t${secret.metadata.namespace}\n`)
+    printLabelsMultiline(w, 'Labels', secret.metadata.labels)
+    printAnnotationsMultiline(w, 'Annotations', secret.metadata.annotations)
+    w.write(LEVEL_0, `\nType:\t${secret.type}\n`)
+    w.write(LEVEL_0, '\nData\n====\n')
+    for (const k of sortedKeys(secret.data)) {
+      const b64 = secret.data![k]!
+      if (k === 'token' && secret.type === 'kubernetes.io/service-account-token')
+        w.write(LEVEL_0, `${k}:\t${base64DecodeText(b64) ?? ''}\n`)
+      else w.write(LEVEL_0, `${k}:\t${base64Decode(b64)?.length ?? 0} bytes\n`)
+    }
+  })
+}
+
+/** ConfigMapDescriber: every value in full (ConfigMaps are not secret), binary keys by size, events. */
+function describeConfigMap(ctx: Ctx, cm: ConfigMap): string {
+  return tabbedString((w) => {
+    w.write(LEVEL_0, `Name:\t${cm.metadata.name}\n`)
+    w.write(LEVEL_0, `Namespace:\t${cm.metadata.namespace}\n`)
+    printLabelsMultiline(w, 'Labels', cm.metadata.labels)
+    printAnnotationsMultiline(w, 'Annotations', cm.metadata.annotations)
+    w.write(LEVEL_0, '\nData\n====\n')
+    for (const k of sortedKeys(cm.data)) {
+      w.write(LEVEL_0, `${k}:\n----\n`)
+      w.write(LEVEL_0, `${cm.data![k]}\n`)
+    }
+    w.write(LEVEL_0, '\nBinaryData\n====\n')
+    for (const k of sortedKeys(cm.binaryData))
+      w.write(LEVEL_0, `${k}: ${base64Decode(cm.binaryData![k]!)?.length ?? 0} bytes\n`)
+    w.write(LEVEL_0, '\n')
+    describeEvents(ctx, w, cm)
+  })
+}
+
 function describeObject(ctx: Ctx, obj: KObject): string | undefined {
   switch (obj.kind) {
     case 'Role':
@@ -1131,6 +1188,10 @@ function describeObject(ctx: Ctx, obj: KObject): string | undefined {
       return describeEndpointSlice(ctx, obj)
     case 'Namespace':
       return describeNamespace(obj)
+    case 'Secret':
+      return describeSecret(obj)
+    case 'ConfigMap':
+      return describeConfigMap(ctx, obj)
     default:
       return undefined
   }

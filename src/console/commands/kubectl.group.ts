@@ -3,6 +3,7 @@ import { kubectlGet } from './kubectl-get.ts'
 import { kubectlApply } from './kubectl-apply.ts'
 import { kubectlReplace } from './kubectl-replace.ts'
 import { CREATE_COMMANDS } from './kubectl-create.ts'
+import { CREATE_SECRET_COMMANDS } from './kubectl-create-secret.ts'
 import { kubectlDelete } from './kubectl-delete.ts'
 import { kubectlScale } from './kubectl-scale.ts'
 import { kubectlRolloutRestart, kubectlRolloutStatus } from './kubectl-rollout.ts'
@@ -19,6 +20,7 @@ export const KUBECTL_COMMANDS: CommandSpec[] = [
   kubectlApply,
   kubectlReplace,
   ...CREATE_COMMANDS,
+  ...CREATE_SECRET_COMMANDS,
   kubectlDelete,
   kubectlScale,
   kubectlRolloutStatus,

@@ -116,7 +116,7 @@ export function containerEnvironment(
   if (!spec) return {}
   // containerEnv only reads ctx.state
   const ctx = { state, agenda: undefined, events: [] } as unknown as Ctx
-  const base = containerEnv(ctx, pod, spec, image?.info.env ?? {})
+  const base = containerEnv(ctx, pod, spec, image?.info.env ?? {}, view.container.refEnv)
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(base)) if (k !== 'HOME') out[k] = v
   Object.assign(out, fieldRefEnv(pod, view.node, spec))

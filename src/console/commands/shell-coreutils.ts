@@ -10,6 +10,7 @@ import {
 } from '../../engine/node/processes.ts'
 import { containerProcesses } from '../../engine/node/containerFs.ts'
 import { KERNEL_BUILD } from '../../engine/node/fs.ts'
+import { nodeMountTable } from '../../engine/node/mounts.ts'
 import { NODE_OS } from '../../engine/aws/nodeInfo.ts'
 import { absPath, runArgv, shellCtx, type ShellCtx } from './shell-context.ts'
 
@@ -1164,9 +1165,10 @@ const df: CommandSpec = {
         ['/dev/nvme0n1p128', 10_202, 1_318, '/boot/efi'],
       ]
       for (const rt of pods.sort((a, b) => a.startedAt - b.startedAt)) {
-        const vol = `/var/lib/kubelet/pods/${rt.uid}/volumes/kubernetes.io~projected`
-        const names = ctx.fs.readdir(vol)
-        if (!isErr(names)) for (const n of names) rows.push(['tmpfs', 174_080, 12, `${vol}/${n}`])
+        // the kubelet's tmpfs volumes of this pod (tokens, Secrets), as the mount table has them
+        for (const m of nodeMountTable(state, ctx.node!.name))
+          if (m.fstype === 'tmpfs' && m.target.startsWith(`/var/lib/kubelet/pods/${rt.uid}/`))
+            rows.push(['tmpfs', Number(/size=(\d+)k/.exec(m.options)?.[1] ?? 0), 12, m.target])
         rows.push([
           'shm',
           65_536,

@@ -2,6 +2,7 @@ import type { ClusterState, ContainerRuntime, NodeRuntime, PodRuntime } from '..
 import {
   containerLogPath,
   criLines,
+  getObject,
   gunzipNodeFile,
   NODE_OS,
   rfc3339Nano,
@@ -199,6 +200,50 @@ function notFound(id: string): CommandResult {
   }
 }
 
+/** The CRI mounts of a container (ContainerStatus.mounts): each volumeMount's directory on the node,
+ * e.g. a Secret's tmpfs at /var/lib/kubelet/pods/<uid>/volumes/kubernetes.io~secret/<volume>. */
+function criMounts(state: ClusterState, rt: PodRuntime, c: ContainerRuntime) {
+  const pod = getObject(state, 'Pod', rt.namespace, rt.name)
+  const spec = [...(pod?.spec.containers ?? []), ...(pod?.spec.initContainers ?? [])].find(
+    (x) => x.name === c.name,
+  )
+  const dir = `/var/lib/kubelet/pods/${rt.uid}`
+  const plugin = (v: Record<string, unknown> | undefined) =>
+    v?.secret
+      ? 'kubernetes.io~secret'
+      : v?.configMap
+        ? 'kubernetes.io~configmap'
+        : v?.projected
+          ? 'kubernetes.io~projected'
+          : v?.emptyDir
+            ? 'kubernetes.io~empty-dir'
+            : undefined
+  const mount = (containerPath: string, hostPath: string, readonly: boolean) => ({
+    containerPath,
+    hostPath,
+    propagation: 'PROPAGATION_PRIVATE',
+    readonly,
+    selinuxRelabel: false,
+  })
+  const out = (spec?.volumeMounts ?? []).flatMap((m, i) => {
+    const v = pod?.spec.volumes?.find((x) => x.name === m.name)
+    const kind = plugin(v)
+    if (!kind) return []
+    const ro = !!m.readOnly || kind !== 'kubernetes.io~empty-dir'
+    return [
+      mount(
+        m.mountPath,
+        m.subPath
+          ? `${dir}/volume-subpaths/${m.name}/${c.name}/${i}`
+          : `${dir}/volumes/${kind}/${m.name}`,
+        ro,
+      ),
+    ]
+  })
+  out.push(mount('/etc/hosts', `${dir}/etc-hosts`, false))
+  return out
+}
+
 function crictlRun(state: ClusterState, node: NodeRuntime, args: string[]): CommandResult {
   const sub = args[0]
   const rest = args.slice(1)
@@ -309,7 +354,7 @@ function crictlRun(state: ClusterState, node: NodeRuntime, args: string[]): Comm
           'io.kubernetes.container.terminationMessagePolicy': 'File',
           'io.kubernetes.pod.terminationGracePeriod': '30',
         },
-        mounts: [],
+        mounts: criMounts(state, rt, c),
         logPath: containerLogPath(rt, c),
         resources: null,
         user: { linux: { gid: '0', supplementalGroups: ['0'], uid: '0' } },

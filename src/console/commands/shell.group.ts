@@ -5,6 +5,7 @@ import { COREUTILS_COMMANDS } from './shell-coreutils.ts'
 import { SHELL_LOGS_COMMANDS, tailFollow } from './shell-logs.ts'
 import { SHELL_NET_COMMANDS } from './shell-net.ts'
 import { IPTABLES_COMMANDS } from './shell-iptables.ts'
+import { mount } from './shell-mount.ts'
 
 // Command specs of this group, in the order help lists them: getting into a node or a container,
 // then the tools available there.
@@ -17,4 +18,5 @@ export const SHELL_COMMANDS: CommandSpec[] = [
   ...SHELL_LOGS_COMMANDS,
   ...SHELL_NET_COMMANDS,
   ...IPTABLES_COMMANDS,
+  mount,
 ]

@@ -1,5 +1,6 @@
 import type { CommandSpec, Invocation } from '../types.ts'
 import { ok, fail } from '../types.ts'
+import { absPath, shellCtx } from './shell-context.ts'
 
 // Text filters for pipelines on your machine: `kubectl get pods | grep web`, `| head -1`, `| wc -l`.
 // They read standard input (the simulation has no local files) and word errors as GNU's do.
@@ -64,11 +65,12 @@ function headTail(tool: 'head' | 'tail'): CommandSpec {
 
 const grep: CommandSpec = {
   path: ['grep'],
-  modes: ['local'],
+  // on a node or in a container it also reads a file (`grep secret /proc/mounts`)
+  modes: ['local', 'node', 'container'],
   summary: 'Print lines of standard input that match a pattern (-i, -v, -c, -E, -w)',
   usage: 'grep [-i] [-v] [-c] [-E] [-w] PATTERN',
   rawArgs: true,
-  run(inv) {
+  run(inv, env) {
     const flags = new Set<string>()
     const words: string[] = []
     for (const a of inv.args) {
@@ -90,7 +92,13 @@ const grep: CommandSpec = {
         ['Usage: grep [OPTION]... PATTERNS [FILE]...', "Try 'grep --help' for more information."],
         2,
       )
-    if (file) return fail([`grep: ${file}: No such file or directory`], 2)
+    let stdin = inv.stdin
+    if (file) {
+      const ctx = env.mode.kind === 'local' ? undefined : shellCtx(env)
+      const text = ctx && !('gone' in ctx) ? ctx.fs.readFile(absPath(ctx, file)) : undefined
+      if (typeof text !== 'string') return fail([`grep: ${file}: No such file or directory`], 2)
+      stdin = text
+    }
     let re: RegExp
     try {
       // basic regex: + ? | ( ) are literals unless -E; close enough for learners' patterns
@@ -104,7 +112,7 @@ const grep: CommandSpec = {
     } catch {
       return fail([`grep: Unmatched ( or \\(`], 2)
     }
-    const lines = input({ ...inv, args: [] }, 'grep') as string[]
+    const lines = input({ ...inv, args: [], stdin }, 'grep') as string[]
     const matched = lines.filter((l) => re.test(l) !== flags.has('v'))
     if (flags.has('c'))
       return { lines: [{ text: String(matched.length) }], exitCode: matched.length ? 0 : 1 }

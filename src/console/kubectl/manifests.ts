@@ -1,4 +1,4 @@
-import { loadAll, YAMLException } from 'js-yaml'
+import { CORE_SCHEMA, intYaml11Tag, loadAll, YAMLException } from 'js-yaml'
 import type { ResourceInfo } from '../../engine/index.ts'
 import { RESOURCES } from '../../engine/index.ts'
 
@@ -40,11 +40,15 @@ function goYamlReason(e: YAMLException): string {
   return r
 }
 
+/** kubectl reads YAML with go-yaml v2 (YAML 1.1 integers): `defaultMode: 0400` is octal 256, as
+ * the Kubernetes docs write file modes; YAML 1.2's core schema would read decimal 400. */
+const SCHEMA = CORE_SCHEMA.withTags(intYaml11Tag)
+
 /** Parses manifest text. `source` names the input in messages: `STDIN` for `-f -`, else the path. */
 export function parseManifests(text: string, source: string): ManifestResult {
   let docs: unknown[]
   try {
-    docs = text.trim().startsWith('{') ? [JSON.parse(text)] : loadAll(text)
+    docs = text.trim().startsWith('{') ? [JSON.parse(text)] : loadAll(text, { schema: SCHEMA })
   } catch (e) {
     if (e instanceof YAMLException) {
       const line = (e.mark?.line ?? 0) + 1

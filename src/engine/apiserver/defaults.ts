@@ -4,6 +4,7 @@ import { nameSuffix } from '../random.ts'
 import { allocateClusterIp } from './serviceips.ts'
 import { allocateNodePorts } from './nodeports.ts'
 import { defaultRbac } from './rbacValidation.ts'
+import { decodeSecretLike } from './secrets.ts'
 
 // What the API server fills in on create: the defaulting functions of each API group
 // (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go) and the admission plugins that
@@ -37,6 +38,11 @@ function defaultPodSpec(spec: PodSpec): void {
   spec.schedulerName ??= 'default-scheduler'
   spec.securityContext ??= {}
   spec.terminationGracePeriodSeconds ??= 30
+  // SetDefaults_SecretVolumeSource / SetDefaults_ConfigMapVolumeSource: defaultMode 0644
+  for (const v of spec.volumes ?? []) {
+    const src = (v.secret ?? v.configMap) as { defaultMode?: number } | undefined
+    if (src && typeof src === 'object') src.defaultMode ??= 420
+  }
 }
 
 function defaultTemplate(t: PodTemplateSpec): void {
@@ -147,13 +153,16 @@ export function applyDefaults(ctx: Ctx, obj: KObject): void {
       obj.status = { phase: 'Active' }
       break
     case 'Secret':
-      obj.type ??= 'Opaque'
+      decodeSecretLike(obj)
+      obj.type ||= 'Opaque'
+      break
+    case 'ConfigMap':
+      decodeSecretLike(obj)
       break
     case 'EndpointSlice':
     case 'Node':
     case 'Event':
     case 'ServiceAccount':
-    case 'ConfigMap':
       break
   }
 }
@@ -172,6 +181,13 @@ export function applyUpdateDefaults(obj: KObject): void {
       break
     case 'Service':
       defaultServicePorts(obj)
+      break
+    case 'Secret':
+      decodeSecretLike(obj)
+      obj.type ||= 'Opaque'
+      break
+    case 'ConfigMap':
+      decodeSecretLike(obj)
       break
     default:
       break

@@ -2,6 +2,7 @@ import type { Container, KObject, LabelSelector, PodSpec } from '../model/k8s.ts
 import { invalid } from './errors.ts'
 import { kindName } from './api.ts'
 import { rbacErrors, rbacUpdateErrors } from './rbacValidation.ts'
+import { configMapErrors, secretErrors, secretUpdateErrors } from './secrets.ts'
 
 // The API server's validation (pkg/apis/*/validation), with its messages, for the fields learners
 // type. Everything is checked before anything is written.
@@ -187,6 +188,12 @@ export function validateObject(obj: KObject): void {
     case 'ClusterRoleBinding':
       errors.push(...rbacErrors(obj))
       break
+    case 'Secret':
+      errors.push(...secretErrors(obj))
+      break
+    case 'ConfigMap':
+      errors.push(...configMapErrors(obj))
+      break
     default:
       break
   }
@@ -197,6 +204,10 @@ export function validateObject(obj: KObject): void {
 export function validateUpdate(old: KObject, obj: KObject): void {
   const rbac = rbacUpdateErrors(old, obj)
   if (rbac.length) throw invalid(kindName(obj.kind), obj.metadata.name, rbac)
+  if ((old.kind === 'Secret' || old.kind === 'ConfigMap') && obj.kind === old.kind) {
+    const errs = secretUpdateErrors(old, obj as typeof old)
+    if (errs.length) throw invalid(kindName(obj.kind), obj.metadata.name, errs)
+  }
   if (old.kind === 'Pod' && obj.kind === 'Pod') {
     const strip = (p: typeof obj) =>
       JSON.stringify({

@@ -15,6 +15,13 @@ import { runProgramTick, programStartContext } from './programs.ts'
 import { curlAtStart } from '../workloads/curl.ts'
 import { writeContainerLog } from '../logs/rotate.ts'
 import { kubeProxyStarted } from '../net/kubeproxy/sync.ts'
+import {
+  mountVolumes,
+  resolveRefEnv,
+  resyncVolumes,
+  scheduleResync,
+  subPathFiles,
+} from './volumes.ts'
 
 // The kubelet on each node: it watches pods bound to its node and drives them, as syncPod does:
 // sandbox (pause container + network namespace + CNI ADD), image pulls, container starts, restarts
@@ -64,6 +71,7 @@ export function syncPod(ctx: Ctx, key: string): void {
 
   if (pod.metadata.deletionTimestamp) {
     if (!rt) {
+      if (node.mountBackoff) delete node.mountBackoff[pod.metadata.uid]
       removePod(ctx, pod)
       return
     }
@@ -72,7 +80,14 @@ export function syncPod(ctx: Ctx, key: string): void {
   }
 
   if (!rt) {
+    // volumes first (WaitForAttachAndMount), then the sandbox: a missing Secret stops the pod here
+    const volumes = mountVolumes(ctx, node, pod)
+    if (!volumes) return
     rt = createSandbox(ctx, node, pod)
+    if (Object.keys(volumes).length) {
+      rt.volumes = volumes
+      scheduleResync(ctx, node, rt)
+    }
     writeStatus(ctx, node, pod, rt)
     schedule(ctx, rt.sandboxReadyAt - state.now, {
       kind: 'kubelet.sync',
@@ -82,6 +97,7 @@ export function syncPod(ctx: Ctx, key: string): void {
     return
   }
   if (state.now < rt.sandboxReadyAt) return
+  if (rt.volumes) resyncVolumes(ctx, node, pod, rt)
 
   let wakeAt: number | undefined
   const wake = (t: number | undefined, background = false) => {
@@ -263,7 +279,9 @@ function progressContainer(
     recordEvent(ctx, pod, 'Normal', 'Pulling', `Pulling image "${spec.image}"`, src, fieldPath)
     c.state = 'pulling'
     c.waitingReason =
-      c.restartCount > 0 || c.backoffAttempts > 0
+      c.restartCount > 0 ||
+      c.backoffAttempts > 0 ||
+      c.waitingReason === 'CreateContainerConfigError'
         ? c.waitingReason
         : c.init
           ? 'PodInitializing'
@@ -386,6 +404,21 @@ function startContainer(
   const image = resolveImage(spec.image)!
   const fieldPath = `spec.${c.init ? 'initContainers' : 'containers'}{${c.name}}`
   const src = kubeletSource(node.name)
+  // generateContainerConfig: env from Secrets/ConfigMaps is resolved before the container exists
+  const refs = resolveRefEnv(ctx, node, pod, spec)
+  if (!refs.ok) {
+    recordEvent(ctx, pod, 'Warning', 'Failed', `Error: ${refs.message}`, src, fieldPath)
+    c.state = 'waiting'
+    c.waitingReason = 'CreateContainerConfigError'
+    c.waitingMessage = refs.message
+    // the pod worker retries a failed sync after its back-off (10s, jittered)
+    c.backoffUntil = state.now + nextInt(state.rng, 10_000, 15_000)
+    wake(c.backoffUntil, true)
+    return
+  }
+  c.backoffUntil = undefined
+  c.refEnv = refs.env
+  c.subPathFiles = subPathFiles(rt, spec)
   c.id = randomHex(state.rng, 64)
   c.imageRef = image.ref
   c.imageId = image.id
@@ -411,7 +444,7 @@ function startContainer(
   c.startedAt = state.now
   c.pid = node.nextPid
   node.nextPid += nextInt(state.rng, 20, 120)
-  const env = containerEnv(ctx, pod, spec, image.info.env)
+  const env = containerEnv(ctx, pod, spec, image.info.env, c.refEnv)
   const { program, output } = startProgram(spec, image.info, {
     ...programStartContext(state, node, rt, env),
     curl: (a) => curlAtStart(ctx, node, rt, a),
@@ -458,6 +491,8 @@ export function containerEnv(
   pod: Pod,
   spec: Container,
   imageEnv: Record<string, string>,
+  /** values from Secrets/ConfigMaps as the kubelet resolved them when it created the container */
+  refEnv: Record<string, string> = {},
 ): Record<string, string> {
   const env: Record<string, string> = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -497,9 +532,14 @@ export function containerEnv(
       }
     }
   }
+  // envFrom first, then env (a later entry wins), as makeEnvironmentVariables builds it
+  const fromEnvFrom = new Set(Object.keys(refEnv))
+  for (const e of spec.env ?? []) fromEnvFrom.delete(e.name)
+  for (const k of fromEnvFrom) env[k] = refEnv[k]!
   for (const e of spec.env ?? []) {
     if (e.value !== undefined)
       env[e.name] = e.value.replace(/\$\((\w+)\)/g, (m, n: string) => env[n] ?? m)
+    else if (e.name in refEnv) env[e.name] = refEnv[e.name]!
     else {
       const field = (e.valueFrom as { fieldRef?: { fieldPath: string } } | undefined)?.fieldRef
         ?.fieldPath

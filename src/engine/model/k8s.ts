@@ -41,6 +41,39 @@ export interface EnvVar {
   valueFrom?: Record<string, unknown>
 }
 
+/** `envFrom`: every key of a Secret or ConfigMap as an environment variable (optionally prefixed). */
+export interface EnvFromSource {
+  prefix?: string
+  secretRef?: { name: string; optional?: boolean }
+  configMapRef?: { name: string; optional?: boolean }
+}
+
+/** `secretKeyRef` / `configMapKeyRef` of an env var's `valueFrom`. */
+export interface KeySelector {
+  name: string
+  key: string
+  optional?: boolean
+}
+
+/** The `secret:` and `configMap:` volume sources (`items` project chosen keys to chosen paths). */
+export interface KeyToPath {
+  key: string
+  path: string
+  mode?: number
+}
+export interface SecretVolumeSource {
+  secretName?: string
+  items?: KeyToPath[]
+  defaultMode?: number
+  optional?: boolean
+}
+export interface ConfigMapVolumeSource {
+  name?: string
+  items?: KeyToPath[]
+  defaultMode?: number
+  optional?: boolean
+}
+
 export interface ContainerPort {
   containerPort: number
   protocol?: 'TCP' | 'UDP' | 'SCTP'
@@ -60,11 +93,12 @@ export interface Container {
   args?: string[]
   ports?: ContainerPort[]
   env?: EnvVar[]
+  envFrom?: EnvFromSource[]
   resources?: ResourceRequirements
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never'
   terminationMessagePath?: string
   terminationMessagePolicy?: string
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[]
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[]
   securityContext?: Record<string, unknown>
 }
 
@@ -393,6 +427,9 @@ export interface ConfigMap {
   kind: 'ConfigMap'
   metadata: ObjectMeta
   data?: Record<string, string>
+  /** base64 in JSON, like Secret.data */
+  binaryData?: Record<string, string>
+  immutable?: boolean
 }
 
 export interface Secret {
@@ -400,7 +437,11 @@ export interface Secret {
   kind: 'Secret'
   metadata: ObjectMeta
   type: string
+  /** base64 of the raw bytes (JSON/YAML only: etcd holds the bytes themselves) */
   data?: Record<string, string>
+  /** write-only convenience: merged into `data` by the API server and never stored */
+  stringData?: Record<string, string>
+  immutable?: boolean
 }
 
 // rbac.authorization.k8s.io/v1 (k8s.io/api/rbac/v1/types.go)

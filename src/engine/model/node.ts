@@ -80,6 +80,42 @@ export interface ContainerRuntime {
   rotateCheckAt?: number
   /** SIGTERM sent at this time (pod deletion) */
   stopRequestedAt?: number
+  /** env values the kubelet resolved from Secrets and ConfigMaps (secretKeyRef, envFrom …) when it
+   * created this container instance: they stay as they were until the container restarts */
+  refEnv?: Record<string, string>
+  /** `subPath` mounts of Secret/ConfigMap volumes, by mountPath: the file as it was when this
+   * container instance started (a bind mount of one file never sees later updates) */
+  subPathFiles?: Record<string, VolumeFile>
+}
+
+/** One file of a Secret/ConfigMap volume as the kubelet's AtomicWriter wrote it. */
+export interface VolumeFile {
+  /** path inside the volume (`password`, or an `items[].path` such as `db/password`) */
+  path: string
+  /** the bytes, base64 (Secret data can be binary) */
+  b64: string
+  /** permission bits (defaultMode / items[].mode; 0644 by default) */
+  mode: number
+}
+
+/** A Secret or ConfigMap volume the kubelet set up for a pod (engine/kubelet/volumes.ts). */
+export interface VolumeRuntime {
+  name: string
+  kind: 'secret' | 'configmap'
+  /** the Secret's or ConfigMap's name */
+  source: string
+  /** Secret volumes live in memory (tmpfs); ConfigMap volumes on the node's disk */
+  medium: 'tmpfs' | 'disk'
+  /** tmpfs size in KiB (the pod's memory limit, or the node's allocatable memory) */
+  sizeKiB?: number
+  /** the timestamped directory `..data` points at: `..2026_11_26_08_30_00.1234567890` */
+  dir: string
+  /** when the current payload was written (simulated ms) */
+  writtenAt: number
+  mountedAt: number
+  /** the source's resourceVersion the payload came from ('' when optional and absent) */
+  resourceVersion: string
+  files: VolumeFile[]
 }
 
 export interface PodRuntime {
@@ -96,6 +132,10 @@ export interface PodRuntime {
   containers: ContainerRuntime[]
   /** per container name, the previous instance (for `kubectl logs --previous` and lastState) */
   previous: Record<string, ContainerRuntime>
+  /** Secret and ConfigMap volumes, by volume name (absent when the pod has none) */
+  volumes?: Record<string, VolumeRuntime>
+  /** the kubelet's next periodic resync of this pod (it re-projects Secret/ConfigMap volumes) */
+  volumeSyncAt?: number
 }
 
 export interface NodeRuntime {
@@ -117,6 +157,11 @@ export interface NodeRuntime {
   netfilter?: NetfilterState
   /** the host's connection tracking table */
   conntrack?: ConntrackState
+  /** pods whose volumes could not be set up yet (a missing Secret): retry back-off, by pod uid */
+  mountBackoff?: Record<
+    string,
+    { attempts: number; nextAt: number; since: number; timeoutAt: number }
+  >
   /** what this node's kube-proxy remembers between syncs (net/kubeproxy/sync.ts); set once it runs */
   kubeProxy?: KubeProxyState
   /** the host's xt_recent lists (kube-proxy's sessionAffinity: ClientIP) */

@@ -6,7 +6,16 @@ import { NODE_OS } from '../aws/nodeInfo.ts'
 import { resolveImage, type Behaviour } from '../workloads/images.ts'
 import { EPOCH_MS } from '../time.ts'
 import { FsBuilder, type VirtualFs } from './vfs.ts'
-import { podHostsFile, podResolvConf, serviceAccountFiles, KERNEL_BUILD } from './fs.ts'
+import {
+  podHostsFile,
+  podResolvConf,
+  serviceAccountFiles,
+  volumeFiles,
+  KERNEL_BUILD,
+} from './fs.ts'
+import { fileText } from '../kubelet/volumes.ts'
+import { decodedLength } from '../apiserver/secrets.ts'
+import { containerMountTable, procMounts } from './mounts.ts'
 import { atomicWriterDir, hashInt } from './util.ts'
 import { containerProcessSpec } from './processes.ts'
 
@@ -450,6 +459,30 @@ export function containerFs(
     }
     b.link(`${vdir}/..data`, ts, { mtime: at })
   }
+  // Secret/ConfigMap volumes: the node's volume directory bind-mounted at mountPath (read-only), or
+  // with `subPath` one file of it, frozen as it was when this container started
+  const spec = (c.init ? pod.spec.initContainers : pod.spec.containers)?.find(
+    (x) => x.name === c.name,
+  )
+  for (const m of spec?.volumeMounts ?? []) {
+    const vol = rt.volumes?.[m.name]
+    if (!vol) continue
+    if (m.subPath) {
+      const f = c.subPathFiles?.[m.mountPath]
+      if (f)
+        b.file(m.mountPath, () => fileText(f), {
+          perm: f.mode & 0o7777,
+          mtime: vol.mountedAt,
+          size: decodedLength(f.b64),
+        })
+      continue
+    }
+    volumeFiles(b, m.mountPath, vol)
+  }
+  b.file('/proc/mounts', () => procMounts(containerMountTable(state, node, rt, pod, c.name)), {
+    perm: 0o444,
+    mtime: started,
+  })
   const fs = b.build()
   const hasExecutable = (cmd: string) => {
     const candidates = cmd.includes('/')

@@ -1,5 +1,8 @@
 import type { ClusterState } from '../model/state.ts'
-import type { NodeRuntime, PodRuntime } from '../model/node.ts'
+import type { NodeRuntime, PodRuntime, VolumeRuntime } from '../model/node.ts'
+import { fileText, volumeDir } from '../kubelet/volumes.ts'
+import { nodeMountTable, procMounts } from './mounts.ts'
+import { decodedLength } from '../apiserver/secrets.ts'
 import type { Pod } from '../model/k8s.ts'
 import { getObject } from '../apiserver/store.ts'
 import { NODE_OS } from '../aws/nodeInfo.ts'
@@ -683,6 +686,10 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
     `BOOT_IMAGE=(hd0,gpt1)/boot/vmlinuz-${NODE_OS.kernelVersion} root=UUID=${hashHex(`root|${node.instanceId}`, 8)}-${hashHex(`r2|${node.instanceId}`, 4)}-4${hashHex(`r3|${node.instanceId}`, 3)}-8${hashHex(`r4|${node.instanceId}`, 3)}-${hashHex(`r5|${node.instanceId}`, 12)} ro console=tty0 console=ttyS0,115200n8 nvme_core.io_timeout=4294967295 rd.emergency=poweroff rd.shell=0 selinux=1 security=selinux quiet\n`,
     { perm: 0o444, mtime: boot },
   )
+  b.file('/proc/mounts', () => procMounts(nodeMountTable(state, nodeName)), {
+    perm: 0o444,
+    mtime: boot,
+  })
   for (const p of nodeProcesses(state, nodeName)) {
     const dir = `/proc/${p.pid}`
     b.dir(dir, { perm: 0o555, uid: p.uid, gid: p.uid, mtime: p.startedAt })
@@ -802,24 +809,9 @@ function addPod(b: FsBuilder, state: ClusterState, node: NodeRuntime, rt: PodRun
         rt.startedAt + 150,
         serviceAccountFiles(state, pod, node, rt.startedAt + 150),
       )
-    } else if (v.configMap) {
-      const cmName = (v.configMap as { name?: string }).name ?? ''
-      const cm = getObject(state, 'ConfigMap', rt.namespace, cmName)
-      const files = Object.fromEntries(
-        Object.entries((cm as { data?: Record<string, string> } | undefined)?.data ?? {}).map(
-          ([k, val]) => [k, () => val],
-        ),
-      )
-      projectedDir(b, `${dir}/volumes/kubernetes.io~configmap/${v.name}`, rt.startedAt + 150, files)
-    } else if (v.secret) {
-      const sName = (v.secret as { secretName?: string }).secretName ?? ''
-      const s = getObject(state, 'Secret', rt.namespace, sName)
-      const data = (s as { data?: Record<string, string> } | undefined)?.data ?? {}
-      const files = Object.fromEntries(
-        Object.entries(data).map(([k, val]) => [k, () => base64DecodeText(val) ?? '']),
-      )
-      b.mount(`${dir}/volumes/kubernetes.io~secret/${v.name}`, 'tmpfs')
-      projectedDir(b, `${dir}/volumes/kubernetes.io~secret/${v.name}`, rt.startedAt + 150, files)
+    } else if (v.secret || v.configMap) {
+      const vol = rt.volumes?.[v.name]
+      if (vol) volumeFiles(b, volumeDir(rt.uid, vol), vol)
     } else if (v.emptyDir) {
       b.dir(`${dir}/volumes/kubernetes.io~empty-dir/${v.name}`, {
         perm: 0o777,
@@ -827,6 +819,26 @@ function addPod(b: FsBuilder, state: ClusterState, node: NodeRuntime, rt: PodRun
       })
     }
   }
+}
+
+/** A Secret/ConfigMap volume as the kubelet's AtomicWriter left it: the payload it wrote last (a
+ * Secret's on tmpfs, a ConfigMap's on the node's disk), not the object as it is now. */
+export function volumeFiles(b: FsBuilder, vdir: string, vol: VolumeRuntime): void {
+  const at = vol.writtenAt
+  if (vol.medium === 'tmpfs') b.mount(vdir, 'tmpfs')
+  b.dir(vdir, { perm: vol.medium === 'tmpfs' ? 0o1777 : 0o777, mtime: at })
+  b.dir(`${vdir}/${vol.dir}`, { perm: 0o755, mtime: at })
+  const top = new Set<string>()
+  for (const f of vol.files) {
+    b.file(`${vdir}/${vol.dir}/${f.path}`, () => fileText(f), {
+      perm: f.mode & 0o7777,
+      mtime: at,
+      size: decodedLength(f.b64),
+    })
+    top.add(f.path.split('/')[0]!)
+  }
+  for (const name of top) b.link(`${vdir}/${name}`, `..data/${name}`, { mtime: vol.mountedAt })
+  b.link(`${vdir}/..data`, vol.dir, { mtime: at })
 }
 
 /** The kubelet's AtomicWriter layout: a timestamped dir, `..data` pointing at it, and one symlink per key. */

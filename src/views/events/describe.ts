@@ -38,6 +38,10 @@ export function describeEvent(e: SimEvent): string {
         : `${e.node}: kube-proxy ${e.full ? 'full' : 'partial'} sync wrote ${e.rules} rules (${e.chainsWritten.length} service chains${e.chainsDeleted.length ? `, deleted ${e.chainsDeleted.length}` : ''})`
     case 'netfilter.baseline':
       return `${e.node}: ${e.writer} installed ${e.rules} iptables rules`
+    case 'kubelet.fetch':
+      return `${e.node}: kubelet read ${e.kind} ${e.namespace}/${e.name} for ${e.use === 'volume' ? `volume ${e.volume}` : `the env of container ${e.container}`} of ${e.pod}${e.found ? '' : ' (not found)'}`
+    case 'kubelet.volume':
+      return `${e.node}: kubelet ${e.reason === 'mount' ? 'wrote' : 'updated'} ${e.keys.length} key(s), ${e.bytes} bytes of ${e.kind} ${e.name} to ${e.medium === 'tmpfs' ? 'tmpfs' : 'disk'} at ${e.path}`
     case 'ec2.launch':
       return `EC2 launched ${e.instanceId} (${e.instanceType}) at ${e.ip}`
     case 'k8s.event':
@@ -71,6 +75,8 @@ export function eventObject(e: SimEvent): ObjectRef | null {
     case 'log.append':
     case 'log.rotate':
     case 'logs.request':
+    case 'kubelet.fetch':
+    case 'kubelet.volume':
       return { kind: 'Pod', namespace: e.namespace, name: e.pod }
     case 'etcd.put':
     case 'etcd.delete': {
