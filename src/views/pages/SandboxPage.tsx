@@ -50,7 +50,7 @@ function SandboxBody({ notice }: { notice: string | null }) {
 
   async function copyLink() {
     const query = encodeSandbox({ seed, log, now: store.getState().cluster.now })
-    const url = `${window.location.origin}/sandbox?${query}`
+    const url = `${window.location.origin}${import.meta.env.BASE_URL}sandbox?${query}`
     navigate({ search: `?${query}` }, { replace: true })
     try {
       await navigator.clipboard.writeText(url)
