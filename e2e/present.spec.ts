@@ -57,6 +57,9 @@ test('a clicker-only run through the tour: PageDown to the recap, PageUp back, B
   await page.getByRole('textbox', { name: 'Command' }).fill('')
   await page.getByRole('textbox', { name: 'Command' }).press('PageDown')
   await expect(count).toHaveText(`Step 3 of ${N}`)
+  await page.keyboard.press('Escape')
+  await page.keyboard.press('PageDown') // (step 3's question was answered on the way through)
+  await expect(count).toHaveText(`Step 4 of ${N}`)
 })
 
 test('the presenter and speaker-notes windows stay in sync both ways', async ({

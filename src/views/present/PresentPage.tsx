@@ -86,6 +86,11 @@ function PresenterBody({
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
+      // Escape leaves the console, so the clicker works again without reaching for the mouse
+      if (e.key === 'Escape' && isTypingTarget(e.target) && !keyMapRef.current?.open) {
+        ;(e.target as HTMLElement).blur()
+        return
+      }
       if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return
       if (keyMapRef.current?.open) return // the dialog has its own keys (Escape closes it)
       const action = actionForKey(e.key)

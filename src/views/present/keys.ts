@@ -32,7 +32,12 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: ['s', 'S'], label: 'S', action: 'notes', does: 'Open the speaker-notes window' },
   { keys: ['p', 'P'], label: 'P', action: 'play', does: 'Play / pause the simulated clock' },
   { keys: ['t', 'T'], label: 'T', action: 'theme', does: 'Theme: projector, dark, light' },
-  { keys: ['?'], label: '?', action: 'help', does: 'This key map' },
+  {
+    keys: ['?'],
+    label: '?',
+    action: 'help',
+    does: 'This key map (Esc in the console: back to the keys)',
+  },
 ]
 
 /** The action for a key, or a digit (digits typed in quick succession make a step number: 1, 2 → 12). */
