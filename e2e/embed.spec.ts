@@ -132,8 +132,18 @@ test('bad URL parameters fall back to defaults with console warnings; the poster
   await expect.poll(() => warnings.length).toBe(5)
   expect(warnings.join('\n')).toMatch(/step="99" is not a step from 1 to 12/)
   // the embed wrote nothing to storage
+  // the poster is light: the simulation's code loads on the click
+  const jsBytes = () =>
+    page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((r) => r.name.endsWith('.js'))
+        .reduce((n, r) => n + (r as PerformanceResourceTiming).decodedBodySize, 0),
+    )
+  const posterBytes = await jsBytes()
   await page.getByRole('button', { name: /Load the interactive lesson/ }).click()
   await expect(page.getByTestId('stage.count')).toHaveText('Step 1 of 12')
+  expect((await jsBytes()) - posterBytes).toBeGreaterThan(300_000)
   await page.getByTestId('embed.next').click()
   await expect(page.getByTestId('stage.count')).toHaveText('Step 2 of 12')
   const stored = await page.evaluate(async () => ({
