@@ -30,8 +30,10 @@ test('a new version is announced and taken on Reload, never by itself', async ({
   })
   const notice = page.getByTestId('update.notice')
   await expect(notice).toContainText('A new version of Cutaway is available')
+  const reloaded = page.waitForEvent('framenavigated')
   await notice.getByRole('button', { name: 'Reload' }).click()
-  await page.waitForEvent('load')
+  await reloaded
+  await expect(page.getByTestId('lesson.step-title')).toBeVisible()
   await expect(page).toHaveURL(`${site.origin}/learn/tour/2`)
   await expect(page.getByTestId('update.notice')).toHaveCount(0)
 })
