@@ -90,6 +90,13 @@ test('the presenter and speaker-notes windows stay in sync both ways', async ({
   await notes.getByTestId('notes.next').click()
   await expect(page.getByTestId('stage.count')).toHaveText(`Step 3 of ${N}`)
   await expect(notes.getByTestId('notes.current')).toContainText(`step 3 of ${N}`)
+  // the clicker, pointed at the notes window on the laptop
+  await notes.locator('body').press('PageDown')
+  await expect(page.getByTestId('stage.count')).toHaveText(/Step 3 of/) // a question: answer first
+  await notes.locator('body').press('PageDown')
+  await expect(page.getByTestId('stage.count')).toHaveText(`Step 4 of ${N}`)
+  await notes.locator('body').press('PageUp')
+  await expect(page.getByTestId('stage.count')).toHaveText(`Step 3 of ${N}`)
   await notes.getByTestId('notes.jump').selectOption(String(4))
   await expect(page.getByTestId('stage.count')).toHaveText(`Step 5 of ${N}`)
 

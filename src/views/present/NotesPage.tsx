@@ -15,6 +15,7 @@ import { rfc3339 } from '../../engine/time.ts'
 import { useTitle } from '../hooks/useTitle.ts'
 import { Markdown } from '../scenario/Markdown.tsx'
 import { UnknownScenario } from './UnknownScenario.tsx'
+import { actionForKey, isTypingTarget } from './keys.ts'
 import './present.css'
 
 // /notes/:scenario — the speaker-notes window on the presenter's laptop: this step's and the next
@@ -82,6 +83,28 @@ function Notes({ scenario }: { scenario: Scenario }) {
   }, [scenario.id])
 
   const send = (req: NotesRequest) => channelRef.current?.post(req)
+
+  // the clicker usually talks to the focused window, which is this one on the laptop: the same
+  // keys drive the presenter window from here
+  const blank = state?.blank ?? false
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return
+      if (e.key === ' ' && e.target instanceof HTMLButtonElement) return
+      const action = actionForKey(e.key)
+      const post = (req: NotesRequest) => {
+        e.preventDefault()
+        channelRef.current?.post(req)
+      }
+      if (action === 'next') post({ kind: 'next' })
+      else if (action === 'back') post({ kind: 'back' })
+      else if (action === 'first') post({ kind: 'goTo', index: 0 })
+      else if (action === 'last') post({ kind: 'goTo', index: steps.length })
+      else if (action === 'blank') post({ kind: 'blank', blank: !blank })
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [blank, steps.length])
 
   // the timer starts by itself when the talk moves past its first step
   const { running, start } = timer
@@ -229,6 +252,9 @@ function Notes({ scenario }: { scenario: Scenario }) {
             </select>
           </label>
         </div>
+        <p className="dim">
+          The clicker works in this window too: Page Down / → next, Page Up / ← back, B blank.
+        </p>
         <form onSubmit={onRun} className="notes-run">
           <label htmlFor="notes-command">Type for the audience</label>
           <input
