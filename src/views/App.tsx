@@ -27,6 +27,7 @@ function Shell() {
         <nav aria-label="Main">
           <Link to="/">Lessons</Link>
           <Link to="/sandbox">Sandbox</Link>
+          <Link to="/docs/embed">Embed</Link>
         </nav>
       </header>
       <Suspense fallback={<p className="loading">Loading…</p>}>
