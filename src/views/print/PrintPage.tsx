@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router'
 import { getScenario, type Scenario } from '../../scenarios/index.ts'
 import { stepKind } from '../../scenarios/types.ts'
@@ -21,7 +21,8 @@ export default function PrintPage() {
 
 function Storyboard({ scenario }: { scenario: Scenario }) {
   const [search, setSearch] = useSearchParams()
-  const withNotes = search.get('notes') === '1'
+  // local state first: the URL follows (a router navigation re-renders a moment later)
+  const [withNotes, setWithNotes] = useState(() => search.get('notes') === '1')
   const frames = useMemo(() => buildStoryboard(scenario), [scenario])
   useTitle(`Storyboard: ${scenario.title}`)
   return (
@@ -33,6 +34,7 @@ function Storyboard({ scenario }: { scenario: Scenario }) {
             type="checkbox"
             checked={withNotes}
             onChange={(e) => {
+              setWithNotes(e.target.checked)
               const q = new URLSearchParams(search)
               if (e.target.checked) q.set('notes', '1')
               else q.delete('notes')
