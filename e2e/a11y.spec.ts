@@ -9,6 +9,13 @@ const ROUTES = [
   { path: '/sandbox?seed=7', name: 'sandbox', title: 'Sandbox · Cutaway' },
   { path: '/learn/tour', name: 'learn', title: /Tour of the cluster/ },
   { path: '/no/such/page', name: 'not-found', title: 'Page not found · Cutaway' },
+  { path: '/present/tour/3', name: 'present', title: /Presenting: Tour of the cluster/ },
+  { path: '/present/tour/2?theme=light', name: 'present-light', title: /Presenting/ },
+  { path: '/notes/tour', name: 'notes', title: 'Speaker notes: Tour of the cluster · Cutaway' },
+  { path: '/embed/tour', name: 'embed-poster', title: /Tour of the cluster \(embedded\)/ },
+  { path: '/embed/tour?autoplay=1&theme=projector', name: 'embed', title: /embedded/ },
+  { path: '/docs/embed', name: 'embed-docs', title: 'Embedding a lesson · Cutaway' },
+  { path: '/print/tour?notes=1', name: 'print', title: /Storyboard: Tour of the cluster/ },
 ]
 
 const SIZES = [

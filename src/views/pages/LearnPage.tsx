@@ -11,6 +11,7 @@ import { stepKind } from '../../scenarios/types.ts'
 import { useTitle } from '../hooks/useTitle.ts'
 import { Workspace } from '../layout/Workspace.tsx'
 import { ScenarioPanel } from '../scenario/ScenarioPanel.tsx'
+import { ShareTools } from '../share/ShareTools.tsx'
 import type { ScenarioPlayer } from '../../state/scenarioPlayer.ts'
 
 // /learn/:scenario/:step? — a guided scenario: the lesson panel beside the workspace. The step in
@@ -144,7 +145,10 @@ function LessonBody({
           </button>
         </div>
       )}
-      <Workspace aside={<ScenarioPanel player={player} />} />
+      <Workspace
+        aside={<ScenarioPanel player={player} />}
+        toolbar={<ShareTools scenario={scenario} step={index} />}
+      />
     </main>
   )
 }

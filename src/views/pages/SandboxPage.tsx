@@ -60,7 +60,7 @@ function SandboxBody({ notice }: { notice: string | null }) {
       now: store.getState().cluster.now,
       config: store.getState().config,
     })
-    const url = `${window.location.origin}/sandbox?${query}`
+    const url = `${window.location.origin}${import.meta.env.BASE_URL}sandbox?${query}`
     navigate({ search: `?${query}` }, { replace: true })
     try {
       await navigator.clipboard.writeText(url)

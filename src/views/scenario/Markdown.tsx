@@ -16,7 +16,8 @@ function renderInline(nodes: Inline[]): ReactNode {
         return <em key={i}>{renderInline(n.children)}</em>
       case 'link':
         return n.href.startsWith('/') ? (
-          <a key={i} href={n.href}>
+          // site links honour the deploy base (CUTAWAY_BASE)
+          <a key={i} href={`${import.meta.env.BASE_URL}${n.href.slice(1)}`}>
             {renderInline(n.children)}
           </a>
         ) : (
