@@ -61,7 +61,12 @@ export const services = {
         minutes: 3,
       },
       solution: {
-        commands: ['sleep 20', 'kubectl expose deployment web --port=80', `${SLICES} -o yaml`],
+        commands: [
+          'sleep 20',
+          'kubectl expose deployment web --port=80',
+          'sleep 1',
+          `${SLICES} -o yaml`,
+        ],
       },
     },
     {
