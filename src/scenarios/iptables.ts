@@ -126,20 +126,20 @@ export const iptables = {
     {
       id: 'first-packet',
       title: 'How often is the nat table walked?',
-      say: 'One `curl` sends about ten packets each way: handshake, request, response, close. Each rule counts the packets that matched it. Decide what the `web` rule’s counter will show.',
+      say: 'One `curl` sends about half a dozen packets each way: handshake, request, response, close. Each rule counts the packets that matched it. Decide what the `web` rule’s counter will show.',
       complete: {
         predict: {
           question:
             'After one `curl http://web`, by how much has the `web` rule in `KUBE-SERVICES` counted?',
           choices: [
             {
-              text: 'About 20: every packet, both ways, walks the nat table',
+              text: 'About 12: every packet, both ways, walks the nat table',
               correct: false,
               explanation:
                 'Replies never match `-d <ClusterIP>`, and even the client’s later packets skip the nat table: conntrack translates them from the first packet’s decision.',
             },
             {
-              text: 'About 10: every packet from the client is DNATed by the rule',
+              text: 'About 6: every packet from the client is DNATed by the rule',
               correct: false,
               explanation:
                 'They are DNATed, but by conntrack, not by the rule. The nat table is consulted only for a connection’s first packet.',
@@ -258,10 +258,13 @@ export const iptables = {
       highlight: [CLIENT],
       hints: [
         'Without `--connect-timeout`, curl would wait for the kernel to give up on its SYN retries: over two minutes.',
-        'Back on the node, the DROP rule’s counter has climbed.',
+        'Back on the node, the DROP rule’s counter has climbed: by one here, because Cutaway sends the SYN once; a real kernel retransmits it after 1 s, so it would show 2 (see `tcp_syn_retries` in https://man7.org/linux/man-pages/man7/tcp.7.html).',
+        'In the Events panel, the request’s `FORWARD` hop ends in `DROP`, and the flow is marked dropped.',
       ],
       notes: {
         say: 'Let the room feel the three seconds. In production that wait is a stuck request and a timeout alarm, not an error.',
+        question:
+          'Why did the counter count only one packet? Cutaway simplifies: it sends the SYN once and lets the time pass. Linux retransmits it at 1, 3, 7… seconds, so a real counter would read 2 after a 3-second timeout.',
         minutes: 2,
       },
       solution: { commands: ['exit', CURL] },

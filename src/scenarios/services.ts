@@ -47,7 +47,7 @@ export const services = {
     {
       id: 'slice',
       title: 'A Service and its EndpointSlice',
-      say: `Give the pods one address with \`kubectl expose deployment web --port=80\`, then read the list of pods behind it: \`${SLICES} -o yaml\`. The EndpointSlice controller wrote it, one endpoint per ready pod, with \`ready: true\` and the pod’s node.`,
+      say: `Give the pods one address with \`kubectl expose deployment web --port=80\`, then read the list of pods behind it: \`${SLICES} -o yaml\`. The EndpointSlice controller wrote it, one endpoint per pod with its IP, its node and \`ready: true\`.`,
       complete: { command: SLICES },
       highlight: [WEB_PODS],
       hints: [
@@ -57,7 +57,7 @@ export const services = {
       notes: {
         say: 'The Service object only holds a selector and ports. The EndpointSlice controller in the control plane watches pods and keeps the slice in step: that is the list kube-proxy reads.',
         question:
-          'What about the old Endpoints object? It still exists for compatibility, but kube-proxy has read EndpointSlices since 1.19; Endpoints are deprecated since 1.33.',
+          'What about the old Endpoints object? It is still written for compatibility, but kube-proxy reads EndpointSlices (by default since 1.19), and the Endpoints API is deprecated since 1.33.',
         minutes: 3,
       },
       solution: {
@@ -81,7 +81,7 @@ export const services = {
               text: '`kube-proxy`: it receives each packet for the ClusterIP and relays it to a pod',
               correct: false,
               explanation:
-                'That was the userspace mode of 2015, removed since. In iptables mode kube-proxy never sees a packet: it watches Services and EndpointSlices and writes netfilter rules.',
+                'That was the old userspace mode, removed in Kubernetes 1.26. In iptables mode kube-proxy never sees a packet: it watches Services and EndpointSlices and writes netfilter rules.',
             },
             {
               text: 'The Linux kernel of the client’s node, following rules kube-proxy wrote',
@@ -238,6 +238,8 @@ export const services = {
       hints: ['Which protocol and port does the `KUBE-SERVICES` rule for `web` match?'],
       notes: {
         say: 'This is where "the ClusterIP is on some pod" dies. People who debug with ping first lose an hour here.',
+        question:
+          'Does ping ever work? In IPVS mode, yes: kube-proxy binds every ClusterIP to the `kube-ipvs0` dummy interface, so the node itself answers. Not in iptables mode, the EKS default.',
         minutes: 2,
       },
       solution: { answer: 2 },
@@ -316,7 +318,7 @@ export const services = {
       notes: {
         say: 'The click: every node’s chain gained a rule and the probabilities went from 1/3, 1/2 to 1/4, 1/3, 1/2. No packet was involved; only watches.',
         question:
-          'Is the order of the rules meaningful? kube-proxy sorts endpoints by IP as strings; the order does not matter for fairness, only the probabilities do.',
+          'Is the order of the rules meaningful? kube-proxy sorts the endpoints (by `IP:port`, as strings); the order does not change fairness, only the probabilities do.',
         minutes: 3,
       },
       solution: {
@@ -331,7 +333,7 @@ export const services = {
     {
       id: 'leave',
       title: 'A pod leaves the slice',
-      say: `Go back with \`exit\`, scale down with \`kubectl scale deployment web --replicas=3\`, and read the slice again: \`${SLICES}\`. The deleted pod leaves it, and kube-proxy drops its rule on every node; a pod that fails its readiness probe leaves the same way, with \`ready: false\`.`,
+      say: `Go back with \`exit\`, scale down with \`kubectl scale deployment web --replicas=3\`, and read the slice again: \`${SLICES}\`. The deleted pod leaves it and kube-proxy drops its rule on every node; a pod failing its readiness probe stays listed with \`ready: false\` and loses its rule the same way.`,
       complete: { command: SLICES },
       highlight: [WEB_PODS],
       hints: [
@@ -355,10 +357,11 @@ export const services = {
     'The ClusterIP is on no interface: only TCP/UDP to its ports matches a rule, so `ping` gets no answer; scaling rewrites every node’s chain within a second.',
   ],
   tryIt: {
-    task: 'Predict first: with `sessionAffinity: ClientIP` on the Service, which rules change and where do three `curl`s go? Patch the Service, then read the `KUBE-SVC-…` chain (look for `-m recent`) and the nginx access logs.',
+    task: 'Predict first: with `sessionAffinity: ClientIP` on the Service, which rules change and where do three `curl`s go? Apply the Service again with `sessionAffinity: ClientIP` in its spec (`kubectl apply -f -` with a heredoc), then read the `KUBE-SVC-…` chain on a node (look for `-m recent`) and the nginx access logs.',
     commands: [
-      `kubectl patch service web -p '{"spec":{"sessionAffinity":"ClientIP"}}'`,
-      `iptables-save -t nat | grep web`,
+      'kubectl get service web -o yaml',
+      'kubectl apply -f - <<EOF',
+      'iptables-save -t nat | grep KUBE-SVC-LOLE',
       'kubectl logs -l app=web --prefix --tail=3',
     ],
   },
