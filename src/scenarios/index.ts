@@ -1,9 +1,11 @@
 import type { Scenario } from './types.ts'
 import { tour } from './tour.ts'
 import { logs } from './logs.ts'
+import { services } from './services.ts'
+import { iptables } from './iptables.ts'
 
 // The registry: every scenario the app offers, in the order the home page lists them.
-export const SCENARIOS: readonly Scenario[] = [tour, logs]
+export const SCENARIOS: readonly Scenario[] = [tour, logs, services, iptables]
 
 export function getScenario(id: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.id === id)

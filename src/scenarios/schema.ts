@@ -71,6 +71,7 @@ const COMPLETE = {
   command: z.strictObject({
     command: text,
     mode: z.enum(['local', 'node', 'container']).optional(),
+    exitCode: z.int().min(0).max(255).optional(),
   }),
   click: z.strictObject({ click: Target }),
   event: z.strictObject({ event: EventMatch }),

@@ -82,6 +82,11 @@ export interface CommandStep extends StepBase {
     command: string
     /** the shell the command must be typed in (default: the first mode where the pattern resolves) */
     mode?: ShellModeKind
+    /**
+     * the exit code that completes the step (default 0: a failed command does not count). Set it
+     * when the failure is the lesson: `28` for a curl that times out, `7` for one refused.
+     */
+    exitCode?: number
   }
   /** commands to type, in order; the last one completes the step */
   solution: { commands: string[] }

@@ -42,6 +42,19 @@ describe('command patterns', () => {
     expect(matchCommand(ps, 'ps aux', local)).toBe(false)
   })
 
+  it('words after -- must start the typed command (wildcards allowed)', () => {
+    const curl = pattern('kubectl exec {pod} -- curl')
+    expect(curl.after).toEqual(['curl'])
+    expect(matchCommand(curl, 'kubectl exec client -- curl -sS http://web', local)).toBe(true)
+    expect(matchCommand(curl, 'kubectl exec client -- ping -c 2 web', local)).toBe(false)
+    expect(matchCommand(curl, 'kubectl exec client', local)).toBe(false)
+    const any = pattern('kubectl exec client -- {cmd}')
+    expect(matchCommand(any, 'kubectl exec client -- ls', local)).toBe(true)
+    expect(matchCommand(pattern('kubectl exec {pod}'), 'kubectl exec client -- ls', local)).toBe(
+      true,
+    )
+  })
+
   it('reports patterns that are not commands', () => {
     expect(compilePattern('kubectl frobnicate').ok).toBe(false)
     expect(compilePattern('nosuchtool --x').ok).toBe(false)
@@ -134,6 +147,33 @@ describe('scenario player', () => {
     // already exists → exit code 1; status stays done and the index does not move
     sim.getState().run('kubectl create deployment web --image=nginx --replicas=3')
     expect(player.getState().index).toBe(0)
+    player.getState().dispose()
+  })
+
+  it('a step with an exitCode completes on that failure only', () => {
+    const sim = createSimulationStore({ seed: 1 })
+    const base = tour.steps[0]!
+    const s: Scenario = {
+      ...tour,
+      steps: [
+        {
+          ...base,
+          id: 'ping',
+          complete: { command: 'kubectl exec {pod} -- ping', exitCode: 1 },
+          solution: { commands: ['kubectl exec client -- ping -c 1 10.100.0.99'] },
+        },
+        base,
+      ],
+    }
+    const player = createScenarioPlayer(s, sim)
+    sim.getState().run('kubectl run client --image=curlimages/curl --command -- sleep infinity')
+    sim.getState().settle()
+    // another command after `--` does not match, even one that succeeds
+    sim.getState().run('kubectl exec client -- nslookup kubernetes')
+    expect(player.getState().index).toBe(0)
+    // nothing owns that address: 100% packet loss, exit code 1 completes the step
+    sim.getState().run('kubectl exec client -- ping -c 1 10.100.0.99')
+    expect(player.getState().index).toBe(1)
     player.getState().dispose()
   })
 

@@ -41,6 +41,8 @@ export interface CompiledPattern {
   args: (string | null)[]
   /** flags written in the pattern (no defaults) */
   flags: FlagValues
+  /** words after `--` (`kubectl exec {pod} -- curl`): the typed command's must start with them */
+  after: (string | null)[]
 }
 
 export type CompileResult = { ok: true; compiled: CompiledPattern } | { ok: false; error: string }
@@ -83,11 +85,13 @@ export function compilePattern(pattern: string, mode?: ShellModeKind): CompileRe
     const { spec, rest } = r
     let args: string[]
     let flags: FlagValues = {}
+    let after: string[] = []
     if (spec.rawArgs) args = rest
     else {
       const f = parseFlags(rest, explicitFlags(spec))
       if (!f.ok) return { ok: false, error: `"${pattern}": ${f.error}` }
       args = f.args
+      after = f.rest
       flags = Object.fromEntries(Object.entries(f.flags).filter(([, v]) => v !== undefined))
     }
     const norm = normalizeArgs(
@@ -102,6 +106,7 @@ export function compilePattern(pattern: string, mode?: ShellModeKind): CompileRe
         mode: m,
         args: norm.map((a) => (a === '\u0000' ? null : a)),
         flags,
+        after: after.map((a) => (WILDCARD.test(a) ? null : a)),
       },
     }
   }
@@ -129,17 +134,22 @@ export function matchCommand(p: CompiledPattern, input: string, mode: ShellMode)
       if (!r.ok || r.spec !== p.spec) continue
       let args: string[]
       let flags: FlagValues = {}
+      let after: string[] = []
       if (r.spec.rawArgs) args = r.rest
       else {
         const f = parseFlags(r.rest, r.spec.flags ?? [])
         if (!f.ok) continue
         args = f.args
         flags = f.flags
+        after = f.rest
       }
       args = normalizeArgs(r.spec, args)
       const argsOk = p.args.every((a, i) => (a === null ? args[i] !== undefined : args[i] === a))
       const flagsOk = Object.entries(p.flags).every(([k, v]) => sameValue(flags[k], v))
-      if (argsOk && flagsOk) return true
+      const afterOk = p.after.every((a, i) =>
+        a === null ? after[i] !== undefined : after[i] === a,
+      )
+      if (argsOk && flagsOk && afterOk) return true
     }
   return false
 }
@@ -351,9 +361,12 @@ export function createScenarioPlayer(
           get().status[i] === 'todo' &&
           matchCommand(p.compiled, entry.command, modeBefore)
         ) {
-          // a command that failed (exit code ≠ 0) does not complete the step
+          // a command that failed (exit code ≠ 0) does not complete the step, unless the step
+          // waits for that very failure (`exitCode: 28`: curl timed out against a DROP rule)
+          const step = steps[i]!
+          const want = 'command' in step.complete ? (step.complete.exitCode ?? 0) : 0
           const logged = [...session.log].reverse().find((l) => l.input === entry.command)
-          if (!logged || logged.exitCode === 0) completeAndAdvance(i)
+          if (!logged || logged.exitCode === want) completeAndAdvance(i)
         }
         // (for several commands at once we only know the final mode; good enough for redo batches)
         modeBefore = session.mode

@@ -6,6 +6,8 @@ import { SCENARIOS, getScenario } from '../index.ts'
 import { sentenceCount, validateScenario } from '../schema.ts'
 import type { Scenario } from '../types.ts'
 import { tour } from '../tour.ts'
+import { services, WEB_SVC_CHAIN } from '../services.ts'
+import { iptables } from '../iptables.ts'
 
 // Every scenario file is valid and solvable headless by its own solution (STYLE.md 9).
 
@@ -122,6 +124,67 @@ describe('tour specifics', () => {
         .lines.map((l) => l.text)
         .join(''),
     ).toContain('"demo"')
+  })
+})
+
+/** Replays a scenario's solutions and returns what the learner saw after each command step. */
+function outputsOf(scenario: Scenario): Map<string, string> {
+  const sim = createSimulationStore({ seed: scenario.seed })
+  const player = createScenarioPlayer(scenario, sim)
+  const seen = new Map<string, string>()
+  for (const step of scenario.steps) {
+    if ('command' in step.complete) {
+      const out = (step.solution as { commands: string[] }).commands.map((c) =>
+        sim
+          .getState()
+          .run(c, 'terminal')
+          .lines.map((l) => l.text)
+          .join('\n'),
+      )
+      seen.set(step.id, out.join('\n'))
+    } else solveStep(player, sim)
+  }
+  expect(player.getState().index).toBe(scenario.steps.length)
+  player.getState().dispose()
+  return seen
+}
+
+describe('services specifics', () => {
+  it('the learner sees the rules, a random pick, a lost ping and the probabilities change', () => {
+    const out = outputsOf(services)
+    expect(out.get('slice')).toMatch(/kubernetes\.io\/service-name: web/)
+    expect(out.get('slice')?.match(/ready: true/g)).toHaveLength(3)
+    expect(out.get('rules')).toContain(`-j ${WEB_SVC_CHAIN}`)
+    expect(out.get('rules')).toContain('--probability 0.33333333349')
+    expect(out.get('curl')?.match(/^10\.100\.\d+\.\d+ 200$/gm)).toHaveLength(3)
+    expect(out.get('curl')).toMatch(/"GET \/ HTTP\/1\.1" 200/)
+    expect(out.get('ping')).toContain('100% packet loss')
+    // the click: 1/3, 1/2 become 1/4, 1/3, 1/2, and the last rule has no probability
+    const chain = out.get('scale')!
+    const probs = [...chain.matchAll(/probability (\d\.\d{11})/g)].map((m) => m[1])
+    expect(probs).toEqual(['0.25000000000', '0.33333333349', '0.50000000000'])
+    expect(chain.match(/KUBE-SEP-/g)).toHaveLength(4)
+    expect(out.get('leave')).toMatch(/web-\w{5} +IPv4 +80 +\S+,\S+,\S+ +/)
+  })
+})
+
+describe('iptables specifics', () => {
+  it('one packet per connection in nat, DROP times out, REJECT fails fast, -D restores', () => {
+    const out = outputsOf(iptables)
+    expect(out.get('filter-table')).toMatch(/^Chain FORWARD \(policy ACCEPT/m)
+    expect(out.get('nat-table')).toContain(
+      '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+    )
+    expect(out.get('read-a-line')).toMatch(
+      /-A KUBE-SERVICES -d 10\.100\.\d+\.\d+\/32 -p tcp -m comment --comment "default\/web cluster IP" -m tcp --dport 80 -j KUBE-SVC-LOLE4ISW44XBNF3G/,
+    )
+    // one curl: the web rule counted the SYN only
+    expect(out.get('counters')).toMatch(/^ +1 +60 KUBE-SVC-LOLE4ISW44XBNF3G/m)
+    expect(out.get('counters')).toMatch(/ASSURED/)
+    expect(out.get('drop')).toContain('curl: (28) Connection timed out after 3003 milliseconds')
+    expect(out.get('reject')).toMatch(/^1 +1 +60 DROP +tcp/m)
+    expect(out.get('reject')).toContain("Couldn't connect to server")
+    expect(out.get('delete')).not.toContain('curl:')
   })
 })
 
