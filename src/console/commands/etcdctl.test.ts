@@ -131,11 +131,19 @@ describe('byte viewers', () => {
       '*',
       '00000030  01                                                |.|',
       '00000031',
+    ]) // -v: no squeezing
+    expect(hexdumpCanonical(new Array<number>(32).fill(0), false)).toEqual([
+      '00000000  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|',
+      '00000010  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|',
+      '00000020',
     ])
   })
 
   it('hexdump: 16-bit little-endian words', () => {
-    expect(hexdumpDefault(bytes('k8s\0abc'))).toEqual(['0000000 386b 0073 6261 0063', '0000007'])
+    expect(hexdumpDefault(bytes('k8s\0abc'))).toEqual([
+      '0000000 386b 0073 6261 0063                    ',
+      '0000007',
+    ])
   })
 
   it('xxd and od -c', () => {
