@@ -146,6 +146,18 @@ describe('byte viewers', () => {
     ])
   })
 
+  it('hexdump errors as util-linux prints them', () => {
+    const c = session('1.27')
+    expect(c.run('echo | hexdump -Q').lines.map((l) => l.text)).toEqual([
+      "hexdump: invalid option -- 'Q'",
+      "Try 'hexdump --help' for more information.",
+    ])
+    expect(c.run('hexdump nofile').lines.map((l) => l.text)).toEqual([
+      'hexdump: nofile: No such file or directory',
+      'hexdump: all input file arguments failed',
+    ])
+  })
+
   it('xxd and od -c', () => {
     expect(xxdDump(bytes('k8s\0v1\nSecret'))).toEqual([
       '00000000: 6b38 7300 7631 0a53 6563 7265 74         k8s.v1.Secret',

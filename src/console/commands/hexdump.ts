@@ -128,16 +128,13 @@ const hexdump: CommandSpec = {
   run(inv) {
     const bad = inv.args.find((a) => a.startsWith('-') && a !== '-C' && a !== '-v')
     if (bad)
+      // util-linux errtryhelp(): no usage block (checked against util-linux 2.38.1)
       return fail([
         `hexdump: invalid option -- '${bad.slice(1, 2)}'`,
-        '',
-        'Usage:',
-        ' hexdump [options] <file>...',
-        '',
         "Try 'hexdump --help' for more information.",
       ])
     const missing = noFile('hexdump', inv.args)
-    if (missing) return fail([missing])
+    if (missing) return fail([missing, 'hexdump: all input file arguments failed'])
     const bytes = stdinBytes(inv)
     // -v (--no-squeezing) prints every row instead of `*`
     const squeeze = !inv.args.includes('-v')
