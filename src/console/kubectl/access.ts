@@ -33,11 +33,13 @@ export function requestUser(state: ClusterState, inv: Invocation): UserInfo | Ou
   const as = str(inv.flags, 'as') ?? ''
   const asGroups = strs(inv.flags, 'as-group')
   if (!as) {
-    // impersonation.go buildImpersonationRequests → responsewriters.InternalError
+    // kubectl refuses before sending anything: client-go's kubeconfig validation names the
+    // kubeconfig user, which `aws eks update-kubeconfig` calls by the cluster ARN (checked against
+    // kubectl v1.32: `error: requesting uid, groups or user-extra for <user> without impersonating a user`)
     if (asGroups.length)
       return [
         err(
-          'Error from server (InternalError): Internal error occurred: requesting uid, groups or user-extra for  without impersonating a user',
+          `error: requesting uid, groups or user-extra for ${state.aws.cluster.arn} without impersonating a user`,
         ),
       ]
     return real
