@@ -389,8 +389,8 @@ describe('kubectl create role / rolebinding / clusterrole / clusterrolebinding',
       'kind: Role',
       'metadata:',
       '  creationTimestamp: null',
+      // no namespace without -n: the generators set it only when -n is given (kubectl v1.32)
       '  name: pod-reader',
-      '  namespace: default',
       'rules:',
       '- apiGroups:',
       '  - ""',
@@ -423,7 +423,6 @@ describe('kubectl create role / rolebinding / clusterrole / clusterrolebinding',
       'metadata:',
       '  creationTimestamp: null',
       '  name: rb',
-      '  namespace: default',
       'roleRef:',
       '  apiGroup: rbac.authorization.k8s.io',
       '  kind: ClusterRole',
@@ -439,6 +438,21 @@ describe('kubectl create role / rolebinding / clusterrole / clusterrolebinding',
       '  name: builder',
       '  namespace: ci',
     ])
+    expect(
+      run('kubectl create role r -n default --verb=get --resource=pods --dry-run=client -o yaml')
+        .stdout[5],
+    ).toBe('  namespace: default')
+    // a bare `*` keeps the core group; --resource-name with URLs alone is ignored (kubectl v1.32)
+    expect(
+      run(
+        "kubectl create role all --verb='*' --resource='*' --dry-run=client -o yaml",
+      ).stdout.slice(5, 8),
+    ).toEqual(['rules:', '- apiGroups:', '  - ""'])
+    expect(
+      run(
+        'kubectl create clusterrole logs --verb=get --non-resource-url=/logs --resource-name=x --dry-run=client -o yaml',
+      ).stdout.slice(5),
+    ).toEqual(['rules:', '- nonResourceURLs:', '  - /logs', '  verbs:', '  - get'])
     expect(run('kubectl create clusterrole secret-reader --verb=get --resource=secrets').text).toBe(
       'clusterrole.rbac.authorization.k8s.io/secret-reader created',
     )
@@ -459,7 +473,8 @@ describe('kubectl create role / rolebinding / clusterrole / clusterrolebinding',
       ['kubectl create role r --verb=get', 'error: at least one resource must be specified'],
       [
         'kubectl create role r --verb=get --resource=widgets',
-        `error: the server doesn't have a resource type "widgets"`,
+        // bare, without `error: ` (kubectl v1.32)
+        `the server doesn't have a resource type "widgets"`,
       ],
       [
         'kubectl create role r --verb=bind --resource=pods',
