@@ -273,7 +273,8 @@ describe('--as: every kubectl request is authorized as the impersonated user', (
       ],
       [
         `kubectl scale deployment web --replicas=3 ${SA}`,
-        'Error from server (Forbidden): deployments.apps "web" is forbidden: User "system:serviceaccount:default:default" cannot patch resource "deployments/scale" in API group "apps" in the namespace "default"',
+        // kubectl scale's builder GETs the object before it PATCHes the scale subresource
+        'Error from server (Forbidden): deployments.apps "web" is forbidden: User "system:serviceaccount:default:default" cannot get resource "deployments" in API group "apps" in the namespace "default"',
       ],
       [
         `kubectl delete pods --all ${SA}`,
@@ -285,7 +286,8 @@ describe('--as: every kubectl request is authorized as the impersonated user', (
       ],
       [
         `kubectl logs web-123 ${SA}`,
-        'Error from server (Forbidden): pods "web-123" is forbidden: User "system:serviceaccount:default:default" cannot get resource "pods/log" in API group "" in the namespace "default"',
+        // kubectl logs GETs the pod first (logs.go builder), then pods/log
+        'Error from server (Forbidden): pods "web-123" is forbidden: User "system:serviceaccount:default:default" cannot get resource "pods" in API group "" in the namespace "default"',
       ],
     ]
     for (const [cmd, line] of cases) {
@@ -295,6 +297,24 @@ describe('--as: every kubectl request is authorized as the impersonated user', (
       expect(r.exitCode, cmd).toBe(1)
       expect(c.sim.state, `${cmd} changed nothing`).toBe(before)
     }
+  })
+
+  it('names the subresource when only the second request is refused (pods/log, pods/exec, deployments/scale)', () => {
+    const { run } = boot()
+    run('kubectl create deployment web --image=nginx')
+    run('kubectl create role reader --verb=get,list --resource=pods,deployments.apps')
+    run('kubectl create rolebinding readers --role=reader --user=rita')
+    const pod = run("kubectl get pods -l app=web -o jsonpath='{.items[0].metadata.name}'").text
+    const who = 'User "rita"'
+    expect(run(`kubectl logs ${pod} --as=rita`).text).toBe(
+      `Error from server (Forbidden): pods "${pod}" is forbidden: ${who} cannot get resource "pods/log" in API group "" in the namespace "default"`,
+    )
+    expect(run('kubectl exec deploy/web --as=rita -- ls').text).toBe(
+      `Error from server (Forbidden): pods "${pod}" is forbidden: ${who} cannot create resource "pods/exec" in API group "" in the namespace "default"`,
+    )
+    expect(run('kubectl scale deployment web --replicas=2 --as=rita').text).toBe(
+      `Error from server (Forbidden): deployments.apps "web" is forbidden: ${who} cannot patch resource "deployments/scale" in API group "apps" in the namespace "default"`,
+    )
   })
 
   it('takes --as before the subcommand too', () => {
