@@ -251,5 +251,13 @@ describe('conntrack on the node', () => {
     expect(lines[lines.length - 1]).toBe(
       'conntrack v1.4.6 (conntrack-tools): 1 flow entries have been shown.',
     )
+    // the summary is conntrack's stderr: `conntrack -L | wc -l` counts only the flows
+    expect(r.lines.at(-1)!.stderr).toBe(true)
+    // no command: the usage, on stdout, exit 0 (as conntrack-tools prints it)
+    const usage = run('conntrack')
+    expect(usage.exitCode).toBe(0)
+    expect(usage.lines[0]!.text).toBe(
+      'Command line interface for the connection tracking system. Version 1.4.6',
+    )
   })
 })
