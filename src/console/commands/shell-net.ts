@@ -159,7 +159,11 @@ const wget: CommandSpec = {
       const say = (t: string) => {
         if (!quiet) lines.push(dim(t))
       }
-      say(`Connecting to ${url.host} (${conn.ip}:${url.port})`)
+      // wget.c: "Connecting to %s (%s)" with the URL's host as written, so an explicit port shows
+      // twice: `Connecting to 127.0.0.1:1 (127.0.0.1:1)` (checked against BusyBox 1.35 wget)
+      const authority =
+        /^(?:[a-zA-Z][\w+.-]*:\/\/)?(?:[^@/]*@)?([^/?#]+)/.exec(target)?.[1] ?? url.host
+      say(`Connecting to ${authority} (${conn.ip}:${url.port})`)
       if (conn.kind === 'refused')
         return {
           lines: [
@@ -277,7 +281,10 @@ const nslookup: CommandSpec = {
         for (const ip of a.addrs) lines.push(out(`Name:\t${r.name}`), out(`Address: ${ip}`))
         lines.push(out(''), out(''))
       }
-      return { lines, exitCode: 0 }
+      // a failed query (NXDOMAIN) makes the exit status 1 (BusyBox 1.35 binary against a local DNS
+      // server; older nslookup.c returned EXIT_SUCCESS regardless)
+      const failed = results.some((r) => r.answer?.rcode === 'NXDOMAIN')
+      return { lines, exitCode: failed ? 1 : 0 }
     }),
 }
 
