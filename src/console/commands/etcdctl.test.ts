@@ -131,11 +131,31 @@ describe('byte viewers', () => {
       '*',
       '00000030  01                                                |.|',
       '00000031',
+    ]) // -v: no squeezing
+    expect(hexdumpCanonical(new Array<number>(32).fill(0), false)).toEqual([
+      '00000000  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|',
+      '00000010  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|',
+      '00000020',
     ])
   })
 
   it('hexdump: 16-bit little-endian words', () => {
-    expect(hexdumpDefault(bytes('k8s\0abc'))).toEqual(['0000000 386b 0073 6261 0063', '0000007'])
+    expect(hexdumpDefault(bytes('k8s\0abc'))).toEqual([
+      '0000000 386b 0073 6261 0063                    ',
+      '0000007',
+    ])
+  })
+
+  it('hexdump errors as util-linux prints them', () => {
+    const c = session('1.27')
+    expect(c.run('echo | hexdump -Q').lines.map((l) => l.text)).toEqual([
+      "hexdump: invalid option -- 'Q'",
+      "Try 'hexdump --help' for more information.",
+    ])
+    expect(c.run('hexdump nofile').lines.map((l) => l.text)).toEqual([
+      'hexdump: nofile: No such file or directory',
+      'hexdump: all input file arguments failed',
+    ])
   })
 
   it('xxd and od -c', () => {
@@ -158,5 +178,55 @@ describe('byte viewers', () => {
   it("goQuote is Go's %q", () => {
     expect(goQuote(bytes('k8s\0\n"\\'))).toBe('"k8s\\x00\\n\\"\\\\"')
     expect(goQuote([0xff, 0xc3, 0xa9, 0x7f])).toBe('"\\xffé\\x7f"')
+  })
+
+  it("goQuote escapes what Go's unicode.IsPrint rejects (pinned against a real etcdctl -w fields)", () => {
+    const utf8 = (s: string) => Array.from(new TextEncoder().encode(s))
+    // U+00A0, U+00AD, U+200B, U+2028, U+FEFF, private use, unassigned; letters and emoji print
+    expect(goQuote(utf8('a\u00a0\u00ad\u200b\u2028\ufeff\ue000\u{10ffff}\u0f24\u{1f551}'))).toBe(
+      '"a\\u00a0\\u00ad\\u200b\\u2028\\ufeff\\ue000\\U0010ffff\u0f24\u{1f551}"',
+    )
+    // 0xf8–0xff never start a UTF-8 sequence: each byte is escaped on its own
+    expect(goQuote([0xfc, 0xb8, 0x95, 0xfd, 0x8f, 0x9c])).toBe('"\\xfc\\xb8\\x95\\xfd\\x8f\\x9c"')
+  })
+
+  it('etcdctl get errors: wording and exit codes of etcdctl v3.5 (get_command.go, printer.go)', () => {
+    const c = session('1.27')
+    const run = (cmd: string) => {
+      const r = c.run(cmd)
+      return [r.exitCode, r.lines.filter((l) => !l.text.startsWith('x-ray')).map((l) => l.text)]
+    }
+    expect(run('etcdctl get')).toEqual([
+      128,
+      ['Error: get command needs one argument as key and an optional argument as range_end'],
+    ])
+    expect(run('etcdctl get /registry/a /registry/b --prefix')).toEqual([
+      128,
+      [
+        'Error: too many arguments, only accept one argument when `--prefix` or `--from-key` is set',
+      ],
+    ])
+    expect(run('etcdctl get /registry/a -w table')).toEqual([
+      4,
+      ['Error: table not supported as output format'],
+    ])
+    expect(run('etcdctl get /registry/a -w yaml')).toEqual([
+      4,
+      ['Error: unsupported output format'],
+    ])
+    expect(run('etcdctl get /registry/a --print-value-only -w json')).toEqual([
+      128,
+      ['Error: print-value-only is only for `--write-out=simple`'],
+    ])
+    // a third argument is ignored, as getGetOp does
+    expect(
+      run('etcdctl get /registry/namespaces/default /registry/namespaces/kube-public x'),
+    ).toEqual([
+      0,
+      expect.arrayContaining([
+        '/registry/namespaces/default',
+        '/registry/namespaces/kube-node-lease',
+      ]),
+    ])
   })
 })

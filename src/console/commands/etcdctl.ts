@@ -48,6 +48,8 @@ function clusterId(state: ClusterState): string {
   return id.toString()
 }
 
+const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u
+
 /** Go's strconv.Quote over bytes: \a \b \f \n \r \t \v \\ \", \xNN for invalid UTF-8 and ASCII controls. */
 export function goQuote(bytes: readonly number[]): string {
   const esc: Record<number, string> = {
@@ -71,7 +73,7 @@ export function goQuote(bytes: readonly number[]): string {
       i++
       continue
     }
-    const len = b >= 0xf0 && b < 0xf8 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 ? 2 : 0
+    const len = b >= 0xf8 ? 0 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 ? 2 : 0
     let c = len ? b & (0xff >> (len + 1)) : -1
     for (let k = 1; k < len && c >= 0; k++) {
       const cont = bytes[i + k]
@@ -84,11 +86,16 @@ export function goQuote(bytes: readonly number[]): string {
       i++
       continue
     }
-    // unicode.IsPrint, approximately: C1 controls and the soft hyphen are escaped
-    s +=
-      (c >= 0x80 && c <= 0x9f) || c === 0xad
+    // Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols (and ASCII space) print;
+    // everything else, e.g. U+00A0, U+00AD, U+200B, U+2028, U+FEFF, private use and unassigned code
+    // points, is escaped as \uXXXX or \UXXXXXXXX (strconv.appendEscapedRune). Checked against a
+    // real etcdctl -w fields on 150 random values. JS's Unicode tables may be a version ahead of Go's.
+    const ch = String.fromCodePoint(c)
+    s += GO_PRINTABLE.test(ch)
+      ? ch
+      : c < 0x10000
         ? `\\u${c.toString(16).padStart(4, '0')}`
-        : String.fromCodePoint(c)
+        : `\\U${c.toString(16).padStart(8, '0')}`
     i += len
   }
   return s + '"'
@@ -153,21 +160,36 @@ export const etcdctlGet: CommandSpec = {
   args: ['none'],
   run(inv, env) {
     const note: OutputLine = { text: XRAY_NOTE, tone: 'dim', stderr: true }
-    const [key, rangeEnd, extra] = inv.args
-    if (key === undefined || extra !== undefined)
-      return fail([
-        note,
-        'Error: get command needs one argument as key and an optional argument as range_end',
-      ])
-    const format = String(inv.flags['write-out'] ?? 'simple')
-    // [unconfirmed] wording for protobuf/table, which we do not render
-    if (!(FORMATS as readonly string[]).includes(format))
-      return fail([
-        note,
-        `Error: output format "${format}" is not simulated here (use simple, json or fields)`,
-      ])
-    const state = env.sim.state
+    // etcdctl v3.5 get_command.go getGetOp and getCommandFunc, and global.go: the wording and exit
+    // codes (cobrautl ExitBadArgs 128, ExitBadFeature 4) checked against a real etcdctl. Arguments
+    // after range_end are ignored, as getGetOp does.
+    const [key, rangeEnd] = inv.args
     const prefix = inv.flags.prefix === true
+    if (key === undefined)
+      return fail(
+        [
+          note,
+          'Error: get command needs one argument as key and an optional argument as range_end',
+        ],
+        128,
+      )
+    if (prefix && rangeEnd !== undefined)
+      return fail(
+        [
+          note,
+          'Error: too many arguments, only accept one argument when `--prefix` or `--from-key` is set',
+        ],
+        128,
+      )
+    const format = String(inv.flags['write-out'] ?? 'simple')
+    if (format === 'table') return fail([note, 'Error: table not supported as output format'], 4)
+    if (format === 'protobuf')
+      return fail([note, 'Error: the protobuf output format is not simulated here'], 4)
+    if (!(FORMATS as readonly string[]).includes(format))
+      return fail([note, 'Error: unsupported output format'], 4)
+    if (inv.flags['print-value-only'] === true && format !== 'simple')
+      return fail([note, 'Error: print-value-only is only for `--write-out=simple`'], 128)
+    const state = env.sim.state
     const keysOnly = inv.flags['keys-only'] === true
     const limit = Number(inv.flags.limit ?? 0)
     const matched = selectKvs(state, key, rangeEnd, prefix)

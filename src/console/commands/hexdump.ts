@@ -21,13 +21,14 @@ function squeezed(
   bytes: number[],
   width: number,
   row: (r: number[], offset: number) => string,
+  squeeze = true,
 ): string[] {
   const lines: string[] = []
   let prev: string | undefined
   let starred = false
   rows(bytes, width).forEach((r, i) => {
     const key = r.length === width ? r.join(',') : undefined
-    if (key !== undefined && key === prev) {
+    if (squeeze && key !== undefined && key === prev) {
       if (!starred) lines.push('*')
       starred = true
       return
@@ -39,25 +40,37 @@ function squeezed(
   return lines
 }
 
-export function hexdumpCanonical(bytes: number[]): string[] {
+export function hexdumpCanonical(bytes: number[], squeeze = true): string[] {
   if (!bytes.length) return []
-  const lines = squeezed(bytes, 16, (r, off) => {
-    const h = (part: number[]) => part.map(hex2).join(' ')
-    const hexArea = `${h(r.slice(0, 8))}${r.length > 8 ? '  ' + h(r.slice(8)) : ''}`
-    return `${off.toString(16).padStart(8, '0')}  ${hexArea.padEnd(48)}  |${r.map(printable).join('')}|`
-  })
+  const lines = squeezed(
+    bytes,
+    16,
+    (r, off) => {
+      const h = (part: number[]) => part.map(hex2).join(' ')
+      const hexArea = `${h(r.slice(0, 8))}${r.length > 8 ? '  ' + h(r.slice(8)) : ''}`
+      return `${off.toString(16).padStart(8, '0')}  ${hexArea.padEnd(48)}  |${r.map(printable).join('')}|`
+    },
+    squeeze,
+  )
   lines.push(bytes.length.toString(16).padStart(8, '0'))
   return lines
 }
 
 /** `hexdump` with no format: offsets in 7 hex digits, 16-bit little-endian words. */
-export function hexdumpDefault(bytes: number[]): string[] {
+export function hexdumpDefault(bytes: number[], squeeze = true): string[] {
   if (!bytes.length) return []
-  const lines = squeezed(bytes, 16, (r, off) => {
-    const words: string[] = []
-    for (let i = 0; i < r.length; i += 2) words.push(hex2(r[i + 1] ?? 0) + hex2(r[i]!))
-    return `${off.toString(16).padStart(7, '0')} ${words.join(' ')}`
-  })
+  const lines = squeezed(
+    bytes,
+    16,
+    (r, off) => {
+      const words: string[] = []
+      for (let i = 0; i < r.length; i += 2) words.push(hex2(r[i + 1] ?? 0) + hex2(r[i]!))
+      // a short last row keeps the full row's width: util-linux pads the missing words with blanks
+      // (checked byte for byte against util-linux 2.38.1 hexdump)
+      return `${off.toString(16).padStart(7, '0')} ${words.join(' ')}`.padEnd(47)
+    },
+    squeeze,
+  )
   lines.push(bytes.length.toString(16).padStart(7, '0'))
   return lines
 }
@@ -115,18 +128,19 @@ const hexdump: CommandSpec = {
   run(inv) {
     const bad = inv.args.find((a) => a.startsWith('-') && a !== '-C' && a !== '-v')
     if (bad)
+      // util-linux errtryhelp(): no usage block (checked against util-linux 2.38.1)
       return fail([
         `hexdump: invalid option -- '${bad.slice(1, 2)}'`,
-        '',
-        'Usage:',
-        ' hexdump [options] <file>...',
-        '',
         "Try 'hexdump --help' for more information.",
       ])
     const missing = noFile('hexdump', inv.args)
-    if (missing) return fail([missing])
+    if (missing) return fail([missing, 'hexdump: all input file arguments failed'])
     const bytes = stdinBytes(inv)
-    return ok(inv.args.includes('-C') ? hexdumpCanonical(bytes) : hexdumpDefault(bytes))
+    // -v (--no-squeezing) prints every row instead of `*`
+    const squeeze = !inv.args.includes('-v')
+    return ok(
+      inv.args.includes('-C') ? hexdumpCanonical(bytes, squeeze) : hexdumpDefault(bytes, squeeze),
+    )
   },
 }
 

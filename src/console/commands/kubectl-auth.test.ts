@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { getObject } from '../../engine/index.ts'
 import { session } from '../__tests__/helpers.ts'
+import { policyRuleRows } from '../format/rbac.ts'
 
 // "Who can read a Secret?": kubectl auth can-i / whoami, --as impersonation on every request, the
 // real Forbidden messages, kubectl create role|rolebinding|clusterrole|clusterrolebinding, and the
@@ -101,6 +102,10 @@ describe('kubectl auth can-i', () => {
     expect(run('kubectl auth can-i frob pods').stderr[0]).toBe(
       "Warning: verb 'frob' is not a known verb",
     )
+    // Validate() skips the scope and verb checks with -A; approve, sign, escalate, attest are known
+    expect(run('kubectl auth can-i frob pods -A').stderr).toEqual([])
+    for (const v of ['approve', 'sign', 'escalate', 'attest'])
+      expect(run(`kubectl auth can-i ${v} pods`).stderr).toEqual([])
   })
 
   it('rejects bad arguments as kubectl does', () => {
@@ -112,11 +117,18 @@ describe('kubectl auth can-i', () => {
         "See 'kubectl auth can-i -h' for help and examples.",
       ],
     })
+    // wording of kubectl v1.32 (cani.go), checked against the binary
     expect(run('kubectl auth can-i --list -A').stderr).toEqual([
-      'error: list option must be specified with neither quiet, all-namespaces nor subresource options',
+      "error: list option can't be specified with neither quiet, all-namespaces nor subresource options",
     ])
     expect(run('kubectl auth can-i --list get pods').stderr).toEqual([
-      'error: list option should not be specified with args',
+      'error: list option must be specified with no arguments',
+    ])
+    expect(run('kubectl auth can-i get pods --no-headers').stderr).toEqual([
+      'error: --no-headers cannot be set without --list specified',
+    ])
+    expect(run('kubectl auth can-i get /healthz --subresource=log').stderr).toEqual([
+      'error: --subresource can not be used with NonResourceURL',
     ])
   })
 
@@ -132,20 +144,43 @@ describe('kubectl auth can-i', () => {
   })
 })
 
+describe('the rules table (kubectl util/rbac BreakdownRule, CompactRules, SortableRuleSlice)', () => {
+  it('keeps verbs in rule order, merges them without repeats, one URL row per verb (kubectl v1.32)', () => {
+    // the same rules served to a real kubectl v1.32 by a fake API server printed exactly these rows
+    const rules = [
+      { verbs: ['get'], apiGroups: [''], resources: ['pods'] },
+      { verbs: ['list', 'get'], apiGroups: [''], resources: ['pods'] },
+      { verbs: ['get', 'get'], apiGroups: [''], resources: ['secrets'] },
+      { verbs: ['watch', 'get', 'list'], apiGroups: ['apps'], resources: ['deployments'] },
+      { verbs: ['get', 'post'], nonResourceURLs: ['/healthz'] },
+      { verbs: ['get'], nonResourceURLs: ['/healthz'] },
+    ]
+    expect(policyRuleRows(rules)).toEqual([
+      'pods\t[]\t[]\t[get list]',
+      '\t[/healthz]\t[]\t[get]',
+      '\t[/healthz]\t[]\t[get]',
+      'secrets\t[]\t[]\t[get]',
+      '\t[/healthz]\t[]\t[post]',
+      'deployments.apps\t[]\t[]\t[watch get list]',
+    ])
+  })
+})
+
 describe('kubectl auth', () => {
   it('alone prints the group help; an unknown subcommand is an error', () => {
     const { run } = boot()
     const r = run('kubectl auth')
-    expect(r.exitCode).toBe(0)
+    expect(r.exitCode).toBe(1)
     expect(r.stdout.slice(0, 5)).toEqual([
-      'Inspect authorization',
+      'Inspect authorization.',
       '',
       'Available Commands:',
       '  can-i         Check whether an action is allowed',
       '  whoami        Experimental: Check self subject attributes',
     ])
     expect(run('kubectl auth frob').stderr).toEqual([
-      'error: unknown command "frob" for "kubectl auth"',
+      'error: unknown command "frob"',
+      "See 'kubectl auth -h' for help and examples",
     ])
   })
 })
@@ -180,13 +215,29 @@ describe('kubectl auth whoami', () => {
     expect(JSON.parse(run(`kubectl auth whoami -o json ${SA}`).text).status.userInfo.username).toBe(
       'system:serviceaccount:default:default',
     )
+    // -o json in the Go structs' field order (kubectl v1.32)
+    const json = run('kubectl auth whoami -o json').stdout
+    expect(json.slice(0, 3)).toEqual([
+      '{',
+      '    "kind": "SelfSubjectReview",',
+      '    "apiVersion": "authentication.k8s.io/v1",',
+    ])
+    expect(Object.keys(JSON.parse(json.join('\n')).status.userInfo)).toEqual([
+      'username',
+      'uid',
+      'groups',
+      'extra',
+    ])
   })
 
   it('--as-group needs --as', () => {
     const { run } = boot()
     expect(run('kubectl get pods --as-group=devs')).toMatchObject({
       exitCode: 1,
-      text: 'Error from server (InternalError): Internal error occurred: requesting uid, groups or user-extra for  without impersonating a user',
+      // client-side, naming the kubeconfig user (the cluster ARN): kubectl v1.32 against a fake server
+      text: expect.stringMatching(
+        /^error: requesting uid, groups or user-extra for arn:aws:eks:[a-z0-9-]+:\d{12}:cluster\/[\w-]+ without impersonating a user$/,
+      ),
     })
   })
 })
@@ -222,7 +273,8 @@ describe('--as: every kubectl request is authorized as the impersonated user', (
       ],
       [
         `kubectl scale deployment web --replicas=3 ${SA}`,
-        'Error from server (Forbidden): deployments.apps "web" is forbidden: User "system:serviceaccount:default:default" cannot patch resource "deployments/scale" in API group "apps" in the namespace "default"',
+        // kubectl scale's builder GETs the object before it PATCHes the scale subresource
+        'Error from server (Forbidden): deployments.apps "web" is forbidden: User "system:serviceaccount:default:default" cannot get resource "deployments" in API group "apps" in the namespace "default"',
       ],
       [
         `kubectl delete pods --all ${SA}`,
@@ -234,7 +286,8 @@ describe('--as: every kubectl request is authorized as the impersonated user', (
       ],
       [
         `kubectl logs web-123 ${SA}`,
-        'Error from server (Forbidden): pods "web-123" is forbidden: User "system:serviceaccount:default:default" cannot get resource "pods/log" in API group "" in the namespace "default"',
+        // kubectl logs GETs the pod first (logs.go builder), then pods/log
+        'Error from server (Forbidden): pods "web-123" is forbidden: User "system:serviceaccount:default:default" cannot get resource "pods" in API group "" in the namespace "default"',
       ],
     ]
     for (const [cmd, line] of cases) {
@@ -244,6 +297,24 @@ describe('--as: every kubectl request is authorized as the impersonated user', (
       expect(r.exitCode, cmd).toBe(1)
       expect(c.sim.state, `${cmd} changed nothing`).toBe(before)
     }
+  })
+
+  it('names the subresource when only the second request is refused (pods/log, pods/exec, deployments/scale)', () => {
+    const { run } = boot()
+    run('kubectl create deployment web --image=nginx')
+    run('kubectl create role reader --verb=get,list --resource=pods,deployments.apps')
+    run('kubectl create rolebinding readers --role=reader --user=rita')
+    const pod = run("kubectl get pods -l app=web -o jsonpath='{.items[0].metadata.name}'").text
+    const who = 'User "rita"'
+    expect(run(`kubectl logs ${pod} --as=rita`).text).toBe(
+      `Error from server (Forbidden): pods "${pod}" is forbidden: ${who} cannot get resource "pods/log" in API group "" in the namespace "default"`,
+    )
+    expect(run('kubectl exec deploy/web --as=rita -- ls').text).toBe(
+      `Error from server (Forbidden): pods "${pod}" is forbidden: ${who} cannot create resource "pods/exec" in API group "" in the namespace "default"`,
+    )
+    expect(run('kubectl scale deployment web --replicas=2 --as=rita').text).toBe(
+      `Error from server (Forbidden): deployments.apps "web" is forbidden: ${who} cannot patch resource "deployments/scale" in API group "apps" in the namespace "default"`,
+    )
   })
 
   it('takes --as before the subcommand too', () => {
@@ -338,8 +409,8 @@ describe('kubectl create role / rolebinding / clusterrole / clusterrolebinding',
       'kind: Role',
       'metadata:',
       '  creationTimestamp: null',
+      // no namespace without -n: the generators set it only when -n is given (kubectl v1.32)
       '  name: pod-reader',
-      '  namespace: default',
       'rules:',
       '- apiGroups:',
       '  - ""',
@@ -372,7 +443,6 @@ describe('kubectl create role / rolebinding / clusterrole / clusterrolebinding',
       'metadata:',
       '  creationTimestamp: null',
       '  name: rb',
-      '  namespace: default',
       'roleRef:',
       '  apiGroup: rbac.authorization.k8s.io',
       '  kind: ClusterRole',
@@ -388,6 +458,21 @@ describe('kubectl create role / rolebinding / clusterrole / clusterrolebinding',
       '  name: builder',
       '  namespace: ci',
     ])
+    expect(
+      run('kubectl create role r -n default --verb=get --resource=pods --dry-run=client -o yaml')
+        .stdout[5],
+    ).toBe('  namespace: default')
+    // a bare `*` keeps the core group; --resource-name with URLs alone is ignored (kubectl v1.32)
+    expect(
+      run(
+        "kubectl create role all --verb='*' --resource='*' --dry-run=client -o yaml",
+      ).stdout.slice(5, 8),
+    ).toEqual(['rules:', '- apiGroups:', '  - ""'])
+    expect(
+      run(
+        'kubectl create clusterrole logs --verb=get --non-resource-url=/logs --resource-name=x --dry-run=client -o yaml',
+      ).stdout.slice(5),
+    ).toEqual(['rules:', '- nonResourceURLs:', '  - /logs', '  verbs:', '  - get'])
     expect(run('kubectl create clusterrole secret-reader --verb=get --resource=secrets').text).toBe(
       'clusterrole.rbac.authorization.k8s.io/secret-reader created',
     )
@@ -408,7 +493,8 @@ describe('kubectl create role / rolebinding / clusterrole / clusterrolebinding',
       ['kubectl create role r --verb=get', 'error: at least one resource must be specified'],
       [
         'kubectl create role r --verb=get --resource=widgets',
-        `error: the server doesn't have a resource type "widgets"`,
+        // bare, without `error: ` (kubectl v1.32)
+        `the server doesn't have a resource type "widgets"`,
       ],
       [
         'kubectl create role r --verb=bind --resource=pods',

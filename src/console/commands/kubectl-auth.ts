@@ -8,7 +8,6 @@ import { requestUser } from '../kubectl/access.ts'
 import { policyRuleRows } from '../format/rbac.ts'
 import { formatTable } from '../format/table.ts'
 import { toYaml } from '../format/yaml.ts'
-import { toJson } from '../format/json.ts'
 
 // kubectl auth can-i and kubectl auth whoami (k8s.io/kubectl/pkg/cmd/auth/cani.go, whoami.go).
 // can-i POSTs a SelfSubjectAccessReview (or, with --list, a SelfSubjectRulesReview) as the requesting
@@ -20,7 +19,7 @@ const warn = (text: string): OutputLine => ({ text: `Warning: ${text}`, tone: 'w
 /** A warning whose message ends in "\n": the printer's own newline leaves a blank line after it. */
 const warnBlock = (text: string): OutputLine[] => [warn(text), { text: '', tone: 'warn' }]
 
-// cani.go resourceVerbs / nonResourceVerbs: anything else gets a warning, not an error
+// cani.go resourceVerbs / nonResourceURLVerbs: anything else gets a warning, not an error
 const RESOURCE_VERBS = [
   'get',
   'list',
@@ -34,6 +33,11 @@ const RESOURCE_VERBS = [
   'bind',
   'impersonate',
   '*',
+  // known to kubectl v1.32 too (no warning from the real binary)
+  'approve',
+  'sign',
+  'escalate',
+  'attest',
 ]
 const NON_RESOURCE_VERBS = ['get', 'put', 'post', 'head', 'options', 'delete', 'patch', '*']
 
@@ -94,10 +98,11 @@ export const kubectlAuthCanI: CommandSpec = {
     const subresource = str(inv.flags, 'subresource') ?? ''
 
     if (bool(inv.flags, 'list')) {
-      if (inv.args.length) return fail(['error: list option should not be specified with args'])
+      // cani.go Complete/Validate: wording as kubectl v1.32 prints it (checked against the binary)
+      if (inv.args.length) return fail(['error: list option must be specified with no arguments'])
       if (quiet || allNs || subresource)
         return fail([
-          'error: list option must be specified with neither quiet, all-namespaces nor subresource options',
+          "error: list option can't be specified with neither quiet, all-namespaces nor subresource options",
         ])
       const { rules, errors } = rulesFor(state, user, namespace)
       return { lines: canIList(bool(inv.flags, 'no-headers'), rules, errors), exitCode: 0 }
@@ -108,10 +113,13 @@ export const kubectlAuthCanI: CommandSpec = {
         "See 'kubectl auth can-i -h' for help and examples.",
       ])
     const [verb, target] = inv.args as [string, string]
+    if (target.startsWith('/') && subresource)
+      return fail(['error: --subresource can not be used with NonResourceURL'])
+    if (bool(inv.flags, 'no-headers'))
+      return fail(['error: --no-headers cannot be set without --list specified'])
     const warnings: OutputLine[] = []
     let attrs: RequestAttributes
     if (target.startsWith('/')) {
-      if (subresource) return fail(['error: --subresource can not be used with NonResourceURL'])
       if (!NON_RESOURCE_VERBS.includes(verb))
         warnings.push(...warnBlock(`verb '${verb}' is not a known verb`))
       attrs = { user, verb, path: target }
@@ -149,7 +157,8 @@ export const kubectlAuthCanI: CommandSpec = {
               : `resource '${resource}' is not namespace scoped`,
           ),
         )
-      if (!RESOURCE_VERBS.includes(verb))
+      // Validate() checks scope and verb only without --all-namespaces
+      if (!RESOURCE_VERBS.includes(verb) && !allNs)
         warnings.push(...warnBlock(`verb '${verb}' is not a known verb`))
       // the review carries the namespace as given, even for a cluster-scoped resource (RBAC then also
       // consults that namespace's RoleBindings, as the real API server does)
@@ -189,25 +198,30 @@ export const kubectlAuthWhoami: CommandSpec = {
     const user = requestUser(state, inv)
     if (Array.isArray(user)) return { lines: user, exitCode: 1 }
     const o = str(inv.flags, 'output')
+    // -o json keeps the Go struct's field order (kind, apiVersion; username, uid, groups, extra);
+    // -o yaml sorts keys. Both checked against kubectl v1.32.
     const review = {
-      apiVersion: 'authentication.k8s.io/v1',
       kind: 'SelfSubjectReview',
+      apiVersion: 'authentication.k8s.io/v1',
       metadata: { creationTimestamp: rfc3339(state.now) },
       status: {
         userInfo: {
-          ...(user.extra ? { extra: user.extra } : {}),
-          groups: user.groups,
-          ...(user.uid ? { uid: user.uid } : {}),
           username: user.name,
+          ...(user.uid ? { uid: user.uid } : {}),
+          groups: user.groups,
+          ...(user.extra ? { extra: user.extra } : {}),
         },
       },
     }
     if (o === 'yaml')
       return { lines: toYaml(review).replace(/\n$/, '').split('\n').map(out), exitCode: 0 }
-    if (o === 'json') return { lines: toJson(review).split('\n').map(out), exitCode: 0 }
+    // a typed object, not an unstructured one: kubectl marshals the struct as it is, no key sorting
+    if (o === 'json')
+      return { lines: JSON.stringify(review, null, 4).split('\n').map(out), exitCode: 0 }
     if (o !== undefined && o !== '')
       return fail([
-        `error: unable to match a printer suitable for the output format "${o}", allowed formats are: json,yaml`,
+        // the PrintFlags list, not just json and yaml (kubectl v1.32; the others are not simulated)
+        `error: unable to match a printer suitable for the output format "${o}", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml`,
       ])
     // whoami.go printTableSelfSubjectAccessReview: Go's %v of a []string is [a b]
     const rows = [
@@ -231,10 +245,16 @@ export const kubectlAuth: CommandSpec = {
   rawArgs: true,
   run(inv) {
     const sub = inv.args.find((a) => !a.startsWith('-'))
-    if (sub) return fail([`error: unknown command "${sub}" for "kubectl auth"`])
+    // kubectl v1.32: the group's help goes to stderr with exit code 1; an unknown subcommand is
+    // an error pointing at -h (both checked against the binary)
+    if (sub)
+      return fail([
+        `error: unknown command "${sub}"`,
+        "See 'kubectl auth -h' for help and examples",
+      ])
     return {
       lines: [
-        'Inspect authorization',
+        'Inspect authorization.',
         '',
         'Available Commands:',
         `  can-i         ${kubectlAuthCanI.summary}`,
@@ -243,10 +263,10 @@ export const kubectlAuth: CommandSpec = {
         'Usage:',
         '  kubectl auth [flags] [options]',
         '',
-        'Use "kubectl auth <command> --help" for more information about a command.',
+        'Use "kubectl auth <command> --help" for more information about a given command.',
         'Use "kubectl options" for a list of global command-line options (applies to all commands).',
-      ].map(out),
-      exitCode: 0,
+      ].map((text) => ({ text, stderr: true })),
+      exitCode: 1,
     }
   },
 }

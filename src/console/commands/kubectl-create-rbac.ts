@@ -57,6 +57,9 @@ const SPECIAL_VERBS: Record<string, [string, string][]> = {
 const slice = (inv: Invocation, name: string) =>
   strs(inv.flags, name).flatMap((v) => v.split(',').filter(Boolean))
 
+/** cmdutil.CheckErr: a RESTMapper miss prints bare, every other error with `error: `. */
+const errorText = (e: string) => (e.startsWith("the server doesn't have") ? e : `error: ${e}`)
+
 const uniq = (xs: string[]) => xs.filter((x, i) => xs.indexOf(x) === i)
 
 const nameRequired = (inv: Invocation, cmd: string): CommandResult | undefined =>
@@ -104,8 +107,9 @@ function resourceRules(
   const byGroup = new Map<string, string[]>()
   for (const r of resources) {
     if (!r.resource) return 'resource must be specified if apiGroup/subresource specified'
+    // a bare `*` keeps the empty group: apiGroups [""], resources ["*"] (kubectl v1.32)
     if (r.resource === '*') {
-      byGroup.set('*', ['*'])
+      byGroup.set(r.group, ['*'])
       break
     }
     const found = lookupResource(r.group ? `${r.resource}.${r.group}` : r.resource)
@@ -163,7 +167,17 @@ function post(
   ref: string,
   warnings: OutputLine[],
 ): CommandResult {
-  const printable = { ...obj, metadata: { creationTimestamp: null, ...obj.metadata } }
+  // the generators set metadata.namespace only when -n was given (o.EnforceNamespace), so a client
+  // dry run without -n prints none (checked against kubectl v1.32)
+  const { namespace, ...meta } = obj.metadata as { namespace?: string }
+  const printable = {
+    ...obj,
+    metadata: {
+      creationTimestamp: null,
+      ...meta,
+      ...(namespace !== undefined && str(inv.flags, 'namespace') ? { namespace } : {}),
+    },
+  }
   const r =
     str(inv.flags, 'dry-run') === 'client'
       ? submit(env, inv, printable as NewObjectLike, ref, 'created', '')
@@ -190,7 +204,7 @@ export const kubectlCreateRole: CommandSpec = {
     const warnings: OutputLine[] = []
     const rules = resourceRules(verbs, resources, uniq(strs(inv.flags, 'resource-name')), warnings)
     if (typeof rules === 'string')
-      return { lines: [...warnings, err(`error: ${rules}`)], exitCode: 1 }
+      return { lines: [...warnings, err(errorText(rules))], exitCode: 1 }
     const obj = {
       apiVersion: `${RBAC}/v1`,
       kind: 'Role',
@@ -232,12 +246,11 @@ export const kubectlCreateClusterRole: CommandSpec = {
     let rules: PolicyRule[] = []
     if (resources.length) {
       const r = resourceRules(verbs, resources, names, warnings)
-      if (typeof r === 'string') return { lines: [...warnings, err(`error: ${r}`)], exitCode: 1 }
+      if (typeof r === 'string') return { lines: [...warnings, err(errorText(r))], exitCode: 1 }
       rules = r
     }
     if (urls.length) {
-      if (names.length)
-        return fail(['error: resource-name is not supported when using non-resource-url'])
+      // --resource-name applies to the resource rule only; with URLs alone kubectl v1.32 ignores it
       for (const v of verbs)
         if (!VALID_NON_RESOURCE_VERBS.includes(v))
           return fail([`error: invalid verb: '${v}' for nonResourceURL`])

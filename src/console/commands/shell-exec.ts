@@ -38,7 +38,12 @@ interface Target {
   error?: string
 }
 
-function ownerPods(state: ClusterState, kind: string, namespace: string, name: string): Target {
+export function ownerPods(
+  state: ClusterState,
+  kind: string,
+  namespace: string,
+  name: string,
+): Target {
   const r = lookupResource(kind)
   if (!r) return { error: `error: the server doesn't have a resource type "${kind}"` }
   if (r.kind === 'Pod') {

@@ -128,9 +128,22 @@ describe('curl from a pod', () => {
     const before = sim.state.now
     const r = run(`kubectl exec ${pod('cc-').name} -- curl -sS http://empty`)
     expect(r.text).toMatch(
-      /curl: \(7\) Failed to connect to empty port 80 after \d+ ms: Couldn't connect to server/,
+      /curl: \(7\) Failed to connect to empty port 80 after \d+ ms: Could not connect to server/,
     )
     expect(sim.state.now - before).toBeLessThan(1000)
+    // with the meter, a failed connect ends the meter line first; a failed lookup does not
+    // (curl 8.14.1: `…--:--:--     0\ncurl: (7) …` but `…--:--:--     0curl: (6) …`)
+    const meter = run(`kubectl exec ${pod('cc-').name} -- curl http://empty`).lines.map(
+      (l) => l.text,
+    )
+    expect(meter[2]).toMatch(/ {5}0$/)
+    expect(meter[3]).toMatch(
+      /^curl: \(7\) Failed to connect to empty port 80 after \d+ ms: Could not/,
+    )
+    const lookup = run(`kubectl exec ${pod('cc-').name} -- curl http://nosuch`).lines.map(
+      (l) => l.text,
+    )
+    expect(lookup[2]).toMatch(/ {5}0curl: \(6\) Could not resolve host: nosuch$/)
     void clusterIP
   })
 
@@ -153,7 +166,7 @@ describe('curl from a pod', () => {
     expect(sim.state.now - before).toBeGreaterThanOrEqual(5000)
     const r2 = run(`kubectl exec ${pod('cc-').name} -- curl -sS http://web`)
     expect(r2.text).toMatch(
-      /curl: \(28\) Failed to connect to web port 80 after 127\d{3} ms: Couldn't connect to server/,
+      /curl: \(28\) Failed to connect to web port 80 after 127\d{3} ms: Could not connect to server/,
     )
   })
 
@@ -205,6 +218,17 @@ describe('busybox tools', () => {
     expect(no.text).toContain(`nc: ${web.ip} (${web.ip}:81): Connection refused`)
   })
 
+  it('nslookup exits 1 on NXDOMAIN; wget shows an explicit port as written (BusyBox 1.35)', () => {
+    const { run, pod } = setup()
+    const bb = pod('bb-').name
+    expect(run(`kubectl exec ${bb} -- nslookup nosuch.default.svc.cluster.local`).text).toContain(
+      'command terminated with exit code 1',
+    )
+    expect(run(`kubectl exec ${bb} -- wget -O- http://web:80/`).text).toMatch(
+      /^Connecting to web:80 \(10\.100\.\d+\.\d+:80\)$/m,
+    )
+  })
+
   it('wget names a missing host like BusyBox', () => {
     const { run, pod } = setup()
     const r = run(`kubectl exec ${pod('bb-').name} -- wget -qO- http://nosuch`)
@@ -250,6 +274,14 @@ describe('conntrack on the node', () => {
     )
     expect(lines[lines.length - 1]).toBe(
       'conntrack v1.4.6 (conntrack-tools): 1 flow entries have been shown.',
+    )
+    // the summary is conntrack's stderr: `conntrack -L | wc -l` counts only the flows
+    expect(r.lines.at(-1)!.stderr).toBe(true)
+    // no command: the usage, on stdout, exit 0 (as conntrack-tools prints it)
+    const usage = run('conntrack')
+    expect(usage.exitCode).toBe(0)
+    expect(usage.lines[0]!.text).toBe(
+      'Command line interface for the connection tracking system. Version 1.4.6',
     )
   })
 })

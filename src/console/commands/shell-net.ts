@@ -159,7 +159,11 @@ const wget: CommandSpec = {
       const say = (t: string) => {
         if (!quiet) lines.push(dim(t))
       }
-      say(`Connecting to ${url.host} (${conn.ip}:${url.port})`)
+      // wget.c: "Connecting to %s (%s)" with the URL's host as written, so an explicit port shows
+      // twice: `Connecting to 127.0.0.1:1 (127.0.0.1:1)` (checked against BusyBox 1.35 wget)
+      const authority =
+        /^(?:[a-zA-Z][\w+.-]*:\/\/)?(?:[^@/]*@)?([^/?#]+)/.exec(target)?.[1] ?? url.host
+      say(`Connecting to ${authority} (${conn.ip}:${url.port})`)
       if (conn.kind === 'refused')
         return {
           lines: [
@@ -277,7 +281,10 @@ const nslookup: CommandSpec = {
         for (const ip of a.addrs) lines.push(out(`Name:\t${r.name}`), out(`Address: ${ip}`))
         lines.push(out(''), out(''))
       }
-      return { lines, exitCode: 0 }
+      // a failed query (NXDOMAIN) makes the exit status 1 (BusyBox 1.35 binary against a local DNS
+      // server; older nslookup.c returned EXIT_SUCCESS regardless)
+      const failed = results.some((r) => r.answer?.rcode === 'NXDOMAIN')
+      return { lines, exitCode: failed ? 1 : 0 }
     }),
 }
 
@@ -442,6 +449,62 @@ const ping: CommandSpec = {
 
 // ---- conntrack (node) -------------------------------------------------------------------------
 
+/** `conntrack` alone, as conntrack-tools 1.4.7 prints it (Debian 12 binary; AL2023's 1.4.6 may list
+ * a few options differently: unconfirmed). Tabs are the real ones. */
+const CONNTRACK_USAGE = [
+  `Command line interface for the connection tracking system. Version ${CONNTRACK_VERSION}`,
+  'Usage: conntrack [commands] [options]',
+  '',
+  'Commands:',
+  '  -L [table] [options]\t\tList conntrack or expectation table',
+  '  -G [table] parameters\t\tGet conntrack or expectation',
+  '  -D [table] parameters\t\tDelete conntrack or expectation',
+  '  -I [table] parameters\t\tCreate a conntrack or expectation',
+  '  -U [table] parameters\t\tUpdate a conntrack',
+  '  -E [table] [options]\t\tShow events',
+  '  -F [table]\t\t\tFlush table',
+  '  -C [table]\t\t\tShow counter',
+  '  -S\t\t\t\tShow statistics',
+  '',
+  'Tables: conntrack, expect, dying, unconfirmed',
+  '',
+  'Conntrack parameters and options:',
+  '  -n, --src-nat ip\t\t\tsource NAT ip',
+  '  -g, --dst-nat ip\t\t\tdestination NAT ip',
+  '  -j, --any-nat ip\t\t\tsource or destination NAT ip',
+  '  -m, --mark mark\t\t\tSet mark',
+  '  -c, --secmark secmark\t\t\tSet selinux secmark',
+  '  -e, --event-mask eventmask\t\tEvent mask, eg. NEW,DESTROY',
+  '  -z, --zero \t\t\t\tZero counters while listing',
+  '  -o, --output type[,...]\t\tOutput format, eg. xml',
+  '  -l, --label label[,...]\t\tconntrack labels',
+  '',
+  'Expectation parameters and options:',
+  '  --tuple-src ip\tSource address in expect tuple',
+  '  --tuple-dst ip\tDestination address in expect tuple',
+  '',
+  'Updating parameters and options:',
+  '  --label-add label\tAdd label',
+  '  --label-del label\tDelete label',
+  '',
+  'Common parameters and options:',
+  '  -s, --src, --orig-src ip\t\tSource address from original direction',
+  '  -d, --dst, --orig-dst ip\t\tDestination address from original direction',
+  '  -r, --reply-src ip\t\tSource addres from reply direction',
+  '  -q, --reply-dst ip\t\tDestination address from reply direction',
+  "  -p, --protonum proto\t\tLayer 4 Protocol, eg. 'tcp'",
+  "  -f, --family proto\t\tLayer 3 Protocol, eg. 'ipv6'",
+  '  -t, --timeout timeout\t\tSet timeout',
+  '  -u, --status status\t\tSet status, eg. ASSURED',
+  '  -w, --zone value\t\tSet conntrack zone',
+  '  --orig-zone value\t\tSet zone for original direction',
+  '  --reply-zone value\t\tSet zone for reply direction',
+  '  -b, --buffer-size\t\tNetlink socket buffer size',
+  '  --mask-src ip\t\t\tSource mask address',
+  '  --mask-dst ip\t\t\tDestination mask address',
+  '',
+]
+
 const conntrack: CommandSpec = {
   path: ['conntrack'],
   modes: ['node'],
@@ -462,14 +525,8 @@ const conntrack: CommandSpec = {
         else if (a === '-d' || a === '--dst' || a === '--orig-dst') filter.dst = args[++i]
       }
       const now = env.sim.state.now
-      if (!cmd)
-        return {
-          lines: [
-            err(`conntrack v${CONNTRACK_VERSION} (conntrack-tools): no command specified`),
-            err("Try `conntrack -h' or 'conntrack --help' for more information."),
-          ],
-          exitCode: 2,
-        }
+      // no command: usage() on stdout, exit 0 (conntrack.c main(): `default: usage(argv[0])`)
+      if (!cmd) return { lines: CONNTRACK_USAGE.map(out), exitCode: 0 }
       if (cmd === '-F' || cmd === '--flush') {
         env.sim.transact((ctx) => {
           const n = ctx.state.nodes[node.name]
@@ -488,7 +545,7 @@ const conntrack: CommandSpec = {
       if (cmd === '-C' || cmd === '--count')
         return { lines: [out(String(lines.length))], exitCode: 0 }
       // the summary goes to stderr, as the real tool writes it
-      return { lines: [...lines.map(out), dim(summary)], exitCode: 0 }
+      return { lines: [...lines.map(out), { ...dim(summary), stderr: true }], exitCode: 0 }
     }),
 }
 

@@ -19,24 +19,25 @@ interface Printer {
 // (k8s.io/component-helpers/auth/rbac/validation: BreakdownRule, CompactRules, SortableRuleSlice;
 // k8s.io/kubectl/pkg/describe: CombineResourceGroup).
 
-const sorted = (xs: readonly string[] | undefined) => [...new Set(xs ?? [])].sort()
-
-/** rbacv1helpers.NewRule(verbs...).Groups(g).Resources(r).Names(n).RuleOrDie(): sorted, deduplicated verbs. */
+/** kubectl's BreakdownRule (k8s.io/kubectl/pkg/util/rbac): one rule per (group, resource, verb, name)
+ * and one per (URL, verb), verbs in the order the rule lists them. Checked against kubectl v1.32. */
 export function breakdownRule(rule: PolicyRule): PolicyRule[] {
-  const verbs = sorted(rule.verbs)
   const out: PolicyRule[] = []
   for (const g of rule.apiGroups ?? [])
-    for (const r of rule.resources ?? []) {
-      if (rule.resourceNames?.length)
-        for (const n of rule.resourceNames)
-          out.push({ verbs, apiGroups: [g], resources: [r], resourceNames: [n] })
-      else out.push({ verbs, apiGroups: [g], resources: [r] })
-    }
-  for (const u of rule.nonResourceURLs ?? []) out.push({ verbs, nonResourceURLs: [u] })
+    for (const r of rule.resources ?? [])
+      for (const v of rule.verbs) {
+        if (rule.resourceNames?.length)
+          for (const n of rule.resourceNames)
+            out.push({ verbs: [v], apiGroups: [g], resources: [r], resourceNames: [n] })
+        else out.push({ verbs: [v], apiGroups: [g], resources: [r] })
+      }
+  for (const u of rule.nonResourceURLs ?? [])
+    for (const v of rule.verbs) out.push({ verbs: [v], nonResourceURLs: [u] })
   return out
 }
 
-/** CompactRules: rules for one group and one resource (and at most one name) merge their verbs. */
+/** CompactRules: rules for one group and one resource (and at most one name) merge their verbs,
+ * first-seen order, no repeats; URL rules stay one per verb (so `[/healthz] [get]` can appear twice). */
 export function compactRules(rules: PolicyRule[]): PolicyRule[] {
   const compacted: PolicyRule[] = []
   const simple = new Map<string, PolicyRule>()

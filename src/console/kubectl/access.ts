@@ -14,6 +14,7 @@ import { bool, str, strs } from '../flags.ts'
 import { apiErrorLines } from '../errors.ts'
 import { namespaceOf } from '../commands/kubectlFlags.ts'
 import { readManifests } from '../commands/kubectl-apply.ts'
+import { ownerPods } from '../commands/shell-exec.ts'
 import { parseResourceArgs } from './resources.ts'
 
 // Every kubectl request reaches the API server as a user. Without --as that is the learner (the IAM
@@ -33,11 +34,13 @@ export function requestUser(state: ClusterState, inv: Invocation): UserInfo | Ou
   const as = str(inv.flags, 'as') ?? ''
   const asGroups = strs(inv.flags, 'as-group')
   if (!as) {
-    // impersonation.go buildImpersonationRequests → responsewriters.InternalError
+    // kubectl refuses before sending anything: client-go's kubeconfig validation names the
+    // kubeconfig user, which `aws eks update-kubeconfig` calls by the cluster ARN (checked against
+    // kubectl v1.32: `error: requesting uid, groups or user-extra for <user> without impersonating a user`)
     if (asGroups.length)
       return [
         err(
-          'Error from server (InternalError): Internal error occurred: requesting uid, groups or user-extra for  without impersonating a user',
+          `error: requesting uid, groups or user-extra for ${state.aws.cluster.arn} without impersonating a user`,
         ),
       ]
     return real
@@ -146,6 +149,36 @@ export function requestsFor(
     return manifestRequests(user, inv, env, sub)
   // expose GETs the object it exposes, then POSTs the Service: one chain
   if (sub === 'expose') return [singleRequests(spec, inv, user)]
+  const ns = namespaceOf(inv.flags)
+  // logs GETs the pod through the resource builder, then GETs pods/NAME/log (kubectl logs.go)
+  if (sub === 'logs' && inv.args[0] && !inv.args[0].includes('/'))
+    return [
+      [attrs(user, 'get', POD, ns, inv.args[0]), attrs(user, 'get', POD, ns, inv.args[0], 'log')],
+    ]
+  // scale's resource builder GETs each object before the PATCH of its scale subresource
+  // (kubectl scale.go: the builder has no RequireObject(false)); a refused GET stops there
+  if (sub === 'scale')
+    return targets(inv.args).map((t) => [
+      attrs(user, 'get', t.r, ns, t.name),
+      attrs(user, 'patch', t.r, ns, t.name, 'scale'),
+    ])
+  // exec GETs the pod (or the owner, then LISTs its pods) and POSTs pods/NAME/exec
+  if (sub === 'exec') {
+    const t = inv.args[0]
+    if (!t) return []
+    const slash = t.indexOf('/')
+    const [kind, name] = slash >= 0 ? [t.slice(0, slash), t.slice(slash + 1)] : ['pods', t]
+    const r = lookupResource(kind)
+    if (!r) return []
+    const pod = ownerPods(env.sim.state, kind, ns, name).pod?.metadata.name
+    return [
+      [
+        attrs(user, 'get', r, ns, name),
+        ...(r.kind === 'Pod' ? [] : [attrs(user, 'list', POD, ns)]),
+        ...(pod ? [attrs(user, 'create', POD, ns, pod, 'exec')] : []),
+      ],
+    ]
+  }
   return singleRequests(spec, inv, user).map((a) => [a])
 }
 
@@ -176,8 +209,6 @@ function singleRequests(spec: CommandSpec, inv: Invocation, user: UserInfo): Req
         attrs(user, 'create', svc, ns),
       ]
     }
-    case 'scale':
-      return targets(inv.args).map((t) => attrs(user, 'patch', t.r, ns, t.name, 'scale'))
     case 'rollout':
       return targets(inv.args).map((t) =>
         attrs(user, gen === 'restart' ? 'patch' : 'get', t.r, ns, t.name),
@@ -186,11 +217,7 @@ function singleRequests(spec: CommandSpec, inv: Invocation, user: UserInfo): Req
       const t = inv.args[0]
       if (!t) return []
       if (t.includes('/')) return targets([t]).map((x) => attrs(user, 'get', x.r, ns, x.name))
-      return [attrs(user, 'get', POD, ns, t, 'log')]
-    }
-    case 'exec': {
-      const t = inv.args[0]
-      return t ? [attrs(user, 'create', POD, ns, t.replace(/^pods?\//, ''), 'exec')] : []
+      return [attrs(user, 'get', POD, ns, t)]
     }
     default:
       return []

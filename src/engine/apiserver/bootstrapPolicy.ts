@@ -29,10 +29,12 @@ const READ = ['get', 'list', 'watch']
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update']
 const READ_WRITE = [...READ, ...WRITE]
 
+// rbacv1helpers.NewRule(...).RuleOrDie() sorts every list of the rule it builds (Rule(): sort.Strings),
+// so the stored bootstrap roles list verbs alphabetically: `kubectl describe clusterrole` shows them so
 const rule = (verbs: string[], apiGroups: string[], resources: string[]): PolicyRule => ({
-  apiGroups,
-  resources,
-  verbs,
+  apiGroups: [...apiGroups].sort(),
+  resources: [...resources].sort(),
+  verbs: [...verbs].sort(),
 })
 
 // policy.go ClusterRoles(): system:aggregate-to-view/edit/admin. `view` deliberately leaves out

@@ -270,16 +270,19 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
   const showErr = !o.silent || o.showError
   const conn = fetched.connect
   const waited = elapsedOf(conn)
-  const fail = (code: number, text: string): ProgramRun => {
+  // After a failed connect, libcurl's Curl_pgrsDone() ends the meter with a newline, so the error
+  // gets its own line; a failed name lookup never gets there and the error is glued to the meter
+  // (`     0curl: (6) …`). Both checked against curl 8.14.1 (Debian bookworm-backports).
+  const fail = (code: number, text: string, sameLine = false): ProgramRun => {
     const lines: Output[] = []
     if (meter) {
-      // the meter's last line has no newline: the error follows on the same line
       const m = progressMeter(0, waited)
-      lines.push(
-        stderr(m[0]!),
-        stderr(m[1]!),
-        stderr(showErr ? `${m[2]}curl: (${code}) ${text}` : m[2]!),
-      )
+      lines.push(stderr(m[0]!), stderr(m[1]!))
+      if (showErr && sameLine) lines.push(stderr(`${m[2]}curl: (${code}) ${text}`))
+      else {
+        lines.push(stderr(m[2]!))
+        if (showErr) lines.push(stderr(`curl: (${code}) ${text}`))
+      }
     } else if (showErr) lines.push(stderr(`curl: (${code}) ${text}`))
     return done(lines, code, waited)
   }
@@ -287,18 +290,19 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
     case 'external':
       return done([stderr(externalNote(conn.name))], 6)
     case 'resolve-failed':
-      return fail(6, `Could not resolve host: ${url.host}`)
+      return fail(6, `Could not resolve host: ${url.host}`, true)
     case 'refused':
       return fail(
         7,
-        `Failed to connect to ${url.host} port ${url.port} after ${conn.elapsedMs} ms: Couldn't connect to server`,
+        // curl 8 spells CURLE_COULDNT_CONNECT "Could not connect to server" (7.x: "Couldn't")
+        `Failed to connect to ${url.host} port ${url.port} after ${conn.elapsedMs} ms: Could not connect to server`,
       )
     case 'timeout':
       return conn.byOption
         ? fail(28, `Connection timed out after ${conn.elapsedMs + 1} milliseconds`)
         : fail(
             28,
-            `Failed to connect to ${url.host} port ${url.port} after ${conn.elapsedMs + 1} ms: Couldn't connect to server`,
+            `Failed to connect to ${url.host} port ${url.port} after ${conn.elapsedMs + 1} ms: Could not connect to server`,
           )
     case 'connected':
       break
