@@ -1,9 +1,10 @@
 import type { Scenario } from './types.ts'
 import { tour } from './tour.ts'
 import { logs } from './logs.ts'
+import { secrets } from './secrets.ts'
 
 // The registry: every scenario the app offers, in the order the home page lists them.
-export const SCENARIOS: readonly Scenario[] = [tour, logs]
+export const SCENARIOS: readonly Scenario[] = [tour, logs, secrets]
 
 export function getScenario(id: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.id === id)
