@@ -8,20 +8,30 @@ function cls(m: Mark): string | undefined {
   return m === 'clear' ? 'byte-clear' : m === 'base64' ? 'byte-b64' : undefined
 }
 
+/** Runs of equally marked cells become one <mark> (one "s3cr3t", not six), separators outside it. */
 function Cells({ values, marks, sep }: { values: string[]; marks: Mark[]; sep: string }) {
+  const runs: { mark: Mark; text: string }[] = []
+  values.forEach((v, i) => {
+    const m = marks[i] ?? null
+    const last = runs.at(-1)
+    if (last && last.mark === m && m !== null) last.text += sep + v
+    else {
+      if (last && i > 0) last.text += last.mark === null ? sep : ''
+      if (last && last.mark !== null && i > 0) runs.push({ mark: null, text: sep })
+      runs.push({ mark: m, text: v })
+    }
+  })
   return (
     <>
-      {values.map((v, i) => {
-        const m = marks[i] ?? null
-        const text = v + (i < values.length - 1 ? sep : '')
-        return m ? (
-          <mark key={i} className={cls(m)}>
-            {text}
+      {runs.map((r, i) =>
+        r.mark ? (
+          <mark key={i} className={cls(r.mark)}>
+            {r.text}
           </mark>
         ) : (
-          <Fragment key={i}>{text}</Fragment>
-        )
-      })}
+          <Fragment key={i}>{r.text}</Fragment>
+        ),
+      )}
     </>
   )
 }
