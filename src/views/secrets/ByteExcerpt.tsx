@@ -44,7 +44,9 @@ export function ByteExcerpt({ x, label }: { x: Excerpt; label: string }) {
       {x.rows[0] && x.rows[0].offset > 0 && <span className="dim">{'*  (earlier bytes)\n'}</span>}
       {x.rows.map((r) => {
         const hex = r.bytes.map((b) => b.toString(16).padStart(2, '0'))
-        const pad = ROW - r.bytes.length
+        // a short last row keeps the ASCII column where `hexdump -C` puts it (48 = two groups of 23 and the gap)
+        const width = (n: number) => Math.max(0, n * 3 - 1)
+        const pad = 3 * ROW - (width(Math.min(8, hex.length)) + 2 + width(hex.length - 8))
         return (
           <Fragment key={r.offset}>
             <span className="dim">{r.offset.toString(16).padStart(8, '0')}</span>
@@ -52,7 +54,7 @@ export function ByteExcerpt({ x, label }: { x: Excerpt; label: string }) {
             <Cells values={hex.slice(0, 8)} marks={r.marks.slice(0, 8)} sep=" " />
             {'  '}
             <Cells values={hex.slice(8)} marks={r.marks.slice(8)} sep=" " />
-            {' '.repeat(pad * 3 + (r.bytes.length <= 8 ? 1 : 0))}
+            {' '.repeat(pad)}
             {'  |'}
             <Cells values={r.bytes.map(asciiChar)} marks={r.marks} sep="" />
             {'|\n'}

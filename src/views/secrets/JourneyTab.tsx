@@ -2,6 +2,7 @@ import { useMemo, useRef, useState } from 'react'
 import { useSim } from '../hooks/stores.ts'
 import { buildJourney, journeyText, latestSecret, type SecretRef } from './journey.ts'
 import { SecretJourney } from './SecretJourney.tsx'
+import { InlineMarkdown } from '../scenario/Markdown.tsx'
 
 // The "Journey" tab of the details panel (control plane, API server, etcd member, or a Secret): the
 // journey in words, stop by stop, and a button that opens the animated panel over the map.
@@ -37,7 +38,9 @@ export function JourneyTab({ secret }: { secret: SecretRef | null }) {
       {journey ? (
         <ol aria-label={`Where ${journey.secret.name} is, stop by stop`}>
           {journeyText(journey).map((t, i) => (
-            <li key={i}>{t}</li>
+            <li key={i}>
+              <InlineMarkdown text={t} />
+            </li>
           ))}
         </ol>
       ) : (

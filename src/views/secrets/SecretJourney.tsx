@@ -5,6 +5,7 @@ import { createAnimationLoop } from '../animation/animationLoop.ts'
 import { cancelFrame, requestFrame } from '../animation/frame.ts'
 import { useSim, useSimStore } from '../hooks/stores.ts'
 import { useReducedMotion } from '../hooks/useReducedMotion.ts'
+import { InlineMarkdown } from '../scenario/Markdown.tsx'
 import { ByteExcerpt } from './ByteExcerpt.tsx'
 import {
   XRAY_LABEL,
@@ -220,7 +221,9 @@ function StopDetail({ stop, value, index }: { stop: Stop; value: string; index: 
           {XRAY_LABEL}
         </p>
       )}
-      <p>{stop.text}</p>
+      <p>
+        <InlineMarkdown text={stop.text} />
+      </p>
       {stop.facts.length > 0 && (
         <dl className="journey-facts">
           {stop.facts.map(([k, v]) => (
