@@ -197,7 +197,10 @@ export const secrets = {
           ],
         },
       },
-      hints: ['Who operates the control plane on EKS?'],
+      hints: [
+        'Who operates the control plane on EKS?',
+        'AWS describes what it encrypts in [Default envelope encryption for all Kubernetes API data](https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html).',
+      ],
       notes: {
         say: 'On a self-managed cluster (kubeadm, kind) you can run this check yourself with the etcd client certificates; that is how the Kubernetes docs verify encryption.',
         minutes: 2,
@@ -213,6 +216,7 @@ export const secrets = {
       hints: [
         'Run `aws eks associate-encryption-config` first: a rewrite before it stores the same plain protobuf again.',
         '`aws eks describe-cluster --name demo --query cluster.encryptionConfig` shows the setting afterwards.',
+        'Cutaway switches at once; on EKS the update takes minutes, cannot be undone and applies to 1.27 and older only: [Encrypt Kubernetes secrets with KMS on existing clusters](https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html).',
       ],
       notes: {
         say: 'You just did by hand what every EKS 1.28+ cluster does from birth, with an AWS owned key. On a real cluster the update takes minutes and cannot be undone; here it is instant.',
