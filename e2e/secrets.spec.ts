@@ -173,23 +173,33 @@ async function journeyOnTheNode(page: Page, map: ClusterMap) {
   await expect(journey).toBeHidden()
 }
 
-test('under reduced motion the journey steps without a travelling dot', async ({ page }) => {
+test('the journey follows a Secret as it is written; reduced motion steps without a dot', async ({
+  page,
+}) => {
   await page.emulateMedia({ reducedMotion: 'reduce' })
   await page.setViewportSize({ width: 1280, height: 720 })
   const map = new ClusterMap(page)
   await page.goto('/sandbox?seed=1')
+  // open the journey first: the write below starts it by itself (etcd.replicate)
+  await page.getByTestId('map.control-plane').click({ position: { x: 12, y: 8 } })
+  await map.details.getByRole('tab', { name: 'Journey' }).click()
+  await page.getByTestId('journey.open').click()
+  const journey = page.getByRole('dialog', { name: /The journey of one Secret/ })
+  await expect(journey).toBeVisible()
+  await expect(journey.locator('.journey-dot')).toBeHidden()
   const input = page.getByRole('textbox', { name: 'Command' })
-  await input.click()
+  await input.focus()
   await page.keyboard.type('kubectl create secret generic db --from-literal=password=s3cr3t')
   await page.keyboard.press('Enter')
-  await expect(page.getByTestId('terminal.output')).toContainText('secret/db created')
-  const journey = await openJourney(page, map)
-  await expect(journey.locator('.journey-dot')).toBeHidden()
-  // the text equivalent: every stop in words, in order
-  await expect(page.getByTestId('details.journey').locator('ol > li')).toHaveCount(9)
-  await page.getByTestId('journey.play').click()
-  await expect(page.locator('.journey-stop.current')).toContainText('The container reads it', {
+  await expect(journey.getByRole('heading', { level: 2 })).toContainText('default/db')
+  // the run covers the control plane and etcd, then stops: no pod uses db
+  await expect(page.locator('.journey-stop.current')).toContainText('The followers copy it', {
     timeout: 30_000,
   })
+  await expect(page.getByTestId('journey.play')).toHaveText(/Play/)
+  await expect(page.getByTestId('journey.detail')).toContainText('Committed at')
   await page.screenshot({ path: 'screenshots/secrets-journey-sandbox.png' })
+  // the text equivalent: every stop in words, in order
+  await page.getByTestId('journey.close').click()
+  await expect(page.getByTestId('details.journey').locator('ol > li')).toHaveCount(9)
 })

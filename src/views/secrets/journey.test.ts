@@ -115,7 +115,10 @@ describe('buildJourney on EKS today (1.32: every write encrypted)', () => {
     expect(leader.facts).toContainEqual(['Raft term', String(repl.term)])
     expect(leader.facts).toContainEqual(['Raft index', String(repl.index)])
     const followers = j.stops.find((s) => s.id === 'followers')!
-    expect(followers.facts).toEqual(repl.followers.map((f) => [f.name, f.availabilityZone]))
+    expect(followers.facts).toEqual([
+      ...repl.followers.map((f) => [f.name, f.availabilityZone]),
+      ['Committed at', `Raft term ${repl.term}, index ${repl.index}`],
+    ])
     expect(new Set([repl.leader, ...repl.followers].map((m) => m.availabilityZone)).size).toBe(3)
   })
 

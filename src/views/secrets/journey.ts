@@ -292,7 +292,15 @@ export function buildJourney(
       zone: 'etcd',
       title: 'The followers copy it',
       text: `The leader replicates the entry to ${followers.map((f) => `${f.name} in ${f.availabilityZone}`).join(' and ')}; it commits once two of three hold it. All three members keep the same bytes.`,
-      facts: followers.map((f): [string, string] => [f.name, f.availabilityZone]),
+      facts: [
+        ...followers.map((f): [string, string] => [f.name, f.availabilityZone]),
+        ...(sameWrite
+          ? ([['Committed at', `Raft term ${sameWrite.term}, index ${sameWrite.index}`]] as [
+              string,
+              string,
+            ][])
+          : []),
+      ],
       bytes: storedX,
       readable: readable(storedX),
     },
