@@ -217,7 +217,7 @@ export function buildJourney(
       id: 'kubectl',
       zone: 'laptop',
       title: 'kubectl sends the manifest',
-      text: `kubectl sends the Secret to the API server over TLS. In the manifest the value is base64: \`${b64}\`. That is an encoding anyone can reverse, not encryption.`,
+      text: `kubectl sends the Secret to the API server over TLS, as JSON (shown here as YAML). In it the value is base64: \`${b64}\`. That is an encoding anyone can reverse, not encryption.`,
       facts: [
         ['Key', key],
         ['Base64', b64],
