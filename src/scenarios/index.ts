@@ -3,9 +3,10 @@ import { tour } from './tour.ts'
 import { logs } from './logs.ts'
 import { services } from './services.ts'
 import { iptables } from './iptables.ts'
+import { secrets } from './secrets.ts'
 
-// The registry: every scenario the app offers, in the order the home page lists them.
-export const SCENARIOS: readonly Scenario[] = [tour, logs, services, iptables]
+// The registry: every scenario the app offers, in the order the home page lists them (LESSONS.md).
+export const SCENARIOS: readonly Scenario[] = [tour, logs, secrets, services, iptables]
 
 export function getScenario(id: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.id === id)

@@ -284,7 +284,7 @@ export const iptables = {
                 'Both block it, but REJECT also answers: an ICMP port-unreachable goes back to the client, and its kernel fails the connect at once.',
             },
             {
-              text: 'It fails at once with "Couldn’t connect to server"',
+              text: 'It fails at once with "Could not connect to server"',
               correct: true,
               explanation:
                 'Right. The ICMP error reaches the client in milliseconds; curl exits with code 7 instead of 28. kube-proxy uses REJECT for a Service without endpoints for this reason.',

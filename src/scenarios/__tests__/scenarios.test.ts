@@ -183,7 +183,7 @@ describe('iptables specifics', () => {
     expect(out.get('counters')).toMatch(/ASSURED/)
     expect(out.get('drop')).toContain('curl: (28) Connection timed out after 3003 milliseconds')
     expect(out.get('reject')).toMatch(/^1 +1 +60 DROP +tcp/m)
-    expect(out.get('reject')).toContain("Could not connect to server")
+    expect(out.get('reject')).toContain('Could not connect to server')
     expect(out.get('delete')).not.toContain('curl:')
   })
 })

@@ -5,14 +5,21 @@ import type { ObjectRef } from '../../state/uiStore.ts'
 import { useSim, useUi, useUiStore } from '../hooks/stores.ts'
 import { getDetails, type Details, type FieldValue } from './details.ts'
 import { DiskView } from '../logs/DiskView.tsx'
+import { JourneyTab } from '../secrets/JourneyTab.tsx'
+import { hasJourneyTab } from '../secrets/journey.ts'
 
 // Details of the selected object: a kubectl-like summary, and for Kubernetes objects the YAML that
 // `kubectl get -o yaml` prints (same formatter as the console). Tabs follow the WAI-ARIA tabs
 // pattern: one tab stop, arrow keys move between tabs, Home/End.
 
-type Tab = 'summary' | 'yaml' | 'disk'
+type Tab = 'summary' | 'yaml' | 'disk' | 'journey'
 
-const TAB_LABEL: Record<Tab, string> = { summary: 'Summary', yaml: 'YAML', disk: 'Disk' }
+const TAB_LABEL: Record<Tab, string> = {
+  summary: 'Summary',
+  yaml: 'YAML',
+  disk: 'Disk',
+  journey: 'Journey',
+}
 
 export function DetailsPanel() {
   const selected = useUi((s) => s.selected)
@@ -44,6 +51,8 @@ function DetailsBody({ details }: { details: Details }) {
   const tabs: Tab[] = details.object ? ['summary', 'yaml'] : ['summary']
   // a node's log files (src/views/logs): /var/log/pods and /var/log/containers
   if (details.kind === 'Node') tabs.push('disk')
+  // the journey of one Secret (src/views/secrets) crosses the control plane and etcd
+  if (hasJourneyTab(details.kind)) tabs.push('journey')
   const current: Tab = tabs.includes(tab) ? tab : 'summary'
   const refs = useRef<Record<string, HTMLButtonElement | null>>({})
 
@@ -95,6 +104,24 @@ function DetailsBody({ details }: { details: Details }) {
           data-testid="details.summary"
         >
           <Summary details={details} />
+        </div>
+      ) : current === 'journey' ? (
+        <div
+          role="tabpanel"
+          id={`${id}-journey-panel`}
+          aria-labelledby={`${id}-journey-tab`}
+          data-testid="details.journey"
+        >
+          <JourneyTab
+            secret={
+              details.kind === 'Secret' && details.object
+                ? {
+                    namespace: details.object.metadata.namespace ?? 'default',
+                    name: details.object.metadata.name,
+                  }
+                : null
+            }
+          />
         </div>
       ) : current === 'disk' ? (
         <div

@@ -355,7 +355,10 @@ function Recap({
       <h3>Try it yourself</h3>
       <Markdown text={scenario.tryIt.task} />
       {scenario.tryIt.commands && (
-        <pre className="try-commands">{scenario.tryIt.commands.join('\n')}</pre>
+        // focusable: a long command scrolls sideways, and keyboard users must reach it (axe)
+        <pre className="try-commands" tabIndex={0} aria-label="Commands to start with">
+          {scenario.tryIt.commands.join('\n')}
+        </pre>
       )}
       <p>
         Open the sandbox below to try it on this very cluster, or go{' '}
