@@ -1,18 +1,24 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import './cluster.css'
 import { toYaml } from '../../console/format/yaml.ts'
-import type { ObjectRef } from '../../state/uiStore.ts'
+import type { DetailsTab, ObjectRef } from '../../state/uiStore.ts'
 import { useSim, useUi, useUiStore } from '../hooks/stores.ts'
 import { getDetails, type Details, type FieldValue } from './details.ts'
 import { DiskView } from '../logs/DiskView.tsx'
+import { NodeNetwork, PacketsThrough } from '../net/NodeNetwork.tsx'
 
 // Details of the selected object: a kubectl-like summary, and for Kubernetes objects the YAML that
 // `kubectl get -o yaml` prints (same formatter as the console). Tabs follow the WAI-ARIA tabs
 // pattern: one tab stop, arrow keys move between tabs, Home/End.
 
-type Tab = 'summary' | 'yaml' | 'disk'
+type Tab = DetailsTab
 
-const TAB_LABEL: Record<Tab, string> = { summary: 'Summary', yaml: 'YAML', disk: 'Disk' }
+const TAB_LABEL: Record<Tab, string> = {
+  summary: 'Summary',
+  yaml: 'YAML',
+  disk: 'Disk',
+  network: 'Network',
+}
 
 export function DetailsPanel() {
   const selected = useUi((s) => s.selected)
@@ -41,10 +47,20 @@ export function DetailsPanel() {
 function DetailsBody({ details }: { details: Details }) {
   const [tab, setTab] = useState<Tab>('summary')
   const id = useId()
+  const ui = useUiStore()
+  // a tab asked for from outside (uiStore.openDetails) wins until the learner picks one
+  const asked = useUi((s) => s.detailsTab)
+  const pickTab = (t: Tab) => {
+    setTab(t)
+    ui.getState().takeDetailsTab()
+  }
   const tabs: Tab[] = details.object ? ['summary', 'yaml'] : ['summary']
   // a node's log files (src/views/logs): /var/log/pods and /var/log/containers
   if (details.kind === 'Node') tabs.push('disk')
-  const current: Tab = tabs.includes(tab) ? tab : 'summary'
+  // iptables and packets (src/views/net)
+  if (details.kind === 'Node' || details.kind === 'Pod') tabs.push('network')
+  const wanted = asked ?? tab
+  const current: Tab = tabs.includes(wanted) ? wanted : 'summary'
   const refs = useRef<Record<string, HTMLButtonElement | null>>({})
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
@@ -56,7 +72,7 @@ function DetailsBody({ details }: { details: Details }) {
     else if (e.key === 'End') next = tabs[tabs.length - 1]
     if (!next) return
     e.preventDefault()
-    setTab(next)
+    pickTab(next)
     refs.current[next]?.focus()
   }
 
@@ -79,7 +95,7 @@ function DetailsBody({ details }: { details: Details }) {
               aria-selected={current === t}
               aria-controls={`${id}-${t}-panel`}
               tabIndex={current === t ? 0 : -1}
-              onClick={() => setTab(t)}
+              onClick={() => pickTab(t)}
               data-testid={`details.tab.${t}`}
             >
               {TAB_LABEL[t]}
@@ -95,6 +111,19 @@ function DetailsBody({ details }: { details: Details }) {
           data-testid="details.summary"
         >
           <Summary details={details} />
+        </div>
+      ) : current === 'network' ? (
+        <div
+          role="tabpanel"
+          id={`${id}-network-panel`}
+          aria-labelledby={`${id}-network-tab`}
+          data-testid="details.network"
+        >
+          {details.kind === 'Node' ? (
+            <NodeNetwork node={details.title} />
+          ) : (
+            <PacketsThrough pod={details.title} />
+          )}
         </div>
       ) : current === 'disk' ? (
         <div
