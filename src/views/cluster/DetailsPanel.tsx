@@ -55,10 +55,10 @@ function DetailsBody({ details }: { details: Details }) {
     ui.getState().takeDetailsTab()
   }
   const tabs: Tab[] = details.object ? ['summary', 'yaml'] : ['summary']
+  // iptables and packets (src/views/net); before Disk, which stays last (e2e/logs presses End)
+  if (details.kind === 'Node' || details.kind === 'Pod') tabs.push('network')
   // a node's log files (src/views/logs): /var/log/pods and /var/log/containers
   if (details.kind === 'Node') tabs.push('disk')
-  // iptables and packets (src/views/net)
-  if (details.kind === 'Node' || details.kind === 'Pod') tabs.push('network')
   const wanted = asked ?? tab
   const current: Tab = tabs.includes(wanted) ? wanted : 'summary'
   const refs = useRef<Record<string, HTMLButtonElement | null>>({})

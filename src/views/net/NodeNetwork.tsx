@@ -51,7 +51,7 @@ export function NodeNetwork({ node }: { node: string }) {
                   <code>{c.name}</code>{' '}
                   <span className="dim">
                     {c.policy ? `policy ${c.policy} · ` : ''}
-                    {c.rules.length} rules · {pkts} packets
+                    {c.rules.length} rules · {pkts} pkts
                   </span>
                 </summary>
                 {c.rules.length === 0 ? (

@@ -1,9 +1,12 @@
-import { useEffect, useId, useMemo, useState } from 'react'
-import { onEveryFrame } from '../animation/frame.ts'
+import { useEffect, useId, useMemo, useRef, useState } from 'react'
+import { easeSinInOut } from 'd3-ease'
+import { createAnimationLoop, type AnimationLoop } from '../animation/animationLoop.ts'
+import { cancelFrame, onEveryFrame, requestFrame } from '../animation/frame.ts'
 import { useSim, useUi, useUiStore } from '../hooks/stores.ts'
 import { useReducedMotion } from '../hooks/useReducedMotion.ts'
 import {
   LANE_Y,
+  MARGIN_LEFT,
   PATH_HEIGHT,
   addr,
   describeHop,
@@ -27,6 +30,8 @@ import './net.css'
 
 /** ms a hop stays on screen while playing */
 export const HOP_MS = 1100
+/** ms the dot takes from one station to the next */
+const DOT_MS = 600
 
 export function PacketPath() {
   const ui = useUiStore()
@@ -68,6 +73,37 @@ export function PacketPath() {
     })
   }, [playing, step, hops.length])
 
+  // the dot glides from the station it was at to the current one on the app's animation loop;
+  // under reduced motion (and for a new flow) it jumps
+  const svgRef = useRef<SVGSVGElement>(null)
+  const loopRef = useRef<AnimationLoop | null>(null)
+  const fromRef = useRef<{ flow?: string; x: number; y: number } | null>(null)
+  useEffect(() => {
+    const loop = createAnimationLoop({ requestFrame, cancelFrame })
+    loopRef.current = loop
+    return () => loop.destroy()
+  }, [])
+  const at = layout.stations[Math.min(step, layout.stations.length - 1)]
+  const toX = at?.x
+  const toY = at ? at.y - 14 : undefined
+  useEffect(() => {
+    const loop = loopRef.current
+    if (!loop || toX === undefined || toY === undefined) return
+    const prev = fromRef.current
+    const from = prev && prev.flow === flowId ? prev : { x: toX, y: toY }
+    fromRef.current = { flow: flowId, x: toX, y: toY }
+    loop.start('packet-dot', {
+      duration: reduced || (from.x === toX && from.y === toY) ? 0 : DOT_MS,
+      ease: easeSinInOut,
+      update(t) {
+        const dot = svgRef.current?.querySelector('.pp-dot')
+        if (!dot) return false
+        dot.setAttribute('cx', (from.x + (toX - from.x) * t).toFixed(1))
+        dot.setAttribute('cy', (from.y + (toY - from.y) * t).toFixed(1))
+      },
+    })
+  }, [toX, toY, flowId, reduced])
+
   const go = (i: number) => setStep(Math.max(0, Math.min(hops.length - 1, i)))
 
   if (!flow)
@@ -84,7 +120,6 @@ export function PacketPath() {
     )
 
   const current = hops[Math.min(step, hops.length - 1)]
-  const station = layout.stations[Math.min(step, layout.stations.length - 1)]
   const nat = current ? natKind(current) : null
 
   return (
@@ -160,16 +195,17 @@ export function PacketPath() {
       </div>
       <div className="pp-lanes">
         <svg
+          ref={svgRef}
           viewBox={`0 0 ${layout.width} ${PATH_HEIGHT}`}
           role="img"
           aria-label={`The packet's path: request from ${flow.client} in the top lane, left to right; the reply in the bottom lane, right to left. Now at hop ${step + 1}: ${current ? describeHop(current) : ''}`}
           className={reduced ? 'pp-svg reduced' : 'pp-svg'}
           data-testid="packets.svg"
         >
-          <text x={4} y={12} className="pp-lane-title">
+          <text x={4} y={LANE_Y.request + 4} className="pp-lane-title">
             request →
           </text>
-          <text x={4} y={PATH_HEIGHT - 4} className="pp-lane-title">
+          <text x={4} y={LANE_Y.reply + 4} className="pp-lane-title">
             ← reply
           </text>
           {layout.spans.map((s, i) => {
@@ -179,7 +215,7 @@ export function PacketPath() {
                 <rect x={s.x1 - 18} y={y - 16} width={s.x2 - s.x1 + 36} height={32} rx={6} />
                 <text
                   x={(s.x1 + s.x2) / 2}
-                  y={s.direction === 'request' ? y - 20 : y + 28}
+                  y={s.direction === 'request' ? y - 20 : y + 29}
                   textAnchor="middle"
                   className="pp-span-label"
                 >
@@ -208,16 +244,14 @@ export function PacketPath() {
               </text>
             </g>
           ))}
-          {station && (
-            <circle
-              className="pp-dot"
-              r={5}
-              cx={0}
-              cy={0}
-              style={{ transform: `translate(${station.x}px, ${station.y - 14}px)` }}
-              data-testid="packets.dot"
-            />
-          )}
+          {/* positioned by the animation above, never by React */}
+          <circle
+            className="pp-dot"
+            r={5}
+            cx={MARGIN_LEFT}
+            cy={LANE_Y.request - 14}
+            data-testid="packets.dot"
+          />
         </svg>
       </div>
       {current && (

@@ -37,8 +37,9 @@ export function ProxySyncs({ node, compact = false }: { node?: string; compact?:
                 {s.last.full ? 'full' : 'partial'}
               </span>{' '}
               <span className="proxy-counts">
-                +{s.last.chainsWritten.length} −{s.last.chainsDeleted.length} chains ·{' '}
-                {s.last.rules} rules
+                {s.last.chainsWritten.length} chains written
+                {s.last.chainsDeleted.length > 0 &&
+                  `, ${s.last.chainsDeleted.length} deleted`} · {s.last.rules} rules
               </span>
               {!compact && (
                 <>

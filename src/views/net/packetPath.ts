@@ -63,8 +63,11 @@ export function stationLabel(h: HopEvent): string {
 
 export const LANE_WIDTH = 900
 export const STATION_GAP_MIN = 40
-export const LANE_Y = { request: 34, reply: 104 } as const
-export const PATH_HEIGHT = 150
+/** room left of the first station for the lane titles, and right of the last for a pod's name */
+export const MARGIN_LEFT = 90
+export const MARGIN_RIGHT = 80
+export const LANE_Y = { request: 36, reply: 90 } as const
+export const PATH_HEIGHT = 124
 
 export interface Station {
   /** index into the flow's hops (and the step a learner is on) */
@@ -99,9 +102,10 @@ export function layoutPath(hops: readonly HopEvent[]): PathLayout {
   const req = hops.filter((h) => h.direction === 'request')
   const rep = hops.filter((h) => h.direction === 'reply')
   const columns = Math.max(req.length, rep.length, 2)
-  const gap = Math.max(STATION_GAP_MIN, (LANE_WIDTH - 40) / (columns - 1))
-  const width = Math.max(LANE_WIDTH, 40 + gap * (columns - 1))
-  const xAt = (i: number) => 20 + i * gap
+  const inner = LANE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+  const gap = Math.max(STATION_GAP_MIN, inner / (columns - 1))
+  const width = MARGIN_LEFT + MARGIN_RIGHT + gap * (columns - 1)
+  const xAt = (i: number) => MARGIN_LEFT + i * gap
   const stations: Station[] = []
   req.forEach((hop, i) =>
     stations.push({
