@@ -141,3 +141,34 @@ test("a node's Network tab lists its chains with live counters", async ({ page }
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes[0]?.target.join(' ')})`)).toEqual([])
 })
+
+test('the packet path in the projector theme of a presentation', async ({ page }) => {
+  test.setTimeout(120_000)
+  await page.setViewportSize({ width: 1280, height: 720 })
+  await page.goto('/present/tour/1?theme=projector')
+  await page.getByRole('textbox', { name: 'Command' }).waitFor()
+  await page.getByRole('button', { name: 'Play clock' }).click()
+  await run(page, 'kubectl create deployment web --image=nginx')
+  await run(page, 'kubectl expose deployment web --port=80')
+  await run(page, 'kubectl run client --image=curlimages/curl --command -- sleep 3600')
+  await expect
+    .poll(
+      async () => {
+        await run(page, 'kubectl exec client -- curl -s http://web')
+        return lastOutput(page)
+      },
+      { timeout: 30_000 },
+    )
+    .toContain('Welcome to nginx!')
+  await page.getByRole('tab', { name: 'Packet path' }).click()
+  const view = page.getByTestId('packets')
+  await expect(view.getByTestId('packets.summary')).toContainText('HTTP GET /')
+  await view.getByTestId('packets.next').click()
+  await view.getByTestId('packets.next').click()
+  await page.screenshot({ path: 'screenshots/packets-projector-1280x720.png' })
+  await page.setViewportSize({ width: 1920, height: 1080 })
+  await page.screenshot({ path: 'screenshots/packets-projector-1920x1080.png' })
+  const results = await new AxeBuilder({ page }).include('[data-testid="packets"]').analyze()
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes[0]?.target.join(' ')})`)).toEqual([])
+})

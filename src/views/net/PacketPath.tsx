@@ -10,6 +10,7 @@ import {
   PATH_HEIGHT,
   addr,
   describeHop,
+  hopTitle,
   flowsOf,
   hopsOf,
   layoutPath,
@@ -85,7 +86,7 @@ export function PacketPath() {
   }, [])
   const at = layout.stations[Math.min(step, layout.stations.length - 1)]
   const toX = at?.x
-  const toY = at ? at.y - 14 : undefined
+  const toY = at ? at.y + (at.hop.direction === 'request' ? -9 : 9) : undefined
   useEffect(() => {
     const loop = loopRef.current
     if (!loop || toX === undefined || toY === undefined) return
@@ -120,6 +121,8 @@ export function PacketPath() {
     )
 
   const current = hops[Math.min(step, hops.length - 1)]
+  const minX = Math.min(...layout.stations.map((s) => s.x))
+  const maxX = Math.max(...layout.stations.map((s) => s.x))
   const nat = current ? natKind(current) : null
 
   return (
@@ -210,13 +213,24 @@ export function PacketPath() {
           </text>
           {layout.spans.map((s, i) => {
             const y = LANE_Y[s.direction]
+            const req = s.direction === 'request'
+            const anchor =
+              s.x1 === minX ? 'start' : s.x2 === maxX && s.x1 === s.x2 ? 'end' : 'middle'
+            const tx =
+              anchor === 'start' ? s.x1 - 16 : anchor === 'end' ? s.x2 + 16 : (s.x1 + s.x2) / 2
             return (
               <g key={i} className={`pp-span pp-span-${s.key.split(':')[0]}`}>
-                <rect x={s.x1 - 18} y={y - 16} width={s.x2 - s.x1 + 36} height={32} rx={6} />
+                <rect
+                  x={s.x1 - 16}
+                  y={req ? y - 13 : y - 23}
+                  width={s.x2 - s.x1 + 32}
+                  height={36}
+                  rx={6}
+                />
                 <text
-                  x={(s.x1 + s.x2) / 2}
-                  y={s.direction === 'request' ? y - 20 : y + 29}
-                  textAnchor="middle"
+                  x={tx}
+                  y={req ? y - 17 : y + 25}
+                  textAnchor={anchor}
                   className="pp-span-label"
                 >
                   {s.label}
@@ -238,8 +252,13 @@ export function PacketPath() {
               }}
               data-testid={`packets.station.${s.step}`}
             >
-              <circle cx={s.x} cy={s.y} r={9} />
-              <text x={s.x} y={s.y + 3} textAnchor="middle" className="pp-station-label">
+              <circle cx={s.x} cy={s.y} r={6} />
+              <text
+                x={s.x}
+                y={s.hop.direction === 'request' ? s.y + 18 : s.y - 10}
+                textAnchor="middle"
+                className="pp-station-label"
+              >
                 {abbrev(s.label)}
               </text>
             </g>
@@ -249,7 +268,7 @@ export function PacketPath() {
             className="pp-dot"
             r={5}
             cx={MARGIN_LEFT}
-            cy={LANE_Y.request - 14}
+            cy={LANE_Y.request - 9}
             data-testid="packets.dot"
           />
         </svg>
@@ -257,7 +276,8 @@ export function PacketPath() {
       {current && (
         <div className="pp-detail">
           <div className="pp-hop" data-testid="packets.hop">
-            <p className="pp-hop-title" aria-live={playing ? 'off' : 'polite'}>
+            <h3 className="pp-hop-title">{hopTitle(current)}</h3>
+            <p className="sr-only" aria-live={playing ? 'off' : 'polite'}>
               {describeHop(current)}
             </p>
             <HeaderDiffTable hop={current} />

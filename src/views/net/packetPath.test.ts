@@ -7,6 +7,7 @@ import {
   flowsOf,
   headerDiff,
   hookChains,
+  hopTitle,
   hopsOf,
   latestSyncs,
   layoutPath,
@@ -126,6 +127,12 @@ describe('the packet path model', () => {
     )
     expect(pre).toContain(`now ${http.src}:${http.sport} → ${http.endpoint}`)
     expect(text.find((t) => t.startsWith('Request: the VPC'))).not.toMatch(/compute\.internal/)
+  })
+
+  it('titles a hop shortly', () => {
+    const pre = hops.find((h) => h.kind === 'hook')!
+    expect(hopTitle(pre)).toMatch(/^Request · node ip-[\d-]+ · netfilter hook PREROUTING$/)
+    expect(hopTitle(hops[0]!)).toBe('Request · pod probe · probe eth0')
   })
 
   it('keeps the latest kube-proxy sync per node', () => {

@@ -66,8 +66,8 @@ export const STATION_GAP_MIN = 40
 /** room left of the first station for the lane titles, and right of the last for a pod's name */
 export const MARGIN_LEFT = 90
 export const MARGIN_RIGHT = 80
-export const LANE_Y = { request: 36, reply: 90 } as const
-export const PATH_HEIGHT = 124
+export const LANE_Y = { request: 36, reply: 100 } as const
+export const PATH_HEIGHT = 134
 
 export interface Station {
   /** index into the flow's hops (and the step a learner is on) */
@@ -176,6 +176,22 @@ export function natKind(h: HopEvent): string | null {
   if (dst) parts.push('DNAT (destination rewritten)')
   if (src) parts.push('SNAT (source rewritten)')
   return parts.join(' and ')
+}
+
+/** A hop's heading beside the diagram: `Request · node ip-… · netfilter hook PREROUTING`. */
+export function hopTitle(h: HopEvent): string {
+  const what =
+    h.kind === 'hook'
+      ? `netfilter hook ${h.label}`
+      : h.kind === 'vpc'
+        ? 'across the VPC'
+        : h.kind === 'route'
+          ? `routing: ${h.label}`
+          : h.kind === 'veth'
+            ? `veth pair ${h.label}`
+            : h.label
+  const where = h.kind === 'vpc' ? null : placeOf(h).label
+  return [h.direction === 'request' ? 'Request' : 'Reply', where, what].filter(Boolean).join(' · ')
 }
 
 /** One hop in words: the text equivalent of the animation. */
