@@ -214,8 +214,14 @@ export function PacketPath() {
           {layout.spans.map((s, i) => {
             const y = LANE_Y[s.direction]
             const req = s.direction === 'request'
+            // labels start at their span's left edge (the last pod's ends at its right edge), so
+            // a long pod name never runs into the node beside it
             const anchor =
-              s.x1 === minX ? 'start' : s.x2 === maxX && s.x1 === s.x2 ? 'end' : 'middle'
+              s.x2 === maxX && s.x1 === s.x2 && s.x1 !== minX
+                ? 'end'
+                : s.x1 === s.x2 && s.x1 !== minX
+                  ? 'middle'
+                  : 'start'
             const tx =
               anchor === 'start' ? s.x1 - 16 : anchor === 'end' ? s.x2 + 16 : (s.x1 + s.x2) / 2
             return (

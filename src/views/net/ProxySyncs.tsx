@@ -41,16 +41,12 @@ export function ProxySyncs({ node, compact = false }: { node?: string; compact?:
                 {s.last.chainsDeleted.length > 0 &&
                   `, ${s.last.chainsDeleted.length} deleted`} · {s.last.rules} rules
               </span>
-              {!compact && (
-                <>
-                  <span className="sr-only">: {describeSync(s.last)}</span>
-                  {svc.length > 0 && (
-                    <span className="proxy-chains" aria-hidden="true">
-                      {' '}
-                      {svc.join(' ')}
-                    </span>
-                  )}
-                </>
+              {!compact && <span className="sr-only">: {describeSync(s.last)}</span>}
+              {svc.length > 0 && (
+                <span className="proxy-chains" aria-hidden={compact ? undefined : true}>
+                  {' '}
+                  {svc.join(' ')}
+                </span>
               )}
             </li>
           )
