@@ -116,6 +116,17 @@ test('the packet path of a curl: hops, DNAT, matched rules, text equivalent, axe
 
   await page.setViewportSize({ width: 1440, height: 900 })
   await page.screenshot({ path: 'screenshots/packets-text-1440x900.png' })
+
+  // from the event log: a DNS query's event opens that flow's packet path
+  await page.getByTestId('main.tab.map').click()
+  await page
+    .getByTestId('events.list')
+    .getByRole('button', { name: /DNS A web\./ })
+    .first()
+    .click()
+  await expect(page.getByTestId('main.tab.packets')).toHaveAttribute('aria-selected', 'true')
+  await expect(view.getByTestId('packets.summary')).toContainText('DNS A web.')
+  await expect(view.getByTestId('packets.flow')).not.toHaveValue('')
 })
 
 test("a node's Network tab lists its chains with live counters", async ({ page }) => {
