@@ -32,13 +32,28 @@ export interface UiState {
   highlighted: HighlightRef[]
   /** kinds the map must not give away yet (e.g. where etcd runs, while that is the open question) */
   concealed: string[]
+  /** what the big area shows: the cluster map, or the packet path of a flow (views/net) */
+  mainView: MainView
+  /** the flow the packet path shows (`packet.flow`'s id); null: the latest */
+  packetFlow: string | null
+  /** a details tab asked for from outside the panel (a lesson step, a link); the panel takes it */
+  detailsTab: DetailsTab | null
   select(r: ObjectRef | null): void
   setDraft(text: string | null): void
   setHighlighted(refs: HighlightRef[]): void
   setConcealed(kinds: string[]): void
   hover(r: ObjectRef | null): void
   toggleLayer(l: Layer): void
+  /** shows the packet path; `flow` pins one flow, null follows the latest */
+  showPackets(flow?: string | null): void
+  showMap(): void
+  /** selects `r` and opens one of its details tabs (e.g. a node's `network` tab) */
+  openDetails(r: ObjectRef, tab: DetailsTab): void
+  takeDetailsTab(): void
 }
+
+export type MainView = 'map' | 'packets'
+export type DetailsTab = 'summary' | 'yaml' | 'disk' | 'network' | 'journey'
 
 export type UiStore = StoreApi<UiState>
 
@@ -50,11 +65,18 @@ export function createUiStore(): UiStore {
     draft: null,
     highlighted: [],
     concealed: [],
-    select: (selected) => set({ selected }),
+    mainView: 'map',
+    packetFlow: null,
+    detailsTab: null,
+    select: (selected) => set({ selected, detailsTab: null }),
     setDraft: (draft) => set({ draft }),
     setHighlighted: (highlighted) => set({ highlighted }),
     setConcealed: (concealed) => set({ concealed }),
     hover: (hovered) => set({ hovered }),
     toggleLayer: (l) => set({ layers: { ...get().layers, [l]: !get().layers[l] } }),
+    showPackets: (flow = null) => set({ mainView: 'packets', packetFlow: flow }),
+    showMap: () => set({ mainView: 'map' }),
+    openDetails: (selected, detailsTab) => set({ selected, detailsTab }),
+    takeDetailsTab: () => set({ detailsTab: null }),
   }))
 }

@@ -1,24 +1,26 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import './cluster.css'
 import { toYaml } from '../../console/format/yaml.ts'
-import type { ObjectRef } from '../../state/uiStore.ts'
+import type { DetailsTab, ObjectRef } from '../../state/uiStore.ts'
 import { useSim, useUi, useUiStore } from '../hooks/stores.ts'
 import { getDetails, type Details, type FieldValue } from './details.ts'
 import { DiskView } from '../logs/DiskView.tsx'
 import { JourneyTab } from '../secrets/JourneyTab.tsx'
 import { hasJourneyTab } from '../secrets/journey.ts'
+import { NodeNetwork, PacketsThrough } from '../net/NodeNetwork.tsx'
 
 // Details of the selected object: a kubectl-like summary, and for Kubernetes objects the YAML that
 // `kubectl get -o yaml` prints (same formatter as the console). Tabs follow the WAI-ARIA tabs
 // pattern: one tab stop, arrow keys move between tabs, Home/End.
 
-type Tab = 'summary' | 'yaml' | 'disk' | 'journey'
+type Tab = DetailsTab
 
 const TAB_LABEL: Record<Tab, string> = {
   summary: 'Summary',
   yaml: 'YAML',
   disk: 'Disk',
   journey: 'Journey',
+  network: 'Network',
 }
 
 export function DetailsPanel() {
@@ -48,12 +50,22 @@ export function DetailsPanel() {
 function DetailsBody({ details }: { details: Details }) {
   const [tab, setTab] = useState<Tab>('summary')
   const id = useId()
+  const ui = useUiStore()
+  // a tab asked for from outside (uiStore.openDetails) wins until the learner picks one
+  const asked = useUi((s) => s.detailsTab)
+  const pickTab = (t: Tab) => {
+    setTab(t)
+    ui.getState().takeDetailsTab()
+  }
   const tabs: Tab[] = details.object ? ['summary', 'yaml'] : ['summary']
+  // iptables and packets (src/views/net); before Disk, which stays last (e2e/logs presses End)
+  if (details.kind === 'Node' || details.kind === 'Pod') tabs.push('network')
   // a node's log files (src/views/logs): /var/log/pods and /var/log/containers
   if (details.kind === 'Node') tabs.push('disk')
   // the journey of one Secret (src/views/secrets) crosses the control plane and etcd
   if (hasJourneyTab(details.kind)) tabs.push('journey')
-  const current: Tab = tabs.includes(tab) ? tab : 'summary'
+  const wanted = asked ?? tab
+  const current: Tab = tabs.includes(wanted) ? wanted : 'summary'
   const refs = useRef<Record<string, HTMLButtonElement | null>>({})
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
@@ -65,7 +77,7 @@ function DetailsBody({ details }: { details: Details }) {
     else if (e.key === 'End') next = tabs[tabs.length - 1]
     if (!next) return
     e.preventDefault()
-    setTab(next)
+    pickTab(next)
     refs.current[next]?.focus()
   }
 
@@ -88,7 +100,7 @@ function DetailsBody({ details }: { details: Details }) {
               aria-selected={current === t}
               aria-controls={`${id}-${t}-panel`}
               tabIndex={current === t ? 0 : -1}
-              onClick={() => setTab(t)}
+              onClick={() => pickTab(t)}
               data-testid={`details.tab.${t}`}
             >
               {TAB_LABEL[t]}
@@ -122,6 +134,19 @@ function DetailsBody({ details }: { details: Details }) {
                 : null
             }
           />
+        </div>
+      ) : current === 'network' ? (
+        <div
+          role="tabpanel"
+          id={`${id}-network-panel`}
+          aria-labelledby={`${id}-network-tab`}
+          data-testid="details.network"
+        >
+          {details.kind === 'Node' ? (
+            <NodeNetwork node={details.title} />
+          ) : (
+            <PacketsThrough pod={details.title} />
+          )}
         </div>
       ) : current === 'disk' ? (
         <div

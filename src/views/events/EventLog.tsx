@@ -3,7 +3,7 @@ import { describeEvent, eventObject } from './describe.ts'
 import { useSim, useUi, useUiStore } from '../hooks/stores.ts'
 
 // The engine's events as text: the text equivalent of every animation, filterable by layer.
-// Selecting an event selects its object on the map.
+// Selecting an event selects its object on the map; a packet's event opens its packet path.
 
 const LAYERS: { id: Layer; label: string }[] = [
   { id: 'kubernetes', label: 'Kubernetes' },
@@ -42,6 +42,8 @@ export function EventLog() {
           .reverse()
           .map(({ id, event }) => {
             const obj = eventObject(event)
+            const flow =
+              event.type === 'packet.flow' || event.type === 'packet.hop' ? event.flow : null
             const isSel =
               !!obj &&
               !!selected &&
@@ -52,10 +54,14 @@ export function EventLog() {
               <li key={id} className={`event ${layerOf(event)}${isSel ? ' selected' : ''}`}>
                 <button
                   type="button"
-                  disabled={!obj}
-                  onClick={() => obj && ui.getState().select(obj)}
+                  disabled={!obj && !flow}
+                  onClick={() => {
+                    if (obj) ui.getState().select(obj)
+                    if (flow) ui.getState().showPackets(flow)
+                  }}
                 >
                   <span className="layer">{layerOf(event)}</span> {describeEvent(event)}
+                  {flow && <span className="sr-only"> (opens its packet path)</span>}
                 </button>
               </li>
             )

@@ -4,7 +4,7 @@ import { useClock } from '../animation/useClock.ts'
 import { PlaybackBar } from '../playback/PlaybackBar.tsx'
 import { Terminal } from '../terminal/Terminal.tsx'
 import { EventLog } from '../events/EventLog.tsx'
-import { ClusterMap } from '../cluster/ClusterMap.tsx'
+import { MainView } from '../net/MainView.tsx'
 import { DetailsPanel } from '../cluster/DetailsPanel.tsx'
 
 // The working area shared by the sandbox and the guided lessons: playback on top, the cluster map
@@ -21,7 +21,7 @@ export function Workspace({ aside, toolbar }: { aside?: ReactNode; toolbar?: Rea
       </div>
       {aside && <aside className="workspace-aside">{aside}</aside>}
       <div className="workspace-map">
-        <ClusterMap />
+        <MainView />
       </div>
       <div className="workspace-side">
         <DetailsPanel />

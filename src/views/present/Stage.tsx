@@ -4,7 +4,7 @@ import type { Presentation } from '../../state/presentation.ts'
 import { stepKind } from '../../scenarios/types.ts'
 import { useUiStore } from '../hooks/stores.ts'
 import { useClock } from '../animation/useClock.ts'
-import { ClusterMap } from '../cluster/ClusterMap.tsx'
+import { MainView } from '../net/MainView.tsx'
 import { Terminal } from '../terminal/Terminal.tsx'
 import { InlineMarkdown, Markdown } from '../scenario/Markdown.tsx'
 import './present.css'
@@ -83,7 +83,7 @@ export function Stage({
         )}
       </section>
       <div className="stage-map">
-        <ClusterMap />
+        <MainView />
       </div>
       <div className="stage-terminal">
         <Terminal />
