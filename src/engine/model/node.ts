@@ -187,6 +187,10 @@ export interface IpamdState {
   enis: string[]
   /** by secondary IP, in the order EC2 assigned them */
   ips: Record<string, IpamdAddress>
+  /** the kernel's interface index of each ENI (by ENI id) and host veth (by name): lo is 1, ens5 2,
+   * then one more per interface in creation order, never reused */
+  ifindex: Record<string, number>
+  nextIfindex: number
 }
 
 /** kube-proxy's memory of its last successful sync on one node: what partial syncs diff against. */

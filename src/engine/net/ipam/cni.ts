@@ -71,6 +71,7 @@ export function cniAdd(
 ): AssignResult {
   const r = assignPodIp(ctx, node, { ...pod, containerId: sandboxId })
   const veth = vethName(pod.namespace, pod.name)
+  if (r.ok && node.ipamd) node.ipamd.ifindex[veth] = node.ipamd.nextIfindex++
   emit(ctx, {
     type: 'cni.add',
     node: node.name,
@@ -91,6 +92,7 @@ export function cniDel(ctx: Ctx, node: NodeRuntime, rt: PodRuntime): void {
   const veth = vethName(rt.namespace, rt.name)
   const eniId = node.ipamd?.ips[rt.ip]?.eniId
   releasePodIp(ctx, node, rt.ip)
+  if (node.ipamd) delete node.ipamd.ifindex[veth]
   emit(ctx, {
     type: 'cni.del',
     node: node.name,

@@ -91,7 +91,7 @@ export function startIpamd(ctx: Ctx, node: NodeRuntime): void {
   const inst = ctx.state.aws.instances[node.instanceId]
   const primary = inst?.eniIds[0]
   if (!primary) return
-  node.ipamd = { enis: [primary], ips: {} }
+  node.ipamd = { enis: [primary], ips: {}, ifindex: { [primary]: 2 }, nextIfindex: 3 }
   reconcilePool(ctx, node)
 }
 
@@ -186,6 +186,7 @@ function attachEni(ctx: Ctx, node: NodeRuntime): string | undefined {
   state.aws.enis[eniId] = eni
   inst.eniIds.push(eniId)
   ipamd.enis.push(eniId)
+  ipamd.ifindex[eniId] = ipamd.nextIfindex++
   return eniId
 }
 
