@@ -74,3 +74,40 @@ describe('ip', () => {
     expect(t).toContain(`inet ${bb.ip}/32 scope global eth0`)
   })
 })
+
+describe('ipamd introspection', () => {
+  it('curl -s <node IP>:61679/v1/enis on the node (localhost: the loopback path is not simulated yet): the datastore as JSON', () => {
+    const { run, node, sim } = setup()
+    run(`ssh ${node.name}`)
+    const r = run('curl -s http://' + node.ip + ':61679/v1/enis')
+    expect(r.exitCode).toBe(0)
+    const j = JSON.parse(r.text)
+    const n = sim.state.nodes[node.name]!
+    expect(j.TotalIPs).toBe(10)
+    expect(j.AssignedIPs).toBe(4)
+    expect(Object.keys(j.ENIs)).toEqual([...n.ipamd!.enis].sort())
+    const primary = j.ENIs[n.ipamd!.enis[0]!]
+    expect(primary).toMatchObject({ IsPrimary: true, DeviceNumber: 0, RouteTableID: 254 })
+    expect(j.ENIs[n.ipamd!.enis[1]!]).toMatchObject({ DeviceNumber: 1, RouteTableID: 2 })
+    const bb = Object.values(n.pods).find((p) => p.name === 'bb')!
+    const entry = primary.AvailableIPv4Cidrs[`${bb.ip}/32`].IPAddresses[bb.ip]
+    expect(entry).toMatchObject({
+      Address: bb.ip,
+      IPAMKey: { networkName: 'aws-cni', containerID: bb.sandboxId, ifName: 'eth0' },
+      IPAMMetadata: { k8sPodNamespace: 'default', k8sPodName: 'bb' },
+      UnassignedTime: '0001-01-01T00:00:00Z',
+    })
+    expect(entry.AssignedTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/)
+    expect(Object.keys(primary)).toEqual([
+      'ID',
+      'IsPrimary',
+      'IsTrunk',
+      'IsEFA',
+      'DeviceNumber',
+      'AvailableIPv4Cidrs',
+      'IPv6Cidrs',
+      'RouteTableID',
+    ])
+    expect(run('curl -s http://' + node.ip + ':61679/v1/nope').text).toBe('404 page not found')
+  })
+})
