@@ -11,6 +11,7 @@ import { rfc3339 } from '../time.ts'
 import { resolveImage } from '../workloads/images.ts'
 import { startProgram, startFailure, type Output } from '../workloads/programs.ts'
 import { cniAdd, cniDel } from '../net/ipam/cni.ts'
+import { reconcilePool } from '../net/ipam/ipamd.ts'
 import { enqueue } from '../apiserver/watch.ts'
 import { runProgramTick, programStartContext } from './programs.ts'
 import { curlAtStart } from '../workloads/curl.ts'
@@ -486,6 +487,8 @@ function startContainer(
   appendLogs(ctx, node, rt, c, output)
   // kube-proxy lists Services and EndpointSlices, then writes its rules (net/kubeproxy)
   if (image.info.behaviour === 'kube-proxy') kubeProxyStarted(ctx, node.name)
+  // a (re)started aws-node reads its env again: a new WARM_IP_TARGET takes effect here
+  if (image.info.behaviour === 'aws-node') reconcilePool(ctx, node)
   if (program.kind !== 'daemon')
     schedule(
       ctx,

@@ -284,3 +284,23 @@ describe('CNI ADD failure', () => {
     expect(t.events.some((e) => e.type === 'cni.del' && e.pod === pod.metadata.name)).toBe(true)
   })
 })
+
+describe('aws-node env changes', () => {
+  it('a new WARM_IP_TARGET in the DaemonSet grows the pool once aws-node restarts', () => {
+    const t = new TestCluster({ seed: 3, config: { nodeCount: 1, instanceType: 'm5.large' } })
+    const node = Object.keys(t.state.nodes)[0]!
+    const before = poolStats(t.state.nodes[node]!, t.state.now)
+    expect(before).toMatchObject({ enis: 2, total: 18 }) // 2 coredns pods: WARM_ENI_TARGET=1
+    t.sim.transact((ctx) => setEnv(ctx, { WARM_IP_TARGET: '20' }))
+    // the simulated DaemonSet controller does not roll pods on a template change: restart by hand
+    const awsNode = t.pods('aws-node-', 'kube-system')[0]!
+    t.delete('Pod', awsNode.metadata.name, 'kube-system')
+    t.settle()
+    t.advance(60_000)
+    t.settle()
+    expect(t.pods('aws-node-', 'kube-system')[0]!.metadata.name).not.toBe(awsNode.metadata.name)
+    const after = poolStats(t.state.nodes[node]!, t.state.now)
+    expect(after.available).toBeGreaterThanOrEqual(20)
+    expect(after.enis).toBe(3)
+  })
+})
