@@ -71,6 +71,8 @@ describe('ip', () => {
     const bb = Object.values(Object.values(sim.state.nodes)[0]!.pods).find((p) => p.name === 'bb')!
     expect(t).toContain(`eth0@if`)
     expect(vethName('default', 'bb')).toMatch(/^eni[0-9a-f]{11}$/)
+    // printf '%s' 'default.web-6dc5cd68db-svzjk' | sha1sum -> d2120341adee5f4f…
+    expect(vethName('default', 'web-6dc5cd68db-svzjk')).toBe('enid2120341ade')
     expect(t).toContain(`inet ${bb.ip}/32 scope global eth0`)
   })
 })
