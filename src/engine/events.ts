@@ -147,6 +147,48 @@ export type SimEvent = Base &
       }
     | { type: 'ec2.launch'; instanceId: string; instanceType: string; ip: string }
     | {
+        /** ipamd created an ENI in the node's subnet and attached it (CreateNetworkInterface +
+         * AttachNetworkInterface), with secondary IPs for the warm pool (net/ipam/ipamd.ts) */
+        type: 'ec2.attachEni'
+        instanceId: string
+        node: string
+        networkInterfaceId: string
+        deviceIndex: number
+        /** the interface name on the node: ens6, ens7 … */
+        interface: string
+        /** the ENI's own primary address (never a pod's) */
+        privateIp: string
+        /** secondary IPs assigned with it */
+        ips: string[]
+      }
+    | {
+        /** ipamd added secondary IPs to an attached ENI (AssignPrivateIpAddresses) */
+        type: 'ec2.assignPrivateIps'
+        instanceId: string
+        node: string
+        networkInterfaceId: string
+        ips: string[]
+      }
+    | {
+        /** the CNI ADD (or DEL) for a pod sandbox, step by step: kubelet -> containerd -> aws-cni ->
+         * ipamd -> veth, address, routes, ip rules (net/ipam/cni.ts) */
+        type: 'cni.add' | 'cni.del'
+        node: string
+        namespace: string
+        pod: string
+        /** the pause container's id */
+        sandboxId: string
+        netns: string
+        /** the pod IP; absent when the ADD failed */
+        ip?: string
+        networkInterfaceId?: string
+        /** host side of the veth pair (`eni` + 11 hex of SHA-1) */
+        hostVeth: string
+        steps: { actor: string; action: string }[]
+        /** the error the plugin returned (the pod stays in ContainerCreating) */
+        error?: string
+      }
+    | {
         /** one etcd write through Raft: the leader appends it, replicates it to both followers, and
          * commits it at (term, index) once a majority holds it (etcd/raft.ts) */
         type: 'etcd.replicate'
@@ -253,8 +295,13 @@ export function layerOf(e: SimEvent): Layer {
     case 'kubelet.fetch':
     case 'kubelet.volume':
       return 'node'
+    case 'cni.add':
+    case 'cni.del':
+      return 'node'
     case 'ec2.launch':
     case 'kms.encrypt':
+    case 'ec2.attachEni':
+    case 'ec2.assignPrivateIps':
       return 'aws'
     default:
       return assertNever(e)

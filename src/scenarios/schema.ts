@@ -32,6 +32,10 @@ const EVENT_TYPES = [
   'kms.encrypt',
   'packet.flow',
   'packet.hop',
+  'ec2.attachEni',
+  'ec2.assignPrivateIps',
+  'cni.add',
+  'cni.del',
 ] as const satisfies readonly SimEventType[]
 // a compile error here means the engine gained an event type this list lacks
 const _allEventTypes: Exclude<SimEventType, (typeof EVENT_TYPES)[number]> extends never

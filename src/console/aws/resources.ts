@@ -7,6 +7,7 @@ import type {
   Subnet,
 } from '../../engine/index.ts'
 import { INSTANCE_TYPES, NODE_OS } from '../../engine/index.ts'
+import { rfc3339 } from '../../engine/time.ts'
 import type { Json } from './jmespath.ts'
 import { awsId, awsTime, beforeEpoch, hashDigits, hashHex, uuidFrom } from './derive.ts'
 
@@ -521,7 +522,11 @@ export function ec2NetworkInterfaces(aws: AwsState): Obj[] {
       ...(inst
         ? {
             Attachment: {
-              AttachTime: awsTime(inst.launchTime, undefined),
+              // ENIs the VPC CNI attached later carry their own attach time
+              AttachTime:
+                eni.attachedAt !== undefined
+                  ? awsTime(rfc3339(eni.attachedAt), eni.networkInterfaceId)
+                  : awsTime(inst.launchTime, undefined),
               AttachmentId: awsId('eni-attach', eni.networkInterfaceId),
               DeleteOnTermination: true,
               DeviceIndex: eni.deviceIndex,

@@ -6,6 +6,7 @@ import { SHELL_LOGS_COMMANDS, tailFollow } from './shell-logs.ts'
 import { SHELL_NET_COMMANDS } from './shell-net.ts'
 import { IPTABLES_COMMANDS } from './shell-iptables.ts'
 import { mount } from './shell-mount.ts'
+import { ip } from './shell-ip.ts'
 
 // Command specs of this group, in the order help lists them: getting into a node or a container,
 // then the tools available there.
@@ -19,4 +20,5 @@ export const SHELL_COMMANDS: CommandSpec[] = [
   ...SHELL_NET_COMMANDS,
   ...IPTABLES_COMMANDS,
   mount,
+  ip,
 ]

@@ -13,6 +13,7 @@ import { reserveClusterIp } from '../apiserver/serviceips.ts'
 import { bootstrapRbac } from '../apiserver/bootstrapPolicy.ts'
 import { recordEvent } from '../apiserver/recorder.ts'
 import { allocateAddress } from './vpc.ts'
+import { startIpamd } from '../net/ipam/ipamd.ts'
 import { INSTANCE_TYPES, nodeResources } from './instanceTypes.ts'
 import { NODE_OS } from './nodeInfo.ts'
 import { IMAGES } from '../workloads/images.ts'
@@ -500,6 +501,8 @@ export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRun
     nextPid: 3000 + nextInt(state.rng, 0, 400),
   }
   state.nodes[dns] = rt
+  // aws-node's ipamd fills the warm pool (simplified: as the node boots, not when aws-node starts)
+  startIpamd(ctx, state.nodes[dns]!)
   // the kubelet's and the VPC CNI's iptables rules, before kube-proxy's first sync
   installNodeBaseline(ctx, state.nodes[dns]!)
   const res = nodeResources(type)

@@ -117,13 +117,13 @@ export function runLifecycle(
   }
 }
 
-/** The OS shuts down: containers, kubelet and the node's files are gone; pod IPs go back to the VPC. */
+/** The OS shuts down: containers, kubelet and the node's files are gone. Pod IPs stay secondary IPs
+ * of the instance's ENIs until EC2 deletes them at termination. */
 function shutdown(ctx: Ctx, _instanceId: string, nodeName: string): void {
   const { state } = ctx
   const rt = state.nodes[nodeName]
   if (!rt) return
   for (const pod of Object.values(rt.pods)) {
-    if (!pod.hostNetwork) releaseIp(state, pod.ip)
     const key = `${pod.namespace}/${pod.name}`
     if (state.podRuntimes[key]?.uid === pod.uid) delete state.podRuntimes[key]
   }

@@ -10,7 +10,9 @@ import { nextInt, randomHex, uuid } from '../random.ts'
 import { rfc3339 } from '../time.ts'
 import { resolveImage } from '../workloads/images.ts'
 import { startProgram, startFailure, type Output } from '../workloads/programs.ts'
-import { allocatePodIp, releaseIp } from '../aws/vpc.ts'
+import { cniAdd, cniDel } from '../net/ipam/cni.ts'
+import { reconcilePool } from '../net/ipam/ipamd.ts'
+import { enqueue } from '../apiserver/watch.ts'
 import { runProgramTick, programStartContext } from './programs.ts'
 import { curlAtStart } from '../workloads/curl.ts'
 import { writeContainerLog } from '../logs/rotate.ts'
@@ -21,6 +23,7 @@ import {
   resyncVolumes,
   scheduleResync,
   subPathFiles,
+  writePendingStatus,
 } from './volumes.ts'
 
 // The kubelet on each node: it watches pods bound to its node and drives them, as syncPod does:
@@ -84,6 +87,7 @@ export function syncPod(ctx: Ctx, key: string): void {
     const volumes = mountVolumes(ctx, node, pod)
     if (!volumes) return
     rt = createSandbox(ctx, node, pod)
+    if (!rt) return
     if (Object.keys(volumes).length) {
       rt.volumes = volumes
       scheduleResync(ctx, node, rt)
@@ -137,18 +141,40 @@ function specOf(pod: Pod, c: ContainerRuntime): Container {
   return list.find((x) => x.name === c.name)!
 }
 
-function createSandbox(ctx: Ctx, node: NodeRuntime, pod: Pod): PodRuntime {
+/** The pod worker's back-off after a failed sync (kubelet.go: backOffPeriod). */
+const SANDBOX_RETRY_MS = 10_000
+
+function createSandbox(ctx: Ctx, node: NodeRuntime, pod: Pod): PodRuntime | undefined {
   const { state } = ctx
   const hostNetwork = !!pod.spec.hostNetwork
-  const ip = hostNetwork
-    ? node.ip
-    : allocatePodIp(state, node, `${pod.metadata.namespace}/${pod.metadata.name}`)
+  const sandboxId = randomHex(state.rng, 64)
+  const netns = hostNetwork ? '' : `/var/run/netns/cni-${uuid(state.rng)}`
+  let ip = node.ip
+  if (!hostNetwork) {
+    const ns = pod.metadata.namespace!
+    const r = cniAdd(ctx, node, { namespace: ns, name: pod.metadata.name }, sandboxId, netns)
+    if (!r.ok) {
+      // containerd tears the sandbox down again; the pod worker retries after its back-off
+      recordEvent(
+        ctx,
+        pod,
+        'Warning',
+        'FailedCreatePodSandBox',
+        `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${sandboxId}": plugin type="aws-cni" name="aws-cni" failed (add): ${r.error}`,
+        kubeletSource(node.name),
+      )
+      writePendingStatus(ctx, node, pod)
+      enqueue(ctx, 'kubelet', `${ns}/${pod.metadata.name}`, SANDBOX_RETRY_MS)
+      return undefined
+    }
+    ip = r.ip
+  }
   const rt: PodRuntime = {
     uid: pod.metadata.uid,
     namespace: pod.metadata.namespace!,
     name: pod.metadata.name,
-    sandboxId: randomHex(state.rng, 64),
-    netns: hostNetwork ? '' : `/var/run/netns/cni-${uuid(state.rng)}`,
+    sandboxId,
+    netns,
     // pause container + CNI ADD (veth, IP, routes): a fraction of a second
     sandboxReadyAt: state.now + nextInt(state.rng, 400, 1100),
     hostNetwork,
@@ -461,6 +487,8 @@ function startContainer(
   appendLogs(ctx, node, rt, c, output)
   // kube-proxy lists Services and EndpointSlices, then writes its rules (net/kubeproxy)
   if (image.info.behaviour === 'kube-proxy') kubeProxyStarted(ctx, node.name)
+  // a (re)started aws-node reads its env again: a new WARM_IP_TARGET takes effect here
+  if (image.info.behaviour === 'aws-node') reconcilePool(ctx, node)
   if (program.kind !== 'daemon')
     schedule(
       ctx,
@@ -687,8 +715,8 @@ function terminate(ctx: Ctx, node: NodeRuntime, rt: PodRuntime, pod: Pod): void 
 }
 
 function teardown(ctx: Ctx, node: NodeRuntime, rt: PodRuntime): void {
-  // CNI DEL: the IP goes back to the pool
-  if (!rt.hostNetwork) releaseIp(ctx.state, rt.ip)
+  // CNI DEL: the IP goes back to ipamd's pool
+  cniDel(ctx, node, rt)
   delete node.pods[rt.uid]
   const key = `${rt.namespace}/${rt.name}`
   if (ctx.state.podRuntimes[key]?.uid === rt.uid) delete ctx.state.podRuntimes[key]

@@ -299,7 +299,7 @@ export function mountVolumes(
 }
 
 /** Status of a pod whose sandbox cannot start yet: every container waiting in ContainerCreating. */
-function writePendingStatus(ctx: Ctx, node: NodeRuntime, pod: Pod): void {
+export function writePendingStatus(ctx: Ctx, node: NodeRuntime, pod: Pod): void {
   const now = rfc3339(ctx.state.now)
   const prev = pod.status.conditions ?? []
   const cond = (type: string, status: string, reason?: string, message?: string) => {

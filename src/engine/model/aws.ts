@@ -46,6 +46,8 @@ export interface Eni {
   deviceIndex: number
   attachedTo?: string // instance id
   description: string
+  /** simulated ms of AttachNetworkInterface (ENIs the VPC CNI attached); absent = at launch */
+  attachedAt?: number
 }
 
 export interface Instance {

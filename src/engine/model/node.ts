@@ -166,6 +166,31 @@ export interface NodeRuntime {
   kubeProxy?: KubeProxyState
   /** the host's xt_recent lists (kube-proxy's sessionAffinity: ClientIP) */
   xtRecent?: RecentLists
+  /** aws-node's ipamd datastore (net/ipam/ipamd.ts); set when the node boots */
+  ipamd?: IpamdState
+}
+
+/** One secondary IPv4 address ipamd holds on an ENI (pkg/ipamd/datastore AddressInfo). */
+export interface IpamdAddress {
+  eniId: string
+  /** the pod it is assigned to (IPAMMetadata + IPAMKey.containerID) */
+  pod?: { namespace: string; name: string; containerId: string }
+  /** simulated ms; absent until first assigned */
+  assignedAt?: number
+  /** set when released: the address cools down for IP_COOLDOWN_PERIOD before reuse */
+  unassignedAt?: number
+}
+
+/** ipamd's view of the node: its ENIs in device order and every secondary IP they carry. */
+export interface IpamdState {
+  /** ENI ids, index = device number (0 = the primary ENI) */
+  enis: string[]
+  /** by secondary IP, in the order EC2 assigned them */
+  ips: Record<string, IpamdAddress>
+  /** the kernel's interface index of each ENI (by ENI id) and host veth (by name): lo is 1, ens5 2,
+   * then one more per interface in creation order, never reused */
+  ifindex: Record<string, number>
+  nextIfindex: number
 }
 
 /** kube-proxy's memory of its last successful sync on one node: what partial syncs diff against. */

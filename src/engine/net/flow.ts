@@ -238,7 +238,10 @@ function exchange(
     place: serverPlace,
     ...(out.pod
       ? { pod: { namespace: out.pod.namespace, name: out.pod.name, uid: out.pod.uid } }
-      : {}),
+      : // a hostNetwork pod's socket in the node's namespace (aws-node's ipamd on :61679)
+        listener && listener !== 'host'
+        ? { pod: { namespace: listener.namespace, name: listener.name, uid: listener.uid } }
+        : {}),
     ip: out.pkt.dst,
     port: out.pkt.dport,
     peer: { ip: out.pkt.src, port: out.pkt.sport },

@@ -7,6 +7,7 @@ import { utf8Bytes } from '../encoding.ts'
 import { resolve, type ResolvConf, type Resolution } from './dns.ts'
 import { tcpConnect, type Exchange, type PodRef } from './flow.ts'
 import type { Place } from './path.ts'
+import { ipamdEnis } from './ipam/introspect.ts'
 
 // An HTTP request from a pod or a node, as curl and wget make it: resolve the host, connect, send
 // one request, read one response. Only nginx's default server answers HTTP (the welcome page from
@@ -146,6 +147,10 @@ export function serveHttp(ctx: Ctx, server: PodRef, req: HttpRequest): Response 
   const state = ctx.state
   const node = Object.values(state.nodes).find((n) => n.pods[server.uid])
   const rt = node?.pods[server.uid]
+  const ipamd = rt?.containers.find(
+    (x) => x.state === 'running' && resolveImage(x.image)?.info.behaviour === 'aws-node',
+  )
+  if (node && ipamd && req.host.endsWith(':61679')) return ipamdIntrospection(ctx, node, req)
   const c = rt?.containers.find(
     (x) => x.state === 'running' && resolveImage(x.image)?.info.behaviour === 'nginx',
   )
@@ -200,6 +205,28 @@ export function serveHttp(ctx: Ctx, server: PodRef, req: HttpRequest): Response 
     },
   ])
   return res
+}
+
+/** ipamd's introspection server (aws-node, :61679): /v1/enis; other paths get Go's 404. */
+function ipamdIntrospection(
+  ctx: Ctx,
+  node: Parameters<typeof ipamdEnis>[1],
+  req: HttpRequest,
+): Response {
+  const date: [string, string] = ['Date', httpDate(EPOCH_MS + ctx.state.now)]
+  const path = req.path.split('?')[0]
+  const body = path === '/v1/enis' ? ipamdEnis(ctx.state, node) : '404 page not found\n'
+  return {
+    status: path === '/v1/enis' ? 200 : 404,
+    reason: path === '/v1/enis' ? 'OK' : 'Not Found',
+    headers: [
+      ['Content-Type', path === '/v1/enis' ? 'application/json' : 'text/plain; charset=utf-8'],
+      ...(path === '/v1/enis' ? [] : [['X-Content-Type-Options', 'nosniff'] as [string, string]]),
+      date,
+      ['Content-Length', String(utf8Bytes(body).length)],
+    ],
+    body: req.method === 'HEAD' ? '' : body,
+  }
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']

@@ -42,6 +42,13 @@ export function describeEvent(e: SimEvent): string {
       return `${e.node}: kubelet read ${e.kind} ${e.namespace}/${e.name} for ${e.use === 'volume' ? `volume ${e.volume}` : `the env of container ${e.container}`} of ${e.pod}${e.found ? '' : ' (not found)'}`
     case 'kubelet.volume':
       return `${e.node}: kubelet ${e.reason === 'mount' ? 'wrote' : 'updated'} ${e.keys.length} key(s), ${e.bytes} bytes of ${e.kind} ${e.name} to ${e.medium === 'tmpfs' ? 'tmpfs' : 'disk'} at ${e.path}`
+    case 'ec2.attachEni':
+      return `${e.node}: ipamd attached ${e.networkInterfaceId} as ${e.interface} (device ${e.deviceIndex}, primary ${e.privateIp}) with ${e.ips.length} secondary IPs`
+    case 'ec2.assignPrivateIps':
+      return `${e.node}: ipamd assigned ${e.ips.length} secondary IPs to ${e.networkInterfaceId}: ${e.ips.join(', ')}`
+    case 'cni.add':
+    case 'cni.del':
+      return `${e.node}: CNI ${e.type === 'cni.add' ? 'ADD' : 'DEL'} ${e.namespace}/${e.pod}${e.ip ? ` ${e.ip}/32 on ${e.hostVeth}` : ''}${e.error ? ` failed: ${e.error}` : ''}`
     case 'ec2.launch':
       return `EC2 launched ${e.instanceId} (${e.instanceType}) at ${e.ip}`
     case 'k8s.event':
@@ -77,6 +84,8 @@ export function eventObject(e: SimEvent): ObjectRef | null {
     case 'logs.request':
     case 'kubelet.fetch':
     case 'kubelet.volume':
+    case 'cni.add':
+    case 'cni.del':
       return { kind: 'Pod', namespace: e.namespace, name: e.pod }
     case 'etcd.put':
     case 'etcd.delete': {

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { createSimulation } from '../../engine/index.ts'
+import { Console } from '../session.ts'
+
+// What the VPC CNI does, seen from EC2: the ENIs it attaches and the subnet addresses it takes.
+
+const json = (c: Console, cmd: string) =>
+  JSON.parse(
+    c
+      .run(cmd)
+      .lines.map((l) => l.text)
+      .join('\n'),
+  )
+
+describe('aws ec2 and the VPC CNI', () => {
+  it('describe-network-interfaces --filters attachment.instance-id: the node ENIs and their secondary IPs', () => {
+    const sim = createSimulation({ seed: 7, config: { nodeCount: 1 } })
+    const c = new Console(sim, { settleAfterCommands: true })
+    const node = Object.values(sim.state.nodes)[0]!
+    const r = json(
+      c,
+      `aws ec2 describe-network-interfaces --filters Name=attachment.instance-id,Values=${node.instanceId}`,
+    )
+    const enis = r.NetworkInterfaces as {
+      Description: string
+      Attachment: { DeviceIndex: number }
+      PrivateIpAddresses: { Primary: boolean; PrivateIpAddress: string }[]
+      TagSet: { Key: string; Value: string }[]
+    }[]
+    expect(enis.map((e) => e.Attachment.DeviceIndex).sort()).toEqual([0, 1])
+    const second = enis.find((e) => e.Attachment.DeviceIndex === 1)!
+    expect(second.Description).toBe(`aws-K8S-${node.instanceId}`)
+    expect(second.PrivateIpAddresses.filter((a) => !a.Primary)).toHaveLength(5)
+    // every pod IP on the node is a secondary (never the primary) address of one of these ENIs
+    const secondaries = enis.flatMap((e) =>
+      e.PrivateIpAddresses.filter((a) => !a.Primary).map((a) => a.PrivateIpAddress),
+    )
+    for (const p of Object.values(node.pods))
+      if (!p.hostNetwork) expect(secondaries).toContain(p.ip)
+  })
+
+  it('describe-subnets: AvailableIpAddressCount goes down as the warm pool grows', () => {
+    const sim = createSimulation({ seed: 7, config: { nodeCount: 1 } })
+    const c = new Console(sim, { settleAfterCommands: true })
+    const node = Object.values(sim.state.nodes)[0]!
+    const count = () =>
+      json(c, `aws ec2 describe-subnets --subnet-ids ${node.subnetId}`).Subnets[0]
+        .AvailableIpAddressCount as number
+    const before = count()
+    // 2 coredns + 4 web = 6 pod IPs leave 4 of 10 free (< one ENI's 5): ipamd attaches a third ENI,
+    // which takes its own primary address and 5 secondary IPs from the subnet
+    c.run('kubectl create deployment web --image=nginx --replicas=4')
+    c.run('sleep 20')
+    expect(count()).toBe(before - 6)
+  })
+})
