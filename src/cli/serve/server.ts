@@ -1,0 +1,640 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { ClusterState, KObject, Pod, ResourceInfo, Simulation } from '../../engine/index.ts'
+import {
+  ApiError,
+  RESOURCES,
+  apiVersionOf,
+  createObject,
+  deleteObjectGracefully,
+  getObject,
+  kubeletUnreachableError,
+  listObjects,
+  patchObject,
+  readPodLogs,
+  updateObject,
+} from '../../engine/index.ts'
+import { formatSelector } from '../../console/printers.ts'
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts'
+import { fieldFilter, jsonPatch, labelFilter, mergePatch, type Filter } from './query.ts'
+import {
+  METHOD_NOT_ALLOWED,
+  PATH_NOT_FOUND,
+  badRequest,
+  failure,
+  fromError,
+  type StatusBody,
+} from './status.ts'
+import { tableRows, toTable, wantsTable, type IncludeObject } from './table.ts'
+import { shiftFor, shiftTimestamp, shiftTimestamps } from './timeshift.ts'
+
+// The simulated cluster's Kubernetes API on 127.0.0.1, for a real kubectl. Every request runs
+// against the same Simulation as the console, through the same engine verbs (createObject,
+// deleteObjectGracefully, updateObject), one transaction each. The virtual clock: like the Node
+// console (settleAfterCommands), a successful mutating request lets the cluster settle before it
+// answers, so `kubectl create` then `kubectl get` shows what the console would show; between
+// requests the clock moves only when the console runs a command (e.g. `sleep 30`). Watches and
+// `logs -f` stream whatever the engine commits, from either side.
+
+export interface ServeOptions {
+  /** 0 picks a free port */
+  port?: number
+  /** the host's clock, for anchoring timestamps (tests pass a fixed offset from simulated time) */
+  wallClock?: () => number
+  /** settle after each successful mutating request (default true, as the Node console does) */
+  settle?: boolean
+}
+
+export interface KubeApiServer {
+  readonly port: number
+  readonly url: string
+  /** ms added to every simulated timestamp in responses */
+  shiftMs(): number
+  close(): Promise<void>
+}
+
+const MAX_BODY = 3 * 1024 * 1024 // the apiserver's request body limit (3 MiB)
+
+interface Request {
+  method: string
+  segs: string[]
+  query: URLSearchParams
+  accept: string
+  contentType: string
+  body: string
+}
+
+type Reply =
+  | { code: number; json: unknown }
+  | { code: number; text: string }
+  | { stream: (res: ServerResponse, req: IncomingMessage) => void }
+
+const status = (s: StatusBody): Reply => ({ code: s.code, json: s })
+
+export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<KubeApiServer> {
+  const wall = opts.wallClock ?? (() => Date.now())
+  const shift = () => shiftFor(wall(), sim.state.now)
+  const settle = opts.settle ?? true
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let tooLarge = false
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_BODY) tooLarge = true
+      else chunks.push(c)
+    })
+    req.on('error', () => res.destroy())
+    req.on('end', () => {
+      let reply: Reply
+      try {
+        if (tooLarge)
+          reply = status(
+            failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'),
+          )
+        else {
+          const parsed = parseRequest(req, Buffer.concat(chunks).toString('utf8'))
+          reply = typeof parsed === 'string' ? status(badRequest(parsed)) : handle(parsed)
+        }
+      } catch (e) {
+        reply = status(fromError(e))
+      }
+      send(res, req, reply)
+    })
+  })
+
+  function send(res: ServerResponse, req: IncomingMessage, reply: Reply) {
+    if ('stream' in reply) return reply.stream(res, req)
+    if ('text' in reply) {
+      res.writeHead(reply.code, { 'Content-Type': 'text/plain' })
+      res.end(reply.text)
+      return
+    }
+    const body = JSON.stringify(shiftTimestamps(reply.json, shift()))
+    res.writeHead(reply.code, { 'Content-Type': 'application/json' })
+    res.end(body)
+  }
+
+  function parseRequest(req: IncomingMessage, body: string): Request | string {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    let segs: string[]
+    try {
+      segs = url.pathname.split('/').filter(Boolean).map(decodeURIComponent)
+    } catch {
+      return `invalid path: ${url.pathname}`
+    }
+    return {
+      method: req.method ?? 'GET',
+      segs,
+      query: url.searchParams,
+      accept: String(req.headers.accept ?? ''),
+      contentType: String(req.headers['content-type'] ?? ''),
+      body,
+    }
+  }
+
+  function handle(r: Request): Reply {
+    const [a, b, c] = r.segs
+    const discovery = (doc: unknown): Reply =>
+      r.method !== 'GET'
+        ? status(METHOD_NOT_ALLOWED())
+        : doc
+          ? { code: 200, json: doc }
+          : status(PATH_NOT_FOUND())
+    if (r.segs.length === 0) return discovery({ paths: ['/api', '/api/v1', '/apis', '/version'] })
+    if (a === 'version' && r.segs.length === 1) return discovery(versionInfo(sim.state))
+    if (a === 'api') {
+      if (r.segs.length === 1) return discovery(apiVersions(`127.0.0.1:${port()}`))
+      if (b !== 'v1') return status(PATH_NOT_FOUND())
+      if (r.segs.length === 2) return discovery(apiResourceList('', 'v1'))
+      return resource(r, '', 'v1', r.segs.slice(2))
+    }
+    if (a === 'apis') {
+      if (r.segs.length === 1) return discovery(apiGroupList())
+      if (r.segs.length === 2) return discovery(apiGroup(b!))
+      if (r.segs.length === 3) return discovery(apiResourceList(b!, c!))
+      return resource(r, b!, c!, r.segs.slice(3))
+    }
+    // /openapi/v2 and /openapi/v3 are not served: kubectl then skips schema validation (see README)
+    return status(PATH_NOT_FOUND())
+  }
+
+  function resource(r: Request, group: string, version: string, rest: string[]): Reply {
+    let ns: string | undefined
+    let parts = rest
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      ns = rest[1]
+      parts = rest.slice(2)
+    }
+    const [plural, name, sub, ...extra] = parts
+    const info = RESOURCES.find(
+      (x) => x.group === group && x.version === version && x.resource === plural,
+    )
+    if (!info || extra.length || (ns !== undefined && !info.namespaced))
+      return status(PATH_NOT_FOUND())
+    if (name === undefined) {
+      if (r.method === 'GET') return list(r, info, ns)
+      if (r.method === 'POST') return create(r, info, ns)
+      return status(METHOD_NOT_ALLOWED())
+    }
+    if (info.namespaced && ns === undefined) return status(PATH_NOT_FOUND())
+    if (sub === 'log' && info.kind === 'Pod') {
+      if (r.method !== 'GET') return status(METHOD_NOT_ALLOWED())
+      return logs(r, ns!, name)
+    }
+    if (sub === 'scale' && (info.kind === 'Deployment' || info.kind === 'ReplicaSet'))
+      return scale(r, info, ns!, name)
+    if (sub !== undefined && sub !== 'status') return status(PATH_NOT_FOUND())
+    switch (r.method) {
+      case 'GET': {
+        const obj = getObject(sim.state, info.kind, ns, name)
+        if (!obj) return status(fromError(notFoundFor(info, name)))
+        return one(r, info, obj)
+      }
+      case 'DELETE':
+        return remove(r, info, ns, name)
+      case 'PUT':
+        return put(r, info, ns, name)
+      case 'PATCH':
+        return patch(r, info, ns, name)
+      default:
+        return status(METHOD_NOT_ALLOWED())
+    }
+  }
+
+  function typed(info: ResourceInfo, o: KObject): KObject {
+    return { ...o, apiVersion: apiVersionOf(info), kind: info.kind } as KObject
+  }
+
+  function include(r: Request): IncludeObject {
+    const v = r.query.get('includeObject')
+    return v === 'None' || v === 'Object' ? v : 'Metadata'
+  }
+
+  function one(r: Request, info: ResourceInfo, obj: KObject): Reply {
+    const rv = obj.metadata.resourceVersion ?? ''
+    if (wantsTable(r.accept))
+      return { code: 200, json: toTable(sim.state, info, [typed(info, obj)], include(r), rv) }
+    return { code: 200, json: typed(info, obj) }
+  }
+
+  function filters(r: Request): Filter | string {
+    const l = labelFilter(r.query.get('labelSelector'))
+    if (typeof l === 'string') return `unable to parse requirement: ${l}`
+    const f = fieldFilter(r.query.get('fieldSelector'))
+    if (typeof f === 'string') return f
+    return (o) => l(o) && f(o)
+  }
+
+  function matching(state: ClusterState, info: ResourceInfo, ns: string | undefined, f: Filter) {
+    return listObjects(state, info.kind, info.namespaced ? ns : undefined)
+      .filter(f)
+      .map((o) => typed(info, o))
+  }
+
+  function list(r: Request, info: ResourceInfo, ns: string | undefined): Reply {
+    const f = filters(r)
+    if (typeof f === 'string') return status(badRequest(f))
+    const w = r.query.get('watch')
+    if (w === 'true' || w === '1') return watch(r, info, ns, f)
+    const items = matching(sim.state, info, ns, f)
+    const rv = String(sim.state.etcd.revision)
+    if (wantsTable(r.accept))
+      return { code: 200, json: toTable(sim.state, info, items, include(r), rv) }
+    return {
+      code: 200,
+      json: {
+        kind: `${info.kind}List`,
+        apiVersion: apiVersionOf(info),
+        metadata: { resourceVersion: rv },
+        items,
+      },
+    }
+  }
+
+  /**
+   * Streams WatchEvents as JSON lines. Simplification: there is no event history, so a watch that
+   * names a resourceVersion starts from the current state (a change committed between kubectl's
+   * list and its watch would be missed; requests are handled one at a time, so only a console
+   * command in between can do that).
+   */
+  function watch(r: Request, info: ResourceInfo, ns: string | undefined, f: Filter): Reply {
+    const table = wantsTable(r.accept)
+    const inc = include(r)
+    const rv = r.query.get('resourceVersion')
+    const timeout = Number(r.query.get('timeoutSeconds') ?? '0')
+    return {
+      stream(res, req) {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' })
+        let first = true
+        const seen = new Map<string, KObject>()
+        const key = (o: KObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`
+        const emit = (type: string, obj: KObject) => {
+          let object: unknown = obj
+          if (table) {
+            const t = toTable(sim.state, info, [obj], inc, obj.metadata.resourceVersion ?? '')
+            object = first ? t : { ...t, columnDefinitions: [] }
+            if (!first) (object as { rows: unknown }).rows = tableRows(sim.state, info, [obj], inc)
+          }
+          first = false
+          res.write(JSON.stringify(shiftTimestamps({ type, object }, shift())) + '\n')
+        }
+        const sync = (state: ClusterState, announce: boolean) => {
+          const now = new Map(matching(state, info, ns, f).map((o) => [key(o), o]))
+          for (const [k, o] of now) {
+            const prev = seen.get(k)
+            if (!prev) {
+              if (announce) emit('ADDED', o)
+            } else if (prev.metadata.resourceVersion !== o.metadata.resourceVersion)
+              emit('MODIFIED', o)
+            seen.set(k, o)
+          }
+          for (const [k, o] of seen)
+            if (!now.has(k)) {
+              seen.delete(k)
+              emit('DELETED', o)
+            }
+        }
+        sync(sim.state, !rv || rv === '0')
+        const unsubscribe = sim.subscribe((_e, state) => sync(state, true))
+        const timer =
+          timeout > 0 ? setTimeout(() => res.end(), Math.min(timeout, 3600) * 1000) : undefined
+        const stop = () => {
+          unsubscribe()
+          if (timer) clearTimeout(timer)
+        }
+        res.on('close', stop)
+        req.on('close', stop)
+      },
+    }
+  }
+
+  function body(r: Request): Record<string, unknown> | StatusBody {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(r.body)
+    } catch (e) {
+      return badRequest(
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (${(e as Error).message})`,
+      )
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      return badRequest('the body of the request must be a JSON object')
+    return shiftTimestamps(parsed as Record<string, unknown>, -shift())
+  }
+  const isStatus = (x: unknown): x is StatusBody =>
+    !!x && typeof x === 'object' && (x as StatusBody).kind === 'Status' && 'code' in x
+
+  function commit<T>(fn: Parameters<Simulation['transact']>[0]): T | StatusBody {
+    const res = sim.transact(fn)
+    if (!res.ok) return fromError(res.error)
+    if (settle) sim.settle()
+    return res.value as T
+  }
+
+  function create(r: Request, info: ResourceInfo, ns: string | undefined): Reply {
+    const obj = body(r)
+    if (isStatus(obj)) return status(obj)
+    const meta = (obj.metadata ?? {}) as Record<string, unknown>
+    if (typeof meta !== 'object' || Array.isArray(meta))
+      return status(badRequest('metadata must be an object'))
+    if (obj.kind !== undefined && obj.kind !== info.kind)
+      return status(
+        badRequest(
+          `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersionOf(info)})`,
+        ),
+      )
+    if (info.namespaced) {
+      if (meta.namespace !== undefined && ns !== undefined && meta.namespace !== ns)
+        return status(
+          badRequest(
+            'the namespace of the provided object does not match the namespace sent on the request',
+          ),
+        )
+      if (ns === undefined) return status(METHOD_NOT_ALLOWED())
+    }
+    const input = {
+      ...obj,
+      apiVersion: apiVersionOf(info),
+      kind: info.kind,
+      metadata: { ...meta, ...(ns !== undefined ? { namespace: ns } : {}) },
+    }
+    const dryRun = r.query.getAll('dryRun').includes('All')
+    const created = commit<KObject>((ctx) => createObject(ctx, input as never, { dryRun }))
+    if (isStatus(created)) return status(created)
+    const now = getObject(sim.state, info.kind, ns, created.metadata.name) ?? created
+    return { code: 201, json: typed(info, dryRun ? created : now) }
+  }
+
+  function remove(r: Request, info: ResourceInfo, ns: string | undefined, name: string): Reply {
+    let grace: number | undefined
+    if (r.body.trim()) {
+      const opts = body(r)
+      if (isStatus(opts)) return status(opts)
+      if (typeof opts.gracePeriodSeconds === 'number') grace = opts.gracePeriodSeconds
+    }
+    const q = r.query.get('gracePeriodSeconds')
+    if (q !== null && Number.isInteger(Number(q))) grace = Number(q)
+    const deleted = commit<KObject>((ctx) =>
+      deleteObjectGracefully(
+        ctx,
+        info.kind,
+        ns,
+        name,
+        grace !== undefined ? { gracePeriodSeconds: grace } : {},
+      ),
+    )
+    if (isStatus(deleted)) return status(deleted)
+    const still = getObject(sim.state, info.kind, ns, name)
+    // graceful deletion answers with the object (deletionTimestamp set); otherwise a Success Status
+    if (still && still.metadata.uid === deleted.metadata.uid)
+      return { code: 200, json: typed(info, still) }
+    return {
+      code: 200,
+      json: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        details: {
+          name,
+          ...(info.group ? { group: info.group } : {}),
+          kind: info.resource,
+          uid: deleted.metadata.uid,
+        },
+      },
+    }
+  }
+
+  function applyPatch(r: Request, current: unknown): unknown | StatusBody {
+    let p: unknown
+    try {
+      p = JSON.parse(r.body)
+    } catch (e) {
+      return badRequest(`error decoding patch: ${(e as Error).message}`)
+    }
+    p = shiftTimestamps(p, -shift())
+    const type = r.contentType.split(';')[0]!.trim()
+    if (type === 'application/json-patch+json') {
+      try {
+        return jsonPatch(current, p)
+      } catch (e) {
+        return failure(422, 'Invalid', (e as Error).message)
+      }
+    }
+    if (
+      type === 'application/merge-patch+json' ||
+      type === 'application/strategic-merge-patch+json'
+    ) {
+      if (!p || typeof p !== 'object' || Array.isArray(p))
+        return badRequest('error decoding patch: a merge patch must be a JSON object')
+      return mergePatch(current, p)
+    }
+    return failure(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+    )
+  }
+
+  function patch(r: Request, info: ResourceInfo, ns: string | undefined, name: string): Reply {
+    const current = getObject(sim.state, info.kind, ns, name)
+    if (!current) return status(fromError(notFoundFor(info, name)))
+    const next = applyPatch(r, typed(info, current))
+    if (isStatus(next)) return status(next)
+    if (!next || typeof next !== 'object')
+      return status(badRequest('the patch result is not an object'))
+    return replace(info, ns, name, next as KObject)
+  }
+
+  function put(r: Request, info: ResourceInfo, ns: string | undefined, name: string): Reply {
+    const obj = body(r)
+    if (isStatus(obj)) return status(obj)
+    const meta = obj.metadata as { name?: string } | undefined
+    if (meta?.name !== undefined && meta.name !== name)
+      return status(badRequest('the name of the object does not match the name on the URL'))
+    if (!getObject(sim.state, info.kind, ns, name))
+      return status(fromError(notFoundFor(info, name)))
+    return replace(info, ns, name, obj as unknown as KObject)
+  }
+
+  function replace(info: ResourceInfo, ns: string | undefined, name: string, obj: KObject): Reply {
+    const current = getObject(sim.state, info.kind, ns, name)!
+    const next = {
+      ...obj,
+      apiVersion: apiVersionOf(info),
+      kind: info.kind,
+      metadata: {
+        ...(obj.metadata ?? {}),
+        name,
+        ...(ns !== undefined ? { namespace: ns } : {}),
+        uid: current.metadata.uid,
+        creationTimestamp: current.metadata.creationTimestamp,
+      },
+    } as KObject
+    const done = commit<KObject>((ctx) => updateObject(ctx, next))
+    if (isStatus(done)) return status(done)
+    return { code: 200, json: typed(info, getObject(sim.state, info.kind, ns, name) ?? done) }
+  }
+
+  function scaleOf(_info: ResourceInfo, o: KObject) {
+    const w = o as unknown as {
+      spec: { replicas?: number; selector?: Parameters<typeof formatSelector>[0] }
+      status?: { replicas?: number }
+    }
+    const sel = formatSelector(w.spec.selector)
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: {
+        name: o.metadata.name,
+        namespace: o.metadata.namespace,
+        uid: o.metadata.uid,
+        resourceVersion: o.metadata.resourceVersion,
+        creationTimestamp: o.metadata.creationTimestamp,
+      },
+      spec: { replicas: w.spec.replicas ?? 0 },
+      status: { replicas: w.status?.replicas ?? 0, ...(sel !== '<none>' ? { selector: sel } : {}) },
+    }
+  }
+
+  function scale(r: Request, info: ResourceInfo, ns: string, name: string): Reply {
+    const current = getObject(sim.state, info.kind, ns, name)
+    if (!current) return status(fromError(notFoundFor(info, name)))
+    if (r.method === 'GET') return { code: 200, json: scaleOf(info, current) }
+    let next: unknown
+    if (r.method === 'PATCH') next = applyPatch(r, scaleOf(info, current))
+    else if (r.method === 'PUT') next = body(r)
+    else return status(METHOD_NOT_ALLOWED())
+    if (isStatus(next)) return status(next)
+    const replicas = (next as { spec?: { replicas?: unknown } })?.spec?.replicas
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas))
+      return status(
+        failure(
+          422,
+          'Invalid',
+          `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be an integer`,
+        ),
+      )
+    const done = commit<KObject>((ctx) =>
+      patchObject(ctx, info.kind as 'Deployment', ns, name, (o) => {
+        o.spec.replicas = replicas
+      }),
+    )
+    if (isStatus(done)) return status(done)
+    return { code: 200, json: scaleOf(info, getObject(sim.state, info.kind, ns, name) ?? done) }
+  }
+
+  function logs(r: Request, ns: string, name: string): Reply {
+    const pod = getObject(sim.state, 'Pod', ns, name) as Pod | undefined
+    if (!pod)
+      return status(
+        fromError(
+          notFoundFor(
+            RESOURCES.find((x) => x.kind === 'Pod')!,
+            name,
+          ),
+        ),
+      )
+    const names = pod.spec.containers.map((c) => c.name)
+    let container = r.query.get('container') ?? undefined
+    if (!container) {
+      if (names.length !== 1)
+        return status(
+          badRequest(
+            `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`,
+          ),
+        )
+      container = names[0]!
+    }
+    const previous = r.query.get('previous') === 'true'
+    const follow = r.query.get('follow') === 'true'
+    const timestamps = r.query.get('timestamps') === 'true'
+    const tail = r.query.get('tailLines')
+    const since = r.query.get('sinceSeconds')
+    const read = (state: ClusterState, first: boolean) => {
+      const p = getObject(state, 'Pod', ns, name) as Pod | undefined
+      if (!p || p.metadata.uid !== pod.metadata.uid) return undefined
+      const down = kubeletUnreachableError(state, p, container, { follow, previous })
+      if (down) return { error: down }
+      return readPodLogs(state, p, {
+        namespace: ns,
+        pod: name,
+        container,
+        previous,
+        ...(first && tail !== null && Number.isInteger(Number(tail))
+          ? { tailLines: Number(tail) }
+          : {}),
+        ...(first && since !== null && Number(since) > 0 ? { sinceMs: Number(since) * 1000 } : {}),
+      })
+    }
+    const format = (l: { timestamp: string; message: string }) =>
+      `${timestamps ? `${shiftTimestamp(l.timestamp, shift())} ` : ''}${l.message}\n`
+    const res = read(sim.state, true)!
+    if ('error' in res) {
+      const m = /^Error from server(?: \((\w+)\))?: ([\s\S]*)$/.exec(res.error)
+      const reason = m?.[1] ?? ''
+      const code = reason === 'NotFound' ? 404 : 500
+      const s = failure(code, reason, m?.[2] ?? res.error)
+      if (!reason) delete s.reason
+      return status(s)
+    }
+    if (!res.ok) return status(badRequest(res.message))
+    const text = res.lines.map(format).join('')
+    if (!follow) return { code: 200, text }
+    return {
+      stream(out, req) {
+        out.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' })
+        out.write(text)
+        let last = res.lines.at(-1)
+        const unsubscribe = sim.subscribe((_e, state) => {
+          const now = read(state, false)
+          if (!now || 'error' in now || !now.ok) {
+            unsubscribe()
+            out.end()
+            return
+          }
+          const fresh = last
+            ? now.lines.filter(
+                (l) => l.time > last!.time || (l.time === last!.time && l.ns > last!.ns),
+              )
+            : now.lines
+          if (fresh.length) {
+            out.write(fresh.map(format).join(''))
+            last = fresh.at(-1)
+          }
+        })
+        out.on('close', unsubscribe)
+        req.on('close', unsubscribe)
+      },
+    }
+  }
+
+  const port = () => (server.address() as AddressInfo | null)?.port ?? 0
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 6443, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve({
+        port: port(),
+        url: `http://127.0.0.1:${port()}`,
+        shiftMs: shift,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections()
+            server.close(() => done())
+          }),
+      })
+    })
+  })
+}
+
+function notFoundFor(info: ResourceInfo, name: string): ApiError {
+  const gr = info.group ? `${info.resource}.${info.group}` : info.resource
+  return new ApiError('NotFound', `${gr} "${name}" not found`, {
+    name,
+    ...(info.group ? { group: info.group } : {}),
+    kind: info.resource,
+  })
+}
