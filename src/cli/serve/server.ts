@@ -25,6 +25,7 @@ import {
   fromError,
   type StatusBody,
 } from './status.ts'
+import { openApiV3Doc, openApiV3Root } from './openapi.ts'
 import { tableRows, toTable, wantsTable, type IncludeObject } from './table.ts'
 import { shiftFor, shiftTimestamp, shiftTimestamps } from './timeshift.ts'
 
@@ -155,7 +156,11 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
       if (r.segs.length === 3) return discovery(apiResourceList(b!, c!))
       return resource(r, b!, c!, r.segs.slice(3))
     }
-    // /openapi/v2 and /openapi/v3 are not served: kubectl then skips schema validation (see README)
+    if (a === 'openapi' && b === 'v3') {
+      if (r.segs.length === 2) return discovery(openApiV3Root())
+      return discovery(openApiV3Doc(r.segs.slice(2).join('/')))
+    }
+    // /openapi/v2 is not served (kubectl falls back to v3 or to its built-in types)
     return status(PATH_NOT_FOUND())
   }
 
@@ -460,6 +465,8 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
 
   function replace(info: ResourceInfo, ns: string | undefined, name: string, obj: KObject): Reply {
     const current = getObject(sim.state, info.kind, ns, name)!
+    // a plain copy: patches share (frozen) subtrees with the stored object
+    obj = JSON.parse(JSON.stringify(obj)) as KObject
     const next = {
       ...obj,
       apiVersion: apiVersionOf(info),

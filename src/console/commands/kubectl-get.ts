@@ -13,7 +13,7 @@ import {
 import { PRINTERS, formatLabels } from '../printers.ts'
 import { formatTable } from '../format/table.ts'
 import { toYaml } from '../format/yaml.ts'
-import { toJson } from '../format/json.ts'
+import { toUnstructuredJson } from '../format/json.ts'
 import { evaluateJsonPath, JsonPathError } from '../format/jsonpath.ts'
 import {
   parseResourceArgs,
@@ -81,7 +81,7 @@ export function renderStructured(
     case 'yaml':
       return textLines(toYaml(data))
     case 'json':
-      return textLines(toJson(data))
+      return textLines(toUnstructuredJson(data))
     case 'jsonpath':
       try {
         const text = evaluateJsonPath(fmt.template, JSON.parse(JSON.stringify(data)))

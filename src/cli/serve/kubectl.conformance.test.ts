@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { findKubectl, twins, unshift, type Output } from './harness.ts'
+
+// The real kubectl against our served API, compared with our console on a twin simulation (same
+// seed, same commands). Where they differ, ours is wrong. Stated exceptions:
+// - timestamps: responses are shifted so kubectl's own ages match simulated ages (timeshift.ts);
+//   the test shifts printed timestamps back (`unshift`).
+// - describe's Events "Age" column: kubectl computes it from the host clock, which does not follow
+//   the simulated clock between requests; the column is masked.
+
+const kubectl = findKubectl()
+if (!kubectl)
+  console.warn('kubectl conformance: no kubectl on PATH; skipping (install kubernetes-client)')
+
+const SEED = 7
+const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+`
+
+describe.skipIf(!kubectl)('real kubectl against the served API', () => {
+  let t: Awaited<ReturnType<typeof twins>>
+  beforeAll(async () => {
+    t = await twins(SEED, kubectl!)
+  })
+  afterAll(() => t?.server.close())
+
+  const norm = (o: Output) => ({
+    stdout: unshift(o.stdout),
+    stderr: unshift(o.stderr),
+    code: o.code,
+  })
+  async function same(cmd: string, transform = (s: string) => s) {
+    const args = cmd.split(' ').filter(Boolean)
+    const real = norm(await t.real(args))
+    const ours = t.ours(`kubectl ${cmd}`)
+    expect({ cmd, ...ours, stdout: transform(ours.stdout) }).toEqual({
+      cmd,
+      ...real,
+      stdout: transform(real.stdout),
+    })
+  }
+  const both = async (cmd: string) => {
+    const real = norm(await t.real(cmd.split(' ')))
+    const ours = t.ours(`kubectl ${cmd}`)
+    return { real, ours }
+  }
+
+  it('create -f: the same objects, the same message', async () => {
+    const file = t.files('web.yaml', WEB)
+    const real = await t.real(['create', '-f', file])
+    // kubectl POSTs each document and the server settles after each: the twin does the same
+    const docs = WEB.split('---\n')
+    const ours = docs.map((d) => t.ours(`kubectl create -f - <<'EOF'\n${d}EOF`))
+    expect(real).toEqual({
+      stdout: ours.map((o) => o.stdout).join(''),
+      stderr: ours.map((o) => o.stderr).join(''),
+      code: 0,
+    })
+  })
+
+  const GETS = [
+    'nodes',
+    'pods',
+    'deployments',
+    'services',
+    'endpointslices',
+    'namespaces',
+    'events',
+  ]
+  const VARIANTS = ['', '-o wide', '-o yaml', '-o json', '-o name', '-A', '-A -o wide']
+  for (const r of GETS)
+    it(`get ${r} (table, wide, yaml, json, name, -A)`, async () => {
+      await Promise.all(VARIANTS.map((v) => same(`get ${r} ${v}`)))
+    })
+
+  it('get with label selectors', async () => {
+    await Promise.all(
+      [
+        'get pods -l app=web',
+        'get pods -A -l k8s-app=kube-dns -o wide',
+        'get nodes -l kubernetes.io/os=linux',
+        'get pods -l app=nothing',
+        'get deployments -A -l app!=web',
+      ].map((c) => same(c)),
+    )
+  })
+
+  it('get by name and the NotFound errors', async () => {
+    await Promise.all(
+      ['get deployment web', 'get svc web -o yaml', 'get pod nosuch', 'get nosuch'].map((c) =>
+        same(c),
+      ),
+    )
+  })
+
+  const maskAges = (s: string) =>
+    s.replace(
+      /^(  \w+\s+\w+\s+)(\S+)(\s+)/gm,
+      (_m, a: string, age: string, sp: string) => `${a}${'?'.padEnd(age.length)}${sp}`,
+    )
+  it('describe pod, node, service', async () => {
+    const pod = t.ours('kubectl get pods -l app=web -o name').stdout.split('\n')[0]!
+    const node = t.ours('kubectl get nodes -o name').stdout.split('\n')[0]!
+    await Promise.all(
+      [
+        `describe ${pod}`,
+        `describe ${node}`,
+        'describe service web',
+        'describe svc -n kube-system kube-dns',
+      ].map((c) => same(c, maskAges)),
+    )
+  })
+
+  it('logs (tail, timestamps, since, previous)', async () => {
+    const pod = t
+      .ours('kubectl get pods -n kube-system -o name -l k8s-app=kube-dns')
+      .stdout.split('\n')[0]!
+    const web = t.ours('kubectl get pods -l app=web -o name').stdout.split('\n')[0]!
+    await Promise.all(
+      [
+        `logs -n kube-system ${pod}`,
+        `logs ${web} --tail=1`,
+        `logs ${web} --timestamps`,
+        `logs ${web} --since=1h`,
+        `logs ${web} --previous`,
+      ].map((c) => same(c)),
+    )
+  })
+
+  it('scale, then the same pods on both sides', async () => {
+    const { real, ours } = await both('scale deployment web --replicas=3')
+    expect(real).toEqual(ours)
+    await same('get pods -o wide')
+    await same('get deployment web -o yaml')
+  })
+
+  it('delete: the same message, and the pod is gone on both sides', async () => {
+    const pod = t.ours('kubectl get pods -l app=web -o name').stdout.split('\n')[0]!
+    const { real, ours } = await both(`delete ${pod}`)
+    expect(real).toEqual(ours)
+    await same('get pods')
+  })
+})
