@@ -12,6 +12,7 @@ import {
   listObjects,
   patchObject,
   readPodLogs,
+  rfc3339,
   updateObject,
 } from '../../engine/index.ts'
 import { formatSelector } from '../../console/printers.ts'
@@ -151,6 +152,8 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
       return resource(r, '', 'v1', r.segs.slice(2))
     }
     if (a === 'apis') {
+      const lease = nodeLease(r)
+      if (lease) return lease
       if (r.segs.length === 1) return discovery(apiGroupList())
       if (r.segs.length === 2) return discovery(apiGroup(b!))
       if (r.segs.length === 3) return discovery(apiResourceList(b!, c!))
@@ -162,6 +165,47 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
     }
     // /openapi/v2 is not served (kubectl falls back to v3 or to its built-in types)
     return status(PATH_NOT_FOUND())
+  }
+
+  /**
+   * GET of a node's Lease in kube-node-lease, which `kubectl describe node` reads. Simplified, as in
+   * the console's describe: the simulation keeps no Lease objects; the kubelet holds its node's
+   * Lease and renews it every 10 s, so the renewal is shown as now. Not listed in discovery.
+   */
+  function nodeLease(r: Request): Reply | undefined {
+    const [, g, v, nsWord, ns, plural, name, ...more] = r.segs
+    if (g !== 'coordination.k8s.io' || v !== 'v1' || nsWord !== 'namespaces' || plural !== 'leases')
+      return undefined
+    if (r.method !== 'GET' || !name || more.length) return status(METHOD_NOT_ALLOWED())
+    const node =
+      ns === 'kube-node-lease' ? getObject(sim.state, 'Node', undefined, name) : undefined
+    if (!node)
+      return status(
+        fromError(
+          new ApiError('NotFound', `leases.coordination.k8s.io "${name}" not found`, {
+            name,
+            group: 'coordination.k8s.io',
+            kind: 'leases',
+          }),
+        ),
+      )
+    return {
+      code: 200,
+      json: {
+        kind: 'Lease',
+        apiVersion: 'coordination.k8s.io/v1',
+        metadata: {
+          name,
+          namespace: 'kube-node-lease',
+          creationTimestamp: node.metadata.creationTimestamp,
+        },
+        spec: {
+          holderIdentity: name,
+          leaseDurationSeconds: 40,
+          renewTime: microTime(sim.state.now),
+        },
+      },
+    }
   }
 
   function resource(r: Request, group: string, version: string, rest: string[]): Reply {
@@ -644,4 +688,10 @@ function notFoundFor(info: ResourceInfo, name: string): ApiError {
     ...(info.group ? { group: info.group } : {}),
     kind: info.resource,
   })
+}
+
+/** metav1.MicroTime: RFC 3339 with exactly six fraction digits (kubectl rejects anything else). */
+function microTime(simMs: number): string {
+  const micros = String(Math.floor(simMs % 1000) * 1000).padStart(6, '0')
+  return `${rfc3339(simMs).slice(0, 19)}.${micros}Z`
 }
