@@ -1,5 +1,7 @@
 import type { ClusterState, ResourceInfo } from '../../engine/index.ts'
 import { RESOURCES } from '../../engine/index.ts'
+// the command table first: kubectl-misc.ts is part of an import cycle that must start there
+import '../../console/commands/index.ts'
 import { serverVersion } from '../../console/commands/kubectl-misc.ts'
 
 // Legacy (unaggregated) discovery: /api, /apis, /api/v1, /apis/<group>/<version>.

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { Console } from '../../console/session.ts'
 import { findKubectl, twins, unshift, type Output } from './harness.ts'
 
 // The real kubectl against our served API, compared with our console on a twin simulation (same
@@ -167,5 +170,47 @@ describe.skipIf(!kubectl)('real kubectl against the served API', () => {
     const { real, ours } = await both(`delete ${pod}`)
     expect(real).toEqual(ours)
     await same('get pods')
+  })
+})
+
+describe.skipIf(!kubectl)('kubectl get pods -w', () => {
+  it('sees a pod that our console creates on the served cluster', async () => {
+    const t = await twins(SEED, kubectl!)
+    try {
+      const ours = new Console(t.served, { settleAfterCommands: true })
+      const watch = spawn(kubectl!, ['get', 'pods', '-w', '-v=6'], {
+        env: { ...process.env, KUBECONFIG: join(t.dir, 'kubeconfig'), HOME: t.dir },
+      })
+      let seen = ''
+      let wake = () => {}
+      const collect = (c: Buffer) => {
+        seen += c.toString()
+        wake()
+      }
+      watch.stdout.on('data', collect)
+      watch.stderr.on('data', collect)
+      const until = (re: RegExp) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no ${re} in:\n${seen}`)), 10_000)
+          wake = () => {
+            if (!re.test(seen)) return
+            clearTimeout(timer)
+            resolve()
+          }
+          wake()
+        })
+      // -v=6 logs each request once its response headers arrive: the watch is open
+      await until(/watch=true\S* 200 OK/)
+      expect(ours.run('kubectl run watched --image=nginx:1.27').exitCode).toBe(0)
+      await until(/watched +1\/1 +Running/)
+      watch.kill()
+      const lines = seen.split('\n').filter((l) => l.startsWith('watched'))
+      // kubectl prints a row per ADDED/MODIFIED event: Pending, ContainerCreating, …, Running
+      expect(lines[0]).toMatch(/^watched +0\/1 +Pending/)
+      expect(lines.at(-1)).toMatch(/^watched +1\/1 +Running +0 +\d+s$/)
+      expect(seen.match(/^NAME +READY +STATUS/gm)).toHaveLength(1)
+    } finally {
+      await t.server.close()
+    }
   })
 })

@@ -27,7 +27,7 @@ import {
   type StatusBody,
 } from './status.ts'
 import { openApiV3Doc, openApiV3Root } from './openapi.ts'
-import { tableRows, toTable, wantsTable, type IncludeObject } from './table.ts'
+import { toTable, wantsTable, type IncludeObject } from './table.ts'
 import { shiftFor, shiftTimestamp, shiftTimestamps } from './timeshift.ts'
 
 // The simulated cluster's Kubernetes API on 127.0.0.1, for a real kubectl. Every request runs
@@ -105,6 +105,15 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
     })
   })
 
+  // requests Node's HTTP parser rejects still get a Status, not a bare 400
+  server.on('clientError', (e: Error, socket) => {
+    if (!socket.writable) return socket.destroy()
+    const body = JSON.stringify(badRequest(`malformed HTTP request: ${e.message}`))
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  })
+
   function send(res: ServerResponse, req: IncomingMessage, reply: Reply) {
     if ('stream' in reply) return reply.stream(res, req)
     if ('text' in reply) {
@@ -118,12 +127,16 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
   }
 
   function parseRequest(req: IncomingMessage, body: string): Request | string {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    let url: URL
     let segs: string[]
     try {
+      // not new URL(path, base): a path starting with // would read as a host
+      url = new URL(
+        `http://127.0.0.1${(req.url ?? '/').startsWith('/') ? '' : '/'}${req.url ?? ''}`,
+      )
       segs = url.pathname.split('/').filter(Boolean).map(decodeURIComponent)
     } catch {
-      return `invalid path: ${url.pathname}`
+      return `invalid request URI: ${JSON.stringify(req.url ?? '')}`
     }
     return {
       method: req.method ?? 'GET',
@@ -313,17 +326,24 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
     const rv = r.query.get('resourceVersion')
     const timeout = Number(r.query.get('timeoutSeconds') ?? '0')
     return {
-      stream(res, req) {
+      stream(res) {
         res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' })
+        res.flushHeaders() // kubectl's watch is open once the headers arrive
         let first = true
         const seen = new Map<string, KObject>()
         const key = (o: KObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`
         const emit = (type: string, obj: KObject) => {
           let object: unknown = obj
           if (table) {
-            const t = toTable(sim.state, info, [obj], inc, obj.metadata.resourceVersion ?? '')
-            object = first ? t : { ...t, columnDefinitions: [] }
-            if (!first) (object as { rows: unknown }).rows = tableRows(sim.state, info, [obj], inc)
+            // as the apiserver does, only the first event carries the column definitions
+            const { columnDefinitions, ...rest } = toTable(
+              sim.state,
+              info,
+              [obj],
+              inc,
+              obj.metadata.resourceVersion ?? '',
+            )
+            object = first ? { ...rest, columnDefinitions } : rest
           }
           first = false
           res.write(JSON.stringify(shiftTimestamps({ type, object }, shift())) + '\n')
@@ -353,7 +373,6 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
           if (timer) clearTimeout(timer)
         }
         res.on('close', stop)
-        req.on('close', stop)
       },
     }
   }
@@ -634,8 +653,9 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
     const text = res.lines.map(format).join('')
     if (!follow) return { code: 200, text }
     return {
-      stream(out, req) {
+      stream(out) {
         out.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' })
+        out.flushHeaders()
         out.write(text)
         let last = res.lines.at(-1)
         const unsubscribe = sim.subscribe((_e, state) => {
@@ -656,7 +676,6 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
           }
         })
         out.on('close', unsubscribe)
-        req.on('close', unsubscribe)
       },
     }
   }
