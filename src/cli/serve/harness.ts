@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
@@ -12,7 +12,28 @@ import { shiftTimestamp } from './timeshift.ts'
 // Test support: a served simulation for the real kubectl and a twin (same seed, same commands) for
 // our console, so both sides see the same cluster.
 
-export function findKubectl(): string | undefined {
+/**
+ * A kubectl our console can be compared with: 1.32 or newer (the console follows kubectl 1.32;
+ * Debian bookworm's kubernetes-client is 1.20, whose describe and validation differ). Returns the
+ * path, or why there is none.
+ */
+export function findKubectl(): { path: string } | { missing: string } {
+  const path = kubectlOnPath()
+  if (!path) return { missing: 'no kubectl on PATH or in /usr/lib/google-cloud-sdk/bin' }
+  try {
+    const v = JSON.parse(
+      execFileSync(path, ['version', '--client', '-o', 'json'], { encoding: 'utf8' }),
+    ) as { clientVersion?: { major?: string; minor?: string } }
+    const minor = parseInt(v.clientVersion?.minor ?? '0', 10)
+    if (v.clientVersion?.major !== '1' || minor < 32)
+      return { missing: `${path} is kubectl 1.${minor}; the comparison needs 1.32 or newer` }
+  } catch (e) {
+    return { missing: `${path} version --client failed: ${(e as Error).message}` }
+  }
+  return { path }
+}
+
+function kubectlOnPath(): string | undefined {
   const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean)
   for (const d of [...dirs, '/usr/lib/google-cloud-sdk/bin']) {
     try {

@@ -11,9 +11,9 @@ import { findKubectl, twins, unshift, type Output } from './harness.ts'
 // - describe's Events "Age" column: kubectl computes it from the host clock, which does not follow
 //   the simulated clock between requests; the column is masked.
 
-const kubectl = findKubectl()
-if (!kubectl)
-  console.warn('kubectl conformance: no kubectl on PATH; skipping (install kubernetes-client)')
+const found = findKubectl()
+const kubectl = 'path' in found ? found.path : undefined
+if ('missing' in found) console.warn(`kubectl conformance tests skipped: ${found.missing}`)
 
 const SEED = 7
 const WEB = `apiVersion: apps/v1
