@@ -103,7 +103,7 @@ describe.skipIf(!kubectl)('real kubectl against the served API', () => {
       await Promise.all(VARIANTS.map((v) => same(`get ${r} ${v}`)))
     })
 
-  it('get with label selectors', async () => {
+  it('get with selectors, several types, show-labels, jsonpath, custom-columns', async () => {
     await Promise.all(
       [
         'get pods -l app=web',
@@ -111,6 +111,13 @@ describe.skipIf(!kubectl)('real kubectl against the served API', () => {
         'get nodes -l kubernetes.io/os=linux',
         'get pods -l app=nothing',
         'get deployments -A -l app!=web',
+        'get all',
+        'get pods -A --show-labels',
+        'get pods -A --field-selector=status.phase=Running',
+        'get deployments -A -o jsonpath={.items[*].metadata.name}',
+        'get svc -o custom-columns=NAME:.metadata.name,IP:.spec.clusterIP',
+        'get daemonsets,replicasets -A -o wide',
+        'get clusterroles,rolebindings,secrets,configmaps,serviceaccounts -A',
       ].map((c) => same(c)),
     )
   })

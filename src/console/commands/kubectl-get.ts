@@ -85,7 +85,11 @@ export function renderStructured(
     case 'jsonpath':
       try {
         const text = evaluateJsonPath(fmt.template, JSON.parse(JSON.stringify(data)))
-        return text === '' ? [] : textLines(text)
+        if (text === '') return []
+        // kubectl prints the template's output as it is: no newline of its own at the end
+        const lines = textLines(text)
+        if (!text.endsWith('\n')) lines[lines.length - 1]!.noNewline = true
+        return lines
       } catch (e) {
         if (e instanceof JsonPathError) {
           if (/^(unclosed|unrecognized|invalid|not in range)/.test(e.message))
