@@ -89,8 +89,7 @@ export async function twins(seed: number, kubectl: string) {
     })
   const ours = (line: string): Output => {
     const r = twin.run(line, 'cli')
-    const text = (ls: typeof r.lines) =>
-      ls.map((l) => l.text + (l.noNewline ? '' : '\n')).join('')
+    const text = (ls: typeof r.lines) => ls.map((l) => l.text + (l.noNewline ? '' : '\n')).join('')
     return {
       stdout: text(r.lines.filter(isStdout)),
       stderr: text(r.lines.filter((l) => !isStdout(l))),

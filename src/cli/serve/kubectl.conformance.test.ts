@@ -149,6 +149,22 @@ describe.skipIf(!kubectl)('real kubectl against the served API', () => {
     )
   })
 
+  it('auth can-i / whoami, --as impersonation and Forbidden, describe namespace', async () => {
+    await Promise.all(
+      [
+        'auth can-i get pods',
+        'auth can-i create secrets -n kube-system',
+        'auth can-i get /healthz',
+        'auth whoami',
+        'auth whoami --as=jane',
+        'auth can-i list nodes --as=system:serviceaccount:default:default',
+        'get secrets --as=system:serviceaccount:default:default',
+        'get pods -A --as=jane',
+        'describe namespace default',
+      ].map((c) => same(c)),
+    )
+  })
+
   it('logs (tail, timestamps, since, previous)', async () => {
     const pod = t
       .ours('kubectl get pods -n kube-system -o name -l k8s-app=kube-dns')

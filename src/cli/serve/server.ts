@@ -26,6 +26,10 @@ import {
   fromError,
   type StatusBody,
 } from './status.ts'
+import type { RequestAttributes, UserInfo } from '../../engine/index.ts'
+import { authorize, clusterCreator, forbidden, impersonate } from '../../engine/index.ts'
+import { decodeAccessReview } from './protobuf.ts'
+import { selfSubjectAccessReview, selfSubjectReview } from './reviews.ts'
 import { openApiV3Doc, openApiV3Root } from './openapi.ts'
 import { toTable, wantsTable, type IncludeObject } from './table.ts'
 import { shiftFor, shiftTimestamp, shiftTimestamps } from './timeshift.ts'
@@ -64,6 +68,10 @@ interface Request {
   accept: string
   contentType: string
   body: string
+  raw: Uint8Array
+  /** Impersonate-User / Impersonate-Group (kubectl --as / --as-group) */
+  as?: string
+  asGroups: string[]
 }
 
 type Reply =
@@ -95,7 +103,8 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
             failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'),
           )
         else {
-          const parsed = parseRequest(req, Buffer.concat(chunks).toString('utf8'))
+          const raw = Buffer.concat(chunks)
+          const parsed = parseRequest(req, raw.toString('utf8'), raw)
           reply = typeof parsed === 'string' ? status(badRequest(parsed)) : handle(parsed)
         }
       } catch (e) {
@@ -126,7 +135,7 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
     res.end(body)
   }
 
-  function parseRequest(req: IncomingMessage, body: string): Request | string {
+  function parseRequest(req: IncomingMessage, body: string, raw: Uint8Array): Request | string {
     let url: URL
     let segs: string[]
     try {
@@ -145,6 +154,11 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
       accept: String(req.headers.accept ?? ''),
       contentType: String(req.headers['content-type'] ?? ''),
       body,
+      raw,
+      ...(typeof req.headers['impersonate-user'] === 'string'
+        ? { as: req.headers['impersonate-user'] }
+        : {}),
+      asGroups: req.headersDistinct['impersonate-group'] ?? [],
     }
   }
 
@@ -162,11 +176,15 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
       if (r.segs.length === 1) return discovery(apiVersions(`127.0.0.1:${port()}`))
       if (b !== 'v1') return status(PATH_NOT_FOUND())
       if (r.segs.length === 2) return discovery(apiResourceList('', 'v1'))
+      const empty = emptyPolicyList(r)
+      if (empty) return empty
       return resource(r, '', 'v1', r.segs.slice(2))
     }
     if (a === 'apis') {
       const lease = nodeLease(r)
       if (lease) return lease
+      const review = reviews(r)
+      if (review) return review
       if (r.segs.length === 1) return discovery(apiGroupList())
       if (r.segs.length === 2) return discovery(apiGroup(b!))
       if (r.segs.length === 3) return discovery(apiResourceList(b!, c!))
@@ -221,6 +239,105 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
     }
   }
 
+  /** The requester: the cluster creator, or whom they impersonate (kubectl --as/--as-group). */
+  function userOf(r: Request): UserInfo | StatusBody {
+    const creator = clusterCreator(sim.state.aws)
+    if (r.as === undefined) return creator
+    const u = impersonate(sim.state, creator, r.as, r.asGroups)
+    return u instanceof ApiError ? fromError(u) : u
+  }
+
+  /** The authorization filter, with the verb the apiserver derives from method and query. */
+  function authorizeRequest(
+    r: Request,
+    info: ResourceInfo,
+    ns: string | undefined,
+    name: string | undefined,
+    sub: string | undefined,
+  ): Reply | undefined {
+    const user = userOf(r)
+    if (isStatus(user)) return status(user)
+    const watching = r.query.get('watch') === 'true' || r.query.get('watch') === '1'
+    const verb =
+      r.method === 'GET'
+        ? name === undefined
+          ? watching
+            ? 'watch'
+            : 'list'
+          : 'get'
+        : r.method === 'POST'
+          ? 'create'
+          : r.method === 'PUT'
+            ? 'update'
+            : r.method === 'PATCH'
+              ? 'patch'
+              : r.method === 'DELETE'
+                ? name === undefined
+                  ? 'deletecollection'
+                  : 'delete'
+                : undefined
+    if (!verb) return undefined
+    const attrs: RequestAttributes = {
+      user,
+      verb,
+      apiGroup: info.group,
+      resource: info.resource,
+      ...(sub ? { subresource: sub } : {}),
+      namespace: ns ?? '',
+      ...(name !== undefined ? { name } : {}),
+    }
+    const d = authorize(sim.state, attrs)
+    return d.allowed ? undefined : status(fromError(forbidden(attrs, d.reason)))
+  }
+
+  function reviews(r: Request): Reply | undefined {
+    const path = r.segs.join('/')
+    const access = path === 'apis/authorization.k8s.io/v1/selfsubjectaccessreviews'
+    const who = path === 'apis/authentication.k8s.io/v1/selfsubjectreviews'
+    if (!access && !who) return undefined
+    if (r.method !== 'POST') return status(METHOD_NOT_ALLOWED())
+    const user = userOf(r)
+    if (isStatus(user)) return status(user)
+    if (who) return { code: 201, json: selfSubjectReview(user) }
+    let b: Record<string, unknown> | StatusBody
+    if (/protobuf/.test(r.contentType)) {
+      const decoded = decodeAccessReview(r.raw)
+      b = typeof decoded === 'string' ? badRequest(decoded) : decoded
+    } else b = body(r)
+    if (isStatus(b)) return status(b)
+    const review = selfSubjectAccessReview(sim.state, user, b)
+    if (!review)
+      return status(
+        failure(
+          422,
+          'Invalid',
+          'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+        ),
+      )
+    return { code: 201, json: review }
+  }
+
+  /** `kubectl describe namespace` lists these; none are modelled, so a namespace has none. */
+  function emptyPolicyList(r: Request): Reply | undefined {
+    const [, v, nsWord, , plural, ...more] = r.segs
+    const kinds: Record<string, string> = {
+      resourcequotas: 'ResourceQuotaList',
+      limitranges: 'LimitRangeList',
+    }
+    if (v !== 'v1' || nsWord !== 'namespaces' || !plural || !kinds[plural] || more.length)
+      return undefined
+    if (r.method !== 'GET') return status(METHOD_NOT_ALLOWED())
+    return {
+      code: 200,
+      json: {
+        kind: kinds[plural],
+        apiVersion: 'v1',
+        metadata: { resourceVersion: String(sim.state.etcd.revision) },
+        items: [],
+      },
+    }
+  }
+
   function resource(r: Request, group: string, version: string, rest: string[]): Reply {
     let ns: string | undefined
     let parts = rest
@@ -234,6 +351,8 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
     )
     if (!info || extra.length || (ns !== undefined && !info.namespaced))
       return status(PATH_NOT_FOUND())
+    const denied = authorizeRequest(r, info, ns, name, sub)
+    if (denied) return denied
     if (name === undefined) {
       if (r.method === 'GET') return list(r, info, ns)
       if (r.method === 'POST') return create(r, info, ns)
@@ -378,6 +497,12 @@ export function startKubeApi(sim: Simulation, opts: ServeOptions = {}): Promise<
   }
 
   function body(r: Request): Record<string, unknown> | StatusBody {
+    if (/protobuf|cbor/.test(r.contentType))
+      return failure(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+      )
     let parsed: unknown
     try {
       parsed = JSON.parse(r.body)
