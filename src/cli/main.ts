@@ -127,7 +127,14 @@ if (interactive) {
 }
 
 let buffer: string | undefined
+// Lines run one after another; `serve` is asynchronous (it opens a socket), so later lines wait.
+let queue: Promise<void> = Promise.resolve()
+
 rl.on('line', (line) => {
+  queue = queue.then(() => handleLine(line))
+})
+
+async function handleLine(line: string): Promise<void> {
   const text = buffer === undefined ? line : `${buffer}\n${line}`
   if (session.needsMoreInput(text)) {
     buffer = text
@@ -141,27 +148,24 @@ rl.on('line', (line) => {
   if (!interactive && text.trim()) process.stdout.write(`${session.prompt()}${text}\n`)
   // `serve` / `serve stop` belong to the Node console only (the browser has no sockets)
   if (session.mode.kind === 'local' && /^\s*serve(\s|$)/.test(text)) {
-    rl.pause()
-    void serveCommand(serving, text.trim().split(/\s+/).slice(1)).then((lines) => {
-      for (const l of lines) process.stdout.write(l + '\n')
-      rl.resume()
-      if (interactive) {
-        rl.setPrompt(session.prompt())
-        rl.prompt()
-      }
-    })
-    return
+    const lines = await serveCommand(serving, text.trim().split(/\s+/).slice(1))
+    for (const l of lines) process.stdout.write(l + '\n')
+  } else {
+    const result = session.run(text, 'cli')
+    if (result.cleared && interactive) process.stdout.write('\x1b[2J\x1b[H')
+    for (const l of result.lines) process.stdout.write(renderLine(l, color) + '\n')
   }
-  const result = session.run(text, 'cli')
-  if (result.cleared && interactive) process.stdout.write('\x1b[2J\x1b[H')
-  for (const l of result.lines) process.stdout.write(renderLine(l, color) + '\n')
   if (interactive) {
     rl.setPrompt(session.prompt())
     rl.prompt()
   }
-})
+}
 
 rl.on('close', () => {
+  void queue.then(finish)
+})
+
+function finish() {
   if (buffer !== undefined) {
     const result = session.run(buffer, 'cli')
     for (const l of result.lines) process.stdout.write(renderLine(l, color) + '\n')
@@ -169,4 +173,4 @@ rl.on('close', () => {
   if (interactive) process.stdout.write('\n')
   // with --serve and piped input, keep serving until Ctrl+C
   if (!serving.server) process.exit(0)
-})
+}
