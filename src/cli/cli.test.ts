@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -39,5 +42,16 @@ describe('npm run console (piped)', () => {
     const bad = runCli('', ['--seed', 'x'])
     expect(bad.status).toBe(2)
     expect(bad.stderr).toContain('--seed needs a non-negative integer')
+  })
+  it('serve and serve stop, in order with the lines around them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutaway-cli-serve-'))
+    const kc = join(dir, 'kubeconfig')
+    const r = runCli(`serve --port 0 --kubeconfig ${kc}\nkubectl get ns -o name\nserve stop\n`)
+    expect(r.status).toBe(0)
+    const url = /at (http:\/\/127\.0\.0\.1:\d+) /.exec(r.stdout)?.[1]
+    expect(url).toBeDefined()
+    expect(r.stdout).toContain(`  kubectl get nodes\n$ kubectl get ns -o name\nnamespace/default\n`)
+    expect(r.stdout).toContain(`$ serve stop\nStopped serving ${url}\n`)
+    expect(readFileSync(kc, 'utf8')).toContain(`server: ${url}`)
   })
 })

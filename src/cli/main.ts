@@ -2,14 +2,20 @@ import { createInterface } from 'node:readline'
 import { createSimulation } from '../engine/index.ts'
 import { Console } from '../console/session.ts'
 import { renderLine } from './ansi.ts'
+import { serveCommand, type ServeControl } from './serve/control.ts'
 
 // `npm run console [-- --seed N]`: the same interpreter as the web terminal, on stdin/stdout.
 // Piped input runs line by line and exits 0 at end of input; a TTY gets a prompt, history and Tab.
 
-function parseArgs(
-  argv: string[],
-):
-  | { seed: number; nodes?: number; instanceType?: string; version?: string; help: boolean }
+function parseArgs(argv: string[]):
+  | {
+      seed: number
+      nodes?: number
+      instanceType?: string
+      version?: string
+      help: boolean
+      serve?: { port: number; kubeconfig?: string }
+    }
   | string {
   const out: {
     seed: number
@@ -17,6 +23,7 @@ function parseArgs(
     instanceType?: string
     version?: string
     help: boolean
+    serve?: { port: number; kubeconfig?: string }
   } = {
     seed: 1,
     help: false,
@@ -41,6 +48,15 @@ function parseArgs(
       const v = value()
       if (!v || !/^1\.\d+$/.test(v)) return `--kubernetes-version needs a version such as 1.32`
       out.version = v
+    } else if (name === '--serve') out.serve = { port: 6443, ...out.serve }
+    else if (name === '--port') {
+      const v = Number(value())
+      if (!Number.isInteger(v) || v < 0 || v > 65535) return `--port needs a port number`
+      out.serve = { ...(out.serve ?? {}), port: v }
+    } else if (name === '--kubeconfig') {
+      const v = value()
+      if (!v) return `--kubeconfig needs a path`
+      out.serve = { port: 6443, ...out.serve, kubeconfig: v }
     } else if (name === '--help' || name === '-h') out.help = true
     else return `unknown option: ${a}`
   }
@@ -50,13 +66,13 @@ function parseArgs(
 const args = parseArgs(process.argv.slice(2))
 if (typeof args === 'string') {
   process.stderr.write(
-    `cutaway console: ${args}\nUsage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium] [--kubernetes-version 1.32]\n`,
+    `cutaway console: ${args}\nUsage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium] [--kubernetes-version 1.32] [--serve [--port 6443] [--kubeconfig PATH]]\n`,
   )
   process.exit(2)
 }
 if (args.help) {
   process.stdout.write(
-    'Usage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium] [--kubernetes-version 1.32]\nReads commands from stdin (one per line, heredocs allowed) or interactively; type `help` for the commands.\n',
+    'Usage: npm run console -- [--seed N] [--nodes N] [--node-type t3.medium] [--kubernetes-version 1.32] [--serve [--port 6443] [--kubeconfig PATH]]\nReads commands from stdin (one per line, heredocs allowed) or interactively; type `help` for the commands.\n',
   )
   process.exit(0)
 }
@@ -76,6 +92,7 @@ const sim = createSimulation({
   },
 })
 const session = new Console(sim, { settleAfterCommands: true })
+const serving: ServeControl = { sim }
 const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY
 const color = interactive && !process.env.NO_COLOR
 
@@ -91,6 +108,16 @@ const rl = createInterface({
   },
 })
 
+if (args.serve) {
+  const lines = await serveCommand(serving, [
+    '--port',
+    String(args.serve.port),
+    ...(args.serve.kubeconfig ? ['--kubeconfig', args.serve.kubeconfig] : []),
+  ])
+  for (const l of lines) process.stdout.write(l + '\n')
+  if (!serving.server) process.exit(1)
+}
+
 if (interactive) {
   process.stdout.write(
     `Cutaway: a see-through EKS cluster (seed ${args.seed}). Type \`help\` for commands, Ctrl+D to quit.\n`,
@@ -100,7 +127,14 @@ if (interactive) {
 }
 
 let buffer: string | undefined
+// Lines run one after another; `serve` is asynchronous (it opens a socket), so later lines wait.
+let queue: Promise<void> = Promise.resolve()
+
 rl.on('line', (line) => {
+  queue = queue.then(() => handleLine(line))
+})
+
+async function handleLine(line: string): Promise<void> {
   const text = buffer === undefined ? line : `${buffer}\n${line}`
   if (session.needsMoreInput(text)) {
     buffer = text
@@ -112,20 +146,31 @@ rl.on('line', (line) => {
   }
   buffer = undefined
   if (!interactive && text.trim()) process.stdout.write(`${session.prompt()}${text}\n`)
-  const result = session.run(text, 'cli')
-  if (result.cleared && interactive) process.stdout.write('\x1b[2J\x1b[H')
-  for (const l of result.lines) process.stdout.write(renderLine(l, color) + '\n')
+  // `serve` / `serve stop` belong to the Node console only (the browser has no sockets)
+  if (session.mode.kind === 'local' && /^\s*serve(\s|$)/.test(text)) {
+    const lines = await serveCommand(serving, text.trim().split(/\s+/).slice(1))
+    for (const l of lines) process.stdout.write(l + '\n')
+  } else {
+    const result = session.run(text, 'cli')
+    if (result.cleared && interactive) process.stdout.write('\x1b[2J\x1b[H')
+    for (const l of result.lines) process.stdout.write(renderLine(l, color) + '\n')
+  }
   if (interactive) {
     rl.setPrompt(session.prompt())
     rl.prompt()
   }
-})
+}
 
 rl.on('close', () => {
+  void queue.then(finish)
+})
+
+function finish() {
   if (buffer !== undefined) {
     const result = session.run(buffer, 'cli')
     for (const l of result.lines) process.stdout.write(renderLine(l, color) + '\n')
   }
   if (interactive) process.stdout.write('\n')
-  process.exit(0)
-})
+  // with --serve and piped input, keep serving until Ctrl+C
+  if (!serving.server) process.exit(0)
+}

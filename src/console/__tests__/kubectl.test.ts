@@ -59,7 +59,10 @@ describe('output formats', () => {
     )
     const json = JSON.parse(text(c, 'kubectl get deploy web -o json'))
     expect(Object.keys(json)).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'status'])
-    expect(Object.keys(json.metadata)[0]).toBe('name')
+    // real kubectl prints unstructured maps: keys sorted at every level (checked against kubectl
+    // 1.32 by src/cli/serve/kubectl.conformance.test.ts), so metadata starts with annotations
+    expect(Object.keys(json.metadata)).toEqual([...Object.keys(json.metadata)].sort())
+    expect(Object.keys(json.metadata)[0]).toBe('annotations')
     expect(text(c, 'kubectl get pods -o name').split('\n')).toHaveLength(2)
     expect(text(c, 'kubectl get pods -o name')).toMatch(/^pod\/web-/)
     expect(

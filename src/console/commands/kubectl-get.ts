@@ -13,7 +13,7 @@ import {
 import { PRINTERS, formatLabels } from '../printers.ts'
 import { formatTable } from '../format/table.ts'
 import { toYaml } from '../format/yaml.ts'
-import { toJson } from '../format/json.ts'
+import { toUnstructuredJson } from '../format/json.ts'
 import { evaluateJsonPath, JsonPathError } from '../format/jsonpath.ts'
 import {
   parseResourceArgs,
@@ -81,11 +81,15 @@ export function renderStructured(
     case 'yaml':
       return textLines(toYaml(data))
     case 'json':
-      return textLines(toJson(data))
+      return textLines(toUnstructuredJson(data))
     case 'jsonpath':
       try {
         const text = evaluateJsonPath(fmt.template, JSON.parse(JSON.stringify(data)))
-        return text === '' ? [] : textLines(text)
+        if (text === '') return []
+        // kubectl prints the template's output as it is: no newline of its own at the end
+        const lines = textLines(text)
+        if (!text.endsWith('\n')) lines[lines.length - 1]!.noNewline = true
+        return lines
       } catch (e) {
         if (e instanceof JsonPathError) {
           if (/^(unclosed|unrecognized|invalid|not in range)/.test(e.message))

@@ -86,3 +86,36 @@ describe('toYaml (kubectl -o yaml style)', () => {
     )
   })
 })
+
+describe('toYaml: go-yaml v2 scalar styles, as real kubectl 1.32 prints them', () => {
+  it('single-quotes what cannot be plain and folds past 80 columns, two columns in', () => {
+    // the exact lines kubectl printed for a RegisteredNode Event (serve conformance test)
+    const message =
+      'Node ip-192-168-14-58.us-west-2.compute.internal event: Registered Node ip-192-168-14-58.us-west-2.compute.internal in Controller'
+    expect(toYaml({ items: [{ message }] })).toBe(
+      [
+        'items:',
+        "- message: 'Node ip-192-168-14-58.us-west-2.compute.internal event: Registered Node",
+        "    ip-192-168-14-58.us-west-2.compute.internal in Controller'",
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('writes line breaks as literal blocks and doubles quotes inside single quotes', () => {
+    expect(toYaml({ a: { b: '{"x":1}\n', c: 'one\ntwo' }, d: "it's: here", e: '#x', f: '' })).toBe(
+      [
+        'a:',
+        '  b: |',
+        '    {"x":1}',
+        '  c: |-',
+        '    one',
+        '    two',
+        "d: 'it''s: here'",
+        "e: '#x'",
+        'f: ""',
+        '',
+      ].join('\n'),
+    )
+  })
+})

@@ -82,3 +82,25 @@ export function orderApiObject(v: unknown): unknown {
 export function toJson(value: unknown): string {
   return JSON.stringify(sortMaps(orderApiObject(value)), null, 4)
 }
+
+function sortAll(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortAll)
+  if (!v || typeof v !== 'object') return v
+  const o = v as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(o).sort()) out[k] = sortAll(o[k])
+  return out
+}
+
+/**
+ * `kubectl get -o json` (and -o json of objects read from files or returned by the server) prints
+ * unstructured maps: Go's json.MarshalIndent writes map keys sorted at every level and escapes
+ * <, > and & as \u003c, \u003e, \u0026 (kubectl printers/json.go). Checked against kubectl 1.32 by
+ * the serve conformance test. toJson above keeps struct order for typed objects kubectl builds itself.
+ */
+export function toUnstructuredJson(value: unknown): string {
+  return JSON.stringify(sortAll(value), null, 4)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+}
