@@ -84,6 +84,25 @@ try {
     ok: kb <= 200,
   })
 
+  // 1b. JS for the sandbox: the engine, the console and the workspace (a fresh context: no cache)
+  {
+    const ctx = await browser.newContext()
+    const p = await ctx.newPage()
+    await p.goto(`${BASE}/sandbox?seed=7`, { waitUntil: 'networkidle' })
+    const sb = await p.evaluate(() =>
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((e) => e.name.endsWith('.js'))
+        .reduce((n, e) => n + e.encodedBodySize, 0),
+    )
+    await ctx.close()
+    rows.push({
+      name: 'JS transferred for /sandbox (gzip)',
+      value: `${(sb / 1024).toFixed(1)} kB`,
+      budget: '450 kB',
+      ok: sb / 1024 <= 450,
+    })
+  }
+
   // 2. long tasks while the sandbox plays a busy cluster
   await page.goto(`${BASE}/sandbox?seed=7`, { waitUntil: 'networkidle' })
   await observeLongTasks(page)
