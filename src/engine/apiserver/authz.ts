@@ -1,6 +1,7 @@
 import type { AwsState } from '../model/aws.ts'
 import type { ClusterState } from '../model/state.ts'
 import type { PolicyRule, RoleRef, Subject } from '../model/k8s.ts'
+import { awsHashHex } from '../aws/ids.ts'
 import { ApiError } from './errors.ts'
 import { getObject, listObjects } from './store.ts'
 
@@ -84,25 +85,10 @@ export function clusterCreator(aws: AwsState): UserInfo {
   }
 }
 
-/** IAM-style ids: the same FNV-1a + xorshift derivation the console's `aws sts get-caller-identity`
- * uses (console/aws/derive.ts hashHex), so whoami's principalId equals sts's UserId. */
+/** IAM-style ids: the derivation the console's `aws sts get-caller-identity` uses too, so whoami's
+ * principalId equals sts's UserId. */
 function stableId(key: string, n: number): string {
-  let h = 0x811c9dc5
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i)
-    h = Math.imul(h, 0x01000193) >>> 0
-  }
-  let out = ''
-  let x = h || 1
-  while (out.length < n) {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    out += x.toString(16).padStart(8, '0')
-  }
-  return out.slice(0, n).toUpperCase().replace(/[01]/g, 'Q')
+  return awsHashHex(key, n).toUpperCase().replace(/[01]/g, 'Q')
 }
 
 /** An EKS access entry with its associated access policies (cluster scope only in this model). */
