@@ -138,5 +138,6 @@ export {
   rulesFor,
   serviceAccountGroups,
   splitServiceAccountUser,
+  selfSubjectReview,
 } from './apiserver/authz.ts'
 export type { UserInfo, RequestAttributes, Decision, AccessEntry } from './apiserver/authz.ts'

@@ -334,3 +334,22 @@ export function impersonate(
     groups.push(AUTHENTICATED)
   return { name: as, groups }
 }
+
+/** The SelfSubjectReview the apiserver answers `kubectl auth whoami` with: the requester as the
+ * authenticator saw it. Field order is the Go struct's (kind, apiVersion; username, uid, groups,
+ * extra), which -o json keeps. creationTimestamp is the caller's (the serve API sends null). */
+export function selfSubjectReview(user: UserInfo, creationTimestamp: string | null) {
+  return {
+    kind: 'SelfSubjectReview',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { creationTimestamp },
+    status: {
+      userInfo: {
+        username: user.name,
+        ...(user.uid ? { uid: user.uid } : {}),
+        groups: user.groups,
+        ...(user.extra ? { extra: user.extra } : {}),
+      },
+    },
+  }
+}
