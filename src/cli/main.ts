@@ -7,24 +7,17 @@ import { serveCommand, type ServeControl } from './serve/control.ts'
 // `npm run console [-- --seed N]`: the same interpreter as the web terminal, on stdin/stdout.
 // Piped input runs line by line and exits 0 at end of input; a TTY gets a prompt, history and Tab.
 
-function parseArgs(argv: string[]):
-  | {
-      seed: number
-      nodes?: number
-      instanceType?: string
-      version?: string
-      help: boolean
-      serve?: { port: number; kubeconfig?: string }
-    }
-  | string {
-  const out: {
-    seed: number
-    nodes?: number
-    instanceType?: string
-    version?: string
-    help: boolean
-    serve?: { port: number; kubeconfig?: string }
-  } = {
+interface CliArgs {
+  seed: number
+  nodes?: number
+  instanceType?: string
+  version?: string
+  help: boolean
+  serve?: { port: number; kubeconfig?: string }
+}
+
+function parseArgs(argv: string[]): CliArgs | string {
+  const out: CliArgs = {
     seed: 1,
     help: false,
   }

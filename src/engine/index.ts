@@ -47,6 +47,7 @@ export {
 } from './time.ts'
 export { INSTANCE_TYPES, maxPods } from './aws/instanceTypes.ts'
 export { NODE_OS } from './aws/nodeInfo.ts'
+export { awsHashHex } from './aws/ids.ts'
 export { resolveImage, normalizeImage, knownImages } from './workloads/images.ts'
 export { isPodReady } from './controllers/replicaset.ts'
 export { surgeAndUnavailable } from './controllers/deployment.ts'
@@ -137,5 +138,6 @@ export {
   rulesFor,
   serviceAccountGroups,
   splitServiceAccountUser,
+  selfSubjectReview,
 } from './apiserver/authz.ts'
 export type { UserInfo, RequestAttributes, Decision, AccessEntry } from './apiserver/authz.ts'

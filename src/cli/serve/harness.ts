@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path'
 import { createSimulation, EPOCH_MS } from '../../engine/index.ts'
 import { Console } from '../../console/session.ts'
 import { isStdout } from '../../console/types.ts'
+import { rfc1123zAt } from '../../console/format/describe.ts'
 import { startKubeApi, type KubeApiServer } from './server.ts'
 import { kubeconfigYaml } from './kubeconfig.ts'
 import { shiftTimestamp } from './timeshift.ts'
@@ -107,28 +108,7 @@ export function unshift(text: string): string {
       /\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (\w{3}) (\d{4}) (\d\d:\d\d:\d\d) \+0000/g,
       (_s, _d, day, mon, year, time) => {
         const t = Date.parse(`${day} ${mon} ${year} ${time} GMT`) - SHIFT_MS
-        return rfc1123z(t)
+        return rfc1123zAt(t - EPOCH_MS)
       },
     )
-}
-
-function rfc1123z(t: number): string {
-  const d = new Date(t)
-  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
-  const months = [
-    'Jan',
-    'Feb',
-    'Mar',
-    'Apr',
-    'May',
-    'Jun',
-    'Jul',
-    'Aug',
-    'Sep',
-    'Oct',
-    'Nov',
-    'Dec',
-  ]
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${days[d.getUTCDay()]}, ${p(d.getUTCDate())} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`
 }

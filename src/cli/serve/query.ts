@@ -1,5 +1,9 @@
 import type { KObject } from '../../engine/index.ts'
-import { parseSelector, matchesSelector } from '../../console/kubectl/selectors.ts'
+import {
+  fieldSelectorFilter,
+  parseSelector,
+  matchesSelector,
+} from '../../console/kubectl/selectors.ts'
 
 // labelSelector and fieldSelector as the apiserver reads them from a list or watch URL.
 
@@ -12,27 +16,9 @@ export function labelFilter(text: string | null): Filter | string {
   return (o) => matchesSelector(reqs, o.metadata.labels)
 }
 
-/**
- * fields.ParseSelector: `path=value`, `path==value`, `path!=value`, comma-joined. Any dotted path of
- * the object is accepted (metadata.name, metadata.namespace, spec.nodeName, status.phase,
- * involvedObject.*); the real apiserver allows only a fixed set per resource (a simplification).
- */
+/** fields.ParseSelector of a URL's fieldSelector (values unescaped), as the console parses it. */
 export function fieldFilter(text: string | null): Filter | string {
-  if (!text) return () => true
-  const reqs: { path: string[]; neq: boolean; value: string }[] = []
-  for (const part of text.split(',')) {
-    const m = /^([\w.]+)\s*(!=|==|=)\s*(.*)$/.exec(part.trim())
-    if (!m) return `invalid selector: '${text}'; can't understand '${part}'`
-    reqs.push({ path: m[1]!.split('.'), neq: m[2] === '!=', value: m[3]!.replace(/\\(.)/g, '$1') })
-  }
-  return (o) =>
-    reqs.every((r) => {
-      let v: unknown = o
-      for (const k of r.path)
-        v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined
-      const s = v === undefined || v === null ? '' : String(v)
-      return r.neq ? s !== r.value : s === r.value
-    })
+  return fieldSelectorFilter(text, true)
 }
 
 /** RFC 7386 JSON merge patch (also used for strategic merge patches: lists are replaced whole). */

@@ -1,5 +1,5 @@
 import type { ClusterState, UserInfo } from '../../engine/index.ts'
-import { authorize } from '../../engine/index.ts'
+import { authorize, selfSubjectReview as engineSelfSubjectReview } from '../../engine/index.ts'
 
 // The review APIs kubectl's `auth can-i` and `auth whoami` POST to. Every request is the cluster
 // creator's (the server has no authentication) or, with --as, whom they impersonate; the answer
@@ -49,17 +49,5 @@ export function selfSubjectAccessReview(
 
 /** POST /apis/authentication.k8s.io/v1/selfsubjectreviews */
 export function selfSubjectReview(user: UserInfo) {
-  return {
-    kind: 'SelfSubjectReview',
-    apiVersion: 'authentication.k8s.io/v1',
-    metadata: { creationTimestamp: null },
-    status: {
-      userInfo: {
-        username: user.name,
-        ...(user.uid ? { uid: user.uid } : {}),
-        groups: user.groups,
-        ...(user.extra ? { extra: user.extra } : {}),
-      },
-    },
-  }
+  return engineSelfSubjectReview(user, null)
 }

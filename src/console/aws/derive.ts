@@ -1,27 +1,12 @@
-import { EPOCH_MS } from '../../engine/index.ts'
+import { awsHashHex, EPOCH_MS } from '../../engine/index.ts'
 
 // Values the engine does not model (security group ids, association ids, millisecond fractions of
 // AWS timestamps…) derived from what it does model: a hash of a stable key. No rng is drawn, so
 // running an aws command never changes the simulation, and the same seed gives the same bytes.
 
-/** FNV-1a over the key, then xorshift32 to stretch it: `n` lowercase hex digits. */
+/** `n` lowercase hex digits derived from the key (the engine's derivation, shared with IAM ids). */
 export function hashHex(key: string, n: number): string {
-  let h = 0x811c9dc5
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i)
-    h = Math.imul(h, 0x01000193) >>> 0
-  }
-  let out = ''
-  let x = h || 1
-  while (out.length < n) {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    out += x.toString(16).padStart(8, '0')
-  }
-  return out.slice(0, n)
+  return awsHashHex(key, n)
 }
 
 export function hashInt(key: string, max: number): number {

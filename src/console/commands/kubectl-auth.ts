@@ -1,5 +1,11 @@
 import type { PolicyRule, RequestAttributes } from '../../engine/index.ts'
-import { authorize, lookupResource, rfc3339, rulesFor } from '../../engine/index.ts'
+import {
+  authorize,
+  lookupResource,
+  rfc3339,
+  rulesFor,
+  selfSubjectReview,
+} from '../../engine/index.ts'
 import type { CommandSpec, OutputLine } from '../types.ts'
 import { fail, out } from '../types.ts'
 import { bool, str } from '../flags.ts'
@@ -200,19 +206,7 @@ export const kubectlAuthWhoami: CommandSpec = {
     const o = str(inv.flags, 'output')
     // -o json keeps the Go struct's field order (kind, apiVersion; username, uid, groups, extra);
     // -o yaml sorts keys. Both checked against kubectl v1.32.
-    const review = {
-      kind: 'SelfSubjectReview',
-      apiVersion: 'authentication.k8s.io/v1',
-      metadata: { creationTimestamp: rfc3339(state.now) },
-      status: {
-        userInfo: {
-          username: user.name,
-          ...(user.uid ? { uid: user.uid } : {}),
-          groups: user.groups,
-          ...(user.extra ? { extra: user.extra } : {}),
-        },
-      },
-    }
+    const review = selfSubjectReview(user, rfc3339(state.now))
     if (o === 'yaml')
       return { lines: toYaml(review).replace(/\n$/, '').split('\n').map(out), exitCode: 0 }
     // a typed object, not an unstructured one: kubectl marshals the struct as it is, no key sorting

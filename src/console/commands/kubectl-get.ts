@@ -22,7 +22,7 @@ import {
   groupResource,
   objectRef,
 } from '../kubectl/resources.ts'
-import { parseSelector, matchesSelector } from '../kubectl/selectors.ts'
+import { fieldSelectorFilter, parseSelector, matchesSelector } from '../kubectl/selectors.ts'
 
 const FORMATS =
   'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml'
@@ -113,25 +113,6 @@ export function renderStructured(
     case 'table':
       return []
   }
-}
-
-/** --field-selector: `path=value`, `path==value`, `path!=value`, comma-joined (fields.ParseSelector). */
-function parseFieldSelector(text: string | undefined): ((o: KObject) => boolean) | string {
-  if (!text) return () => true
-  const reqs: { path: string[]; neq: boolean; value: string }[] = []
-  for (const part of text.split(',')) {
-    const m = /^([\w.]+)\s*(!=|==|=)\s*(.*)$/.exec(part.trim())
-    if (!m) return `invalid selector: '${text}'; can't understand '${part}'`
-    reqs.push({ path: m[1]!.split('.'), neq: m[2] === '!=', value: m[3]! })
-  }
-  return (o) =>
-    reqs.every((r) => {
-      let v: unknown = o
-      for (const k of r.path)
-        v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined
-      const s = v === undefined || v === null ? '' : String(v)
-      return r.neq ? s !== r.value : s === r.value
-    })
 }
 
 function sortBy(objs: KObject[], path: string): KObject[] {
@@ -247,7 +228,8 @@ export const kubectlGet: CommandSpec = {
     const sel = selText !== undefined ? parseSelector(selText) : []
     if (typeof sel === 'string') return fail([`error: ${sel}`])
     const sortPath = str(inv.flags, 'sort-by')
-    const fieldSel = parseFieldSelector(str(inv.flags, 'field-selector'))
+    // values as typed: the apiserver's unescaping of `\,` `\=` is not modelled here (yet)
+    const fieldSel = fieldSelectorFilter(str(inv.flags, 'field-selector'), false)
     if (typeof fieldSel === 'string') return fail([`error: ${fieldSel}`])
 
     const lines: OutputLine[] = []

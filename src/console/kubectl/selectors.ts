@@ -1,3 +1,5 @@
+import type { KObject } from '../../engine/index.ts'
+
 // Label selectors as kubectl -l accepts them: k=v, k==v, k!=v, k in (a,b), k notin (a,b), k, !k.
 
 export type Requirement = {
@@ -64,4 +66,32 @@ export function matchesSelector(
         return !has
     }
   })
+}
+
+/**
+ * fields.ParseSelector: `path=value`, `path==value`, `path!=value`, comma-joined, over any dotted
+ * path of the object (the real apiserver allows only a fixed set per resource: a simplification).
+ * `unescape` drops the backslash of `\,` `\=` `\\` in values, as the apiserver does when it
+ * reads a fieldSelector from a URL; the console's --field-selector keeps values as typed.
+ */
+export function fieldSelectorFilter(
+  text: string | null | undefined,
+  unescape: boolean,
+): ((o: KObject) => boolean) | string {
+  if (!text) return () => true
+  const reqs: { path: string[]; neq: boolean; value: string }[] = []
+  for (const part of text.split(',')) {
+    const m = /^([\w.]+)\s*(!=|==|=)\s*(.*)$/.exec(part.trim())
+    if (!m) return `invalid selector: '${text}'; can't understand '${part}'`
+    const value = unescape ? m[3]!.replace(/\\(.)/g, '$1') : m[3]!
+    reqs.push({ path: m[1]!.split('.'), neq: m[2] === '!=', value })
+  }
+  return (o) =>
+    reqs.every((r) => {
+      let v: unknown = o
+      for (const k of r.path)
+        v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined
+      const s = v === undefined || v === null ? '' : String(v)
+      return r.neq ? s !== r.value : s === r.value
+    })
 }

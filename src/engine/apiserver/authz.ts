@@ -1,6 +1,7 @@
 import type { AwsState } from '../model/aws.ts'
 import type { ClusterState } from '../model/state.ts'
 import type { PolicyRule, RoleRef, Subject } from '../model/k8s.ts'
+import { awsHashHex } from '../aws/ids.ts'
 import { ApiError } from './errors.ts'
 import { getObject, listObjects } from './store.ts'
 
@@ -84,25 +85,10 @@ export function clusterCreator(aws: AwsState): UserInfo {
   }
 }
 
-/** IAM-style ids: the same FNV-1a + xorshift derivation the console's `aws sts get-caller-identity`
- * uses (console/aws/derive.ts hashHex), so whoami's principalId equals sts's UserId. */
+/** IAM-style ids: the derivation the console's `aws sts get-caller-identity` uses too, so whoami's
+ * principalId equals sts's UserId. */
 function stableId(key: string, n: number): string {
-  let h = 0x811c9dc5
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i)
-    h = Math.imul(h, 0x01000193) >>> 0
-  }
-  let out = ''
-  let x = h || 1
-  while (out.length < n) {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    out += x.toString(16).padStart(8, '0')
-  }
-  return out.slice(0, n).toUpperCase().replace(/[01]/g, 'Q')
+  return awsHashHex(key, n).toUpperCase().replace(/[01]/g, 'Q')
 }
 
 /** An EKS access entry with its associated access policies (cluster scope only in this model). */
@@ -347,4 +333,23 @@ export function impersonate(
   )
     groups.push(AUTHENTICATED)
   return { name: as, groups }
+}
+
+/** The SelfSubjectReview the apiserver answers `kubectl auth whoami` with: the requester as the
+ * authenticator saw it. Field order is the Go struct's (kind, apiVersion; username, uid, groups,
+ * extra), which -o json keeps. creationTimestamp is the caller's (the serve API sends null). */
+export function selfSubjectReview(user: UserInfo, creationTimestamp: string | null) {
+  return {
+    kind: 'SelfSubjectReview',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { creationTimestamp },
+    status: {
+      userInfo: {
+        username: user.name,
+        ...(user.uid ? { uid: user.uid } : {}),
+        groups: user.groups,
+        ...(user.extra ? { extra: user.extra } : {}),
+      },
+    },
+  }
 }

@@ -12,14 +12,28 @@ export function allocateAddress(state: ClusterState, subnetId: string, owner: st
   const subnet = state.aws.subnets.find((s) => s.subnetId === subnetId)
   if (!subnet) throw new Error(`unknown subnet ${subnetId}`)
   const { base, size } = parseCidr(subnet.cidrBlock)
-  for (let attempt = 0; attempt < 2000; attempt++) {
-    const ip = intToIp(base + nextInt(state.rng, 4, size - 2))
+  const ip = claim(state, base, size, owner, 2000, () => nextInt(state.rng, 4, size - 2))
+  if (ip === undefined) throw new Error(`InsufficientFreeAddressesInSubnet: ${subnetId}`)
+  return ip
+}
+
+/** Up to `attempts` draws of an offset into the subnet, then (nearly full) a walk from the bottom
+ * over the usable addresses; the first free one is recorded as `owner`'s. */
+function claim(
+  state: ClusterState,
+  base: number,
+  size: number,
+  owner: string,
+  attempts: number,
+  draw: (attempt: number) => number,
+): string | undefined {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const ip = intToIp(base + draw(attempt))
     if (!state.aws.addresses[ip]) {
       state.aws.addresses[ip] = owner
       return ip
     }
   }
-  // nearly full: walk from the bottom
   for (let i = 4; i < size - 1; i++) {
     const ip = intToIp(base + i)
     if (!state.aws.addresses[ip]) {
@@ -27,7 +41,7 @@ export function allocateAddress(state: ClusterState, subnetId: string, owner: st
       return ip
     }
   }
-  throw new Error(`InsufficientFreeAddressesInSubnet: ${subnetId}`)
+  return undefined
 }
 
 /**
@@ -45,21 +59,14 @@ export function allocateAddressSeeded(
   const subnet = state.aws.subnets.find((s) => s.subnetId === subnetId)
   if (!subnet) return undefined
   const { base, size } = parseCidr(subnet.cidrBlock)
-  for (let attempt = 0; attempt < 64; attempt++) {
-    const ip = intToIp(base + 4 + hashInt(`${seed}/${attempt}`, size - 5))
-    if (!state.aws.addresses[ip]) {
-      state.aws.addresses[ip] = owner
-      return ip
-    }
-  }
-  for (let i = 4; i < size - 1; i++) {
-    const ip = intToIp(base + i)
-    if (!state.aws.addresses[ip]) {
-      state.aws.addresses[ip] = owner
-      return ip
-    }
-  }
-  return undefined
+  return claim(
+    state,
+    base,
+    size,
+    owner,
+    64,
+    (attempt) => 4 + hashInt(`${seed}/${attempt}`, size - 5),
+  )
 }
 
 export function releaseIp(state: ClusterState, ip: string): void {

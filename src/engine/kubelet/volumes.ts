@@ -178,6 +178,33 @@ export function tmpfsSizeKiB(ctx: { state: Ctx['state'] }, nodeName: string, pod
   return Math.ceil(bytes / 4096) * 4
 }
 
+/** Fetch a volume's source and make its payload; a SetUp failure is recorded as the kubelet's
+ * FailedMount event and gives undefined (the first mount and every resync report it alike). */
+function setUpPayload(
+  ctx: Ctx,
+  node: NodeRuntime,
+  pod: Pod,
+  v: Volume,
+  src: Source,
+): { files: VolumeFile[]; resourceVersion: string } | undefined {
+  const obj = fetch(ctx, node, pod, src.kind === 'secret' ? 'Secret' : 'ConfigMap', src.name, {
+    volume: v.name,
+  })
+  const p = payload(src, obj)
+  if ('error' in p) {
+    recordEvent(
+      ctx,
+      pod,
+      'Warning',
+      'FailedMount',
+      `MountVolume.SetUp failed for volume "${v.name}" : ${p.error}`,
+      kubeletSource(node.name),
+    )
+    return undefined
+  }
+  return { files: p.files, resourceVersion: obj?.metadata.resourceVersion ?? '' }
+}
+
 function write(
   ctx: Ctx,
   node: NodeRuntime,
@@ -244,32 +271,12 @@ export function mountVolumes(
   const failed: string[] = []
   for (const v of volumes) {
     const src = sourceOf(v)!
-    const obj = fetch(ctx, node, pod, src.kind === 'secret' ? 'Secret' : 'ConfigMap', src.name, {
-      volume: v.name,
-    })
-    const p = payload(src, obj)
-    if ('error' in p) {
+    const p = setUpPayload(ctx, node, pod, v, src)
+    if (!p) {
       failed.push(v.name)
-      recordEvent(
-        ctx,
-        pod,
-        'Warning',
-        'FailedMount',
-        `MountVolume.SetUp failed for volume "${v.name}" : ${p.error}`,
-        kubeletSource(node.name),
-      )
       continue
     }
-    out[v.name] = write(
-      ctx,
-      node,
-      pod,
-      v,
-      src,
-      p.files,
-      obj?.metadata.resourceVersion ?? '',
-      undefined,
-    )
+    out[v.name] = write(ctx, node, pod, v, src, p.files, p.resourceVersion, undefined)
   }
   if (failed.length === 0) {
     if (node.mountBackoff) delete node.mountBackoff[uid]
@@ -384,32 +391,10 @@ export function resyncVolumes(ctx: Ctx, node: NodeRuntime, pod: Pod, rt: PodRunt
     const src = sourceOf(v)!
     const prev = rt.volumes?.[v.name]
     if (!prev) continue
-    const obj = fetch(ctx, node, pod, src.kind === 'secret' ? 'Secret' : 'ConfigMap', src.name, {
-      volume: v.name,
-    })
-    const p = payload(src, obj)
-    if ('error' in p) {
-      recordEvent(
-        ctx,
-        pod,
-        'Warning',
-        'FailedMount',
-        `MountVolume.SetUp failed for volume "${v.name}" : ${p.error}`,
-        kubeletSource(node.name),
-      )
-      continue
-    }
+    const p = setUpPayload(ctx, node, pod, v, src)
+    if (!p) continue
     if (JSON.stringify(p.files) === JSON.stringify(prev.files)) continue
-    rt.volumes![v.name] = write(
-      ctx,
-      node,
-      pod,
-      v,
-      src,
-      p.files,
-      obj?.metadata.resourceVersion ?? '',
-      prev,
-    )
+    rt.volumes![v.name] = write(ctx, node, pod, v, src, p.files, p.resourceVersion, prev)
   }
   scheduleResync(ctx, node, rt)
 }

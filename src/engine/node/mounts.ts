@@ -51,16 +51,20 @@ function podTmpfs(state: ClusterState, node: NodeRuntime, rt: PodRuntime): Mount
   return out
 }
 
+function m(source: string, target: string, fstype: string, options: string): MountEntry {
+  return { source, target, fstype, options }
+}
+
+/** containerd's overlayfs snapshotter: the image layer (snapshot 1) under a writable snapshot. */
+function overlayOptions(upper: number): string {
+  const dir = '/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots'
+  return `rw,seclabel,relatime,lowerdir=${dir}/1/fs,upperdir=${dir}/${upper}/fs,workdir=${dir}/${upper}/work`
+}
+
 export function nodeMountTable(state: ClusterState, nodeName: string): MountEntry[] {
   const node = state.nodes[nodeName]
   if (!node) return []
   const mem = memKiB(state, node)
-  const m = (source: string, target: string, fstype: string, options: string): MountEntry => ({
-    source,
-    target,
-    fstype,
-    options,
-  })
   const out: MountEntry[] = [
     m('proc', '/proc', 'proc', 'rw,nosuid,nodev,noexec,relatime'),
     m('sysfs', '/sys', 'sysfs', 'rw,seclabel,nosuid,nodev,noexec,relatime'),
@@ -126,7 +130,7 @@ export function nodeMountTable(state: ClusterState, nodeName: string): MountEntr
         'overlay',
         `/run/containerd/io.containerd.runtime.v2.task/k8s.io/${rt.sandboxId}/rootfs`,
         'overlay',
-        'rw,seclabel,relatime,lowerdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs,upperdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/2/fs,workdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/2/work',
+        overlayOptions(2),
       ),
     )
     for (const c of rt.containers)
@@ -136,7 +140,7 @@ export function nodeMountTable(state: ClusterState, nodeName: string): MountEntr
             'overlay',
             `/run/containerd/io.containerd.runtime.v2.task/k8s.io/${c.id}/rootfs`,
             'overlay',
-            'rw,seclabel,relatime,lowerdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs,upperdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/3/fs,workdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/3/work',
+            overlayOptions(3),
           ),
         )
   }
@@ -159,19 +163,8 @@ export function containerMountTable(
   const size = tmpfsSizeKiB({ state }, node.name, pod)
   const disk =
     'rw,seclabel,noatime,attr2,inode64,logbufs=8,logbsize=32k,sunit=1024,swidth=1024,noquota'
-  const m = (source: string, target: string, fstype: string, options: string): MountEntry => ({
-    source,
-    target,
-    fstype,
-    options,
-  })
   const out: MountEntry[] = [
-    m(
-      'overlay',
-      '/',
-      'overlay',
-      'rw,seclabel,relatime,lowerdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1/fs,upperdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/3/fs,workdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/3/work',
-    ),
+    m('overlay', '/', 'overlay', overlayOptions(3)),
     m('proc', '/proc', 'proc', 'rw,nosuid,nodev,noexec,relatime'),
     m('tmpfs', '/dev', 'tmpfs', 'rw,seclabel,nosuid,size=65536k,mode=755'),
     m(

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { netCluster, podRuntime } from '../net/testing/netCluster.ts'
+import { curlProbe, netCluster, podRuntime } from '../net/testing/netCluster.ts'
 
 describe('a curlimages/curl container', () => {
   it('runs its curl command line at start, over the simulated network', () => {
     const tc = netCluster({ replicas: 1 })
-    tc.create({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'probe', namespace: 'default' },
-      spec: {
-        restartPolicy: 'Never',
-        containers: [{ name: 'probe', image: 'curlimages/curl', args: ['-s', 'http://web'] }],
-      },
-    } as never)
-    tc.settle()
+    curlProbe(tc, ['-s', 'http://web'])
     const { pod } = podRuntime(tc, 'probe')
     const c = pod.containers[0]!
     expect(c.exitCode).toBe(0)
@@ -25,16 +16,7 @@ describe('a curlimages/curl container', () => {
 
   it("exits 6 with curl's message for a name nobody knows", () => {
     const tc = netCluster({ replicas: 1 })
-    tc.create({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'probe', namespace: 'default' },
-      spec: {
-        restartPolicy: 'Never',
-        containers: [{ name: 'probe', image: 'curlimages/curl', args: ['-sS', 'http://nosuch'] }],
-      },
-    } as never)
-    tc.settle()
+    curlProbe(tc, ['-sS', 'http://nosuch'])
     const c = podRuntime(tc, 'probe').pod.containers[0]!
     expect(c.exitCode).toBe(6)
     expect(c.logs.map((l) => l.text)).toEqual(['curl: (6) Could not resolve host: nosuch'])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { netCluster } from '../../engine/net/testing/netCluster.ts'
+import { curlProbe, netCluster } from '../../engine/net/testing/netCluster.ts'
 import type { SimEvent } from '../../engine/index.ts'
 import {
   describeHop,
@@ -18,16 +18,7 @@ import {
 // A real curl through the engine (web behind a ClusterIP Service, a curl pod), then the model.
 function curlEvents() {
   const tc = netCluster({ replicas: 2 })
-  tc.create({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'probe', namespace: 'default' },
-    spec: {
-      restartPolicy: 'Never',
-      containers: [{ name: 'probe', image: 'curlimages/curl', args: ['-s', 'http://web'] }],
-    },
-  } as never)
-  tc.settle()
+  curlProbe(tc, ['-s', 'http://web'])
   return { tc, events: tc.events as SimEvent[] }
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { Link, useNavigate, useParams } from 'react-router'
+import { useNavigate, useParams } from 'react-router'
 import { useStore } from 'zustand'
 import { getScenario, type Scenario } from '../../scenarios/index.ts'
 import { createScenarioPlayer } from '../../state/scenarioPlayer.ts'
@@ -9,6 +9,7 @@ import { SimulationProvider } from '../hooks/SimulationProvider.tsx'
 import { useUiStore } from '../hooks/stores.ts'
 import { stepKind } from '../../scenarios/types.ts'
 import { useTitle } from '../hooks/useTitle.ts'
+import { UnknownScenario } from '../present/UnknownScenario.tsx'
 import { Workspace } from '../layout/Workspace.tsx'
 import { ScenarioPanel } from '../scenario/ScenarioPanel.tsx'
 import { ShareTools } from '../share/ShareTools.tsx'
@@ -35,22 +36,6 @@ export default function LearnPage() {
   const scenario = getScenario(id)
   if (!scenario) return <UnknownScenario id={id} />
   return <Lesson key={scenario.id} scenario={scenario} stepParam={step} />
-}
-
-function UnknownScenario({ id }: { id: string }) {
-  useTitle('Lesson not found')
-  return (
-    <main className="page narrow" id="main">
-      <h1>Lesson not found</h1>
-      <p>
-        There is no lesson called <code>{id}</code>. The link may be mistyped, or the lesson was
-        renamed.
-      </p>
-      <p>
-        <Link to="/">Back to the lessons</Link>
-      </p>
-    </main>
-  )
 }
 
 function Lesson({

@@ -1,7 +1,7 @@
 import { Link } from 'react-router'
 import { useTitle } from '../hooks/useTitle.ts'
 
-/** A mistyped scenario in /present, /notes, /embed or /print: a page that says so, never a blank. */
+/** A mistyped scenario in /learn, /present, /notes, /embed or /print: a page that says so, never a blank. */
 export function UnknownScenario({ id }: { id: string }) {
   useTitle('Lesson not found')
   return (

@@ -1,6 +1,6 @@
-import { useMemo, useRef, useState } from 'react'
-import { useSim } from '../hooks/stores.ts'
-import { buildJourney, journeyText, latestSecret, type SecretRef } from './journey.ts'
+import { useRef, useState } from 'react'
+import { journeyText, type SecretRef } from './journey.ts'
+import { useJourney } from './useJourney.ts'
 import { SecretJourney } from './SecretJourney.tsx'
 import { InlineMarkdown } from '../scenario/Markdown.tsx'
 
@@ -8,22 +8,9 @@ import { InlineMarkdown } from '../scenario/Markdown.tsx'
 // journey in words, stop by stop, and a button that opens the animated panel over the map.
 
 export function JourneyTab({ secret }: { secret: SecretRef | null }) {
-  const cluster = useSim((s) => s.cluster)
-  const events = useSim((s) => s.events)
   const [open, setOpen] = useState(false)
   const openerRef = useRef<HTMLButtonElement>(null)
-  const ref = secret ?? latestSecret(cluster)
-  const journey = useMemo(
-    () =>
-      ref
-        ? buildJourney(
-            cluster,
-            events.map((e) => e.event),
-            ref,
-          )
-        : null,
-    [cluster, events, ref],
-  )
+  const { ref, journey } = useJourney(secret)
   return (
     <div className="journey-tab">
       <button

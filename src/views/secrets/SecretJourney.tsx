@@ -1,20 +1,14 @@
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
 import { createPortal } from 'react-dom'
 import './secrets.css'
 import { createAnimationLoop } from '../animation/animationLoop.ts'
 import { cancelFrame, requestFrame } from '../animation/frame.ts'
-import { useSim, useSimStore } from '../hooks/stores.ts'
+import { useSimStore } from '../hooks/stores.ts'
 import { useReducedMotion } from '../hooks/useReducedMotion.ts'
 import { InlineMarkdown } from '../scenario/Markdown.tsx'
 import { ByteExcerpt } from './ByteExcerpt.tsx'
-import {
-  XRAY_LABEL,
-  ZONE_LABEL,
-  buildJourney,
-  latestSecret,
-  type SecretRef,
-  type Stop,
-} from './journey.ts'
+import { XRAY_LABEL, ZONE_LABEL, type SecretRef, type Stop } from './journey.ts'
+import { useJourney } from './useJourney.ts'
 import { initialPlayer, playerReducer, runFor, type PlayerAction } from './player.ts'
 
 // "The journey of one Secret": a panel over the map that follows one value of one Secret from
@@ -36,8 +30,6 @@ export function SecretJourney({
   onClose: () => void
 }) {
   const store = useSimStore()
-  const cluster = useSim((s) => s.cluster)
-  const events = useSim((s) => s.events)
   const reduced = useReducedMotion()
   const [followed, setFollowed] = useState<SecretRef | null>(secret)
   const [player, setPlayer] = useState(() => initialPlayer(STOPS))
@@ -47,18 +39,7 @@ export function SecretJourney({
   const dotRef = useRef<HTMLSpanElement>(null)
   const itemsRef = useRef<(HTMLLIElement | null)[]>([])
 
-  const ref = followed ?? latestSecret(cluster)
-  const journey = useMemo(
-    () =>
-      ref
-        ? buildJourney(
-            cluster,
-            events.map((e) => e.event),
-            ref,
-          )
-        : null,
-    [cluster, events, ref],
-  )
+  const { journey } = useJourney(followed)
 
   useEffect(() => headingRef.current?.focus(), [])
 

@@ -11,7 +11,7 @@
 import type { Chain, Match, PortMatch, Rule, Table, Target } from './model.ts'
 import { BUILTIN_CHAINS } from './model.ts'
 import { icmpParts, ICMP_CODES, LOG_LEVEL_PRINT, protoNumber, serviceName } from './names.ts'
-import { hex, orderedChains, probabilityString } from './save.ts'
+import { hex, multiportList, orderedChains, probabilityString } from './save.ts'
 import { EKS_IPTABLES_VERSION } from './names.ts'
 
 export interface ListOptions {
@@ -80,11 +80,7 @@ export function listMatch(m: Match, numeric: boolean): string {
     case 'icmp':
       return ` icmp${printIcmp(m.icmpType, m.negate, numeric)}`
     case 'multiport': {
-      const [key, list] = m.sports
-        ? ['sports', m.sports]
-        : m.dports
-          ? ['dports', m.dports]
-          : ['ports', m.ports ?? []]
+      const [key, list] = multiportList(m)
       const ports = list
         .map((p) =>
           p.to === undefined

@@ -274,6 +274,39 @@ function markMatch(module: 'mark' | 'connmark'): ExtDef<Match> {
   }
 }
 
+/** -m conntrack --ctstate and its older alias -m state --state: one match, its alias remembered so
+ * that iptables -L prints `state` where that was written. */
+function ctstateMatch(
+  name: 'conntrack' | 'state',
+  opt: 'ctstate' | 'state',
+  missing: string,
+): ExtDef<Match> {
+  return {
+    name,
+    opts: {
+      [opt]: {
+        arg: true,
+        invert: true,
+        apply(st, val, inv) {
+          const l = stateList(val, opt === 'ctstate' ? 'Bad ctstate' : 'Bad state')
+          if (isErr(l)) return l
+          st.states = l
+          st.negate = inv
+        },
+      },
+    },
+    finish(st) {
+      if (!st.states) return paramError(missing)
+      const m: Match =
+        name === 'state'
+          ? { module: 'conntrack', ctstate: st.states as CtState[], alias: 'state' }
+          : { module: 'conntrack', ctstate: st.states as CtState[] }
+      if (st.negate) m.negate = true
+      return m
+    },
+  }
+}
+
 function stateList(val: string, bad: string): CtState[] | IptError {
   const out = new Set<CtState>()
   for (const s of val.split(',')) {
@@ -411,49 +444,9 @@ const MATCHES: Record<string, ExtDef<Match>> = {
   },
   mark: markMatch('mark'),
   connmark: markMatch('connmark'),
-  conntrack: {
-    name: 'conntrack',
-    opts: {
-      ctstate: {
-        arg: true,
-        invert: true,
-        apply(st, val, inv) {
-          const l = stateList(val, 'Bad ctstate')
-          if (isErr(l)) return l
-          st.states = l
-          st.negate = inv
-        },
-      },
-    },
-    finish(st) {
-      // Simplification: only --ctstate is modelled (--ctproto, --ctorigdst … are not).
-      if (!st.states) return paramError('conntrack: At least one option is required\n')
-      const m: Match = { module: 'conntrack', ctstate: st.states as CtState[] }
-      if (st.negate) m.negate = true
-      return m
-    },
-  },
-  state: {
-    name: 'state',
-    opts: {
-      state: {
-        arg: true,
-        invert: true,
-        apply(st, val, inv) {
-          const l = stateList(val, 'Bad state')
-          if (isErr(l)) return l
-          st.states = l
-          st.negate = inv
-        },
-      },
-    },
-    finish(st) {
-      if (!st.states) return paramError('state: option "--state" must be specified\n')
-      const m: Match = { module: 'conntrack', ctstate: st.states as CtState[], alias: 'state' }
-      if (st.negate) m.negate = true
-      return m
-    },
-  },
+  // Simplification: only --ctstate is modelled (--ctproto, --ctorigdst … are not).
+  conntrack: ctstateMatch('conntrack', 'ctstate', 'conntrack: At least one option is required\n'),
+  state: ctstateMatch('state', 'state', 'state: option "--state" must be specified\n'),
   addrtype: {
     name: 'addrtype',
     opts: {

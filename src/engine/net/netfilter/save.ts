@@ -34,6 +34,17 @@ export function saveString(s: string): string {
   return `"${s.replace(/["\\']/g, (c) => '\\' + c)}"`
 }
 
+/** A multiport match holds one of --sports, --dports, --ports: its option name and its list. */
+export function multiportList(
+  m: Extract<Match, { module: 'multiport' }>,
+): ['sports' | 'dports' | 'ports', PortMatch[]] {
+  return m.sports
+    ? ['sports', m.sports]
+    : m.dports
+      ? ['dports', m.dports]
+      : ['ports', m.ports ?? []]
+}
+
 /** The kernel keeps lround(p * 2^31); iptables prints it back with %.11f (glibc: exact, half to even). */
 export function probabilityString(fixed: number): string {
   const q = BigInt(fixed) * 10n ** 11n
@@ -72,11 +83,7 @@ export function saveMatch(m: Match): string {
     case 'icmp':
       return `-m icmp${neg(m.negate)} --icmp-type ${m.icmpType}`
     case 'multiport': {
-      const [key, list] = m.sports
-        ? ['sports', m.sports]
-        : m.dports
-          ? ['dports', m.dports]
-          : ['ports', m.ports ?? []]
+      const [key, list] = multiportList(m)
       return `-m multiport${neg(m.negate)} --${key} ${list.map((p) => portRange(p)).join(',')}`
     }
     case 'statistic':

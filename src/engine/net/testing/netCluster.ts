@@ -39,3 +39,17 @@ export function podRuntime(
         return { node, pod, place: { node: node.name, pod: pod.uid } }
   throw new Error(`no pod ${prefix}`)
 }
+
+/** A run-once curlimages/curl pod `probe` in default with curl's `args`, run to completion. */
+export function curlProbe(tc: TestCluster, args: string[]): void {
+  tc.create({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'probe', namespace: 'default' },
+    spec: {
+      restartPolicy: 'Never',
+      containers: [{ name: 'probe', image: 'curlimages/curl', args }],
+    },
+  } as never)
+  tc.settle()
+}
