@@ -269,7 +269,7 @@ export const cni = {
     {
       id: 'fill',
       title: 'Fill the node',
-      say: `Run \`${FILL}\`: with \`bb\` and the four system pods that makes 17. Watch the Events panel: when the spare ENI runs low, ipamd attaches a third ENI (\`ens7\`) with five more addresses. Then \`kubectl describe node\` shows \`pods: 17\` under Capacity and Allocatable.`,
+      say: `Run \`${FILL}\`: with \`bb\` and the four system pods that makes 17. When the spare ENI runs low, ipamd attaches a third ENI (\`ens7\`) with five more addresses: untick Kubernetes and Node in the Events panel to find it among the AWS events. Then \`kubectl describe node\` shows \`pods: 17\` under Capacity and Allocatable.`,
       highlight: [THE_NODE, WEB],
       complete: { command: 'kubectl describe node' },
       hints: [
@@ -334,6 +334,7 @@ export const cni = {
       highlight: [WEB],
       complete: { command: 'kubectl describe pod {name}' },
       hints: [
+        'The line is long: scroll the console sideways, or read the same message in the Events panel.',
         'The message counts nodes: here 0 of 1 node can take the pod, and the 1 node was rejected for `Too many pods`.',
         '`preemption: … No preemption victims found` means no pod with a lower priority could be evicted to make room.',
       ],
@@ -355,7 +356,7 @@ export const cni = {
     {
       id: 'free-a-slot',
       title: 'Free a slot',
-      say: 'Make room: `kubectl delete pod bb` returns once `bb` is gone, which takes its 30 s grace period because `sleep` ignores SIGTERM. The CNI DEL gave its address back to ipamd, and the scheduler binds the 18th pod at once. Describe that pod again: its sandbox fails with `failed to assign an IP address to container`, because the only free address is still cooling down.',
+      say: 'Make room with `kubectl delete pod bb`; it returns after bb’s 30 s grace period, because `sleep` ignores SIGTERM. The CNI DEL gives bb’s address back to ipamd, and the scheduler binds the 18th pod at once. Describe that pod again: its sandbox fails with `failed to assign an IP address to container`, because the only free address is still cooling down.',
       highlight: [WEB],
       complete: { command: 'kubectl describe pod {name}' },
       hints: [
