@@ -140,7 +140,7 @@ export const cni = {
       highlight: [BB],
       complete: { command: 'kubectl exec {pod} -- ip neigh' },
       hints: [
-        '`169.254.1.1` is a link-local address nobody owns: the entry only makes the pod send every packet to the veth, whatever its destination.',
+        '`169.254.1.1` is a link-local address nobody owns: the static entry spares the pod an ARP query that nothing would answer, so every packet goes straight down the veth.',
         'With a `/32` the pod has no neighbours on a subnet: even a pod on the same node is reached through the node.',
       ],
       notes: {
@@ -361,12 +361,13 @@ export const cni = {
       complete: { command: 'kubectl describe pod {name}' },
       hints: [
         'The Events panel shows `CNI DEL default/bb`, then failed `CNI ADD` lines for the new pod.',
-        'ipamd keeps a released address unused for 30 s (`IP_COOLDOWN_PERIOD`), so that a packet still in flight to the old pod never reaches a new one.',
+        // the reason the VPC CNI README gives for IP_COOLDOWN_PERIOD (aws/amazon-vpc-cni-k8s README.md)
+        'ipamd keeps a released address unused for 30 s (`IP_COOLDOWN_PERIOD`): kube-proxy on every node needs time to remove it from the Service rules, or a new pod with that address would receive traffic meant for the old one.',
       ],
       notes: {
         say: 'This is what IP exhaustion looks like: the pod is scheduled but stays in ContainerCreating, with `FailedCreatePodSandBox` events naming the CNI plugin. The same message appears when a subnet runs out of addresses.',
         question:
-          'Why not hand out the address at once? A new pod with the old pod’s IP could receive connections meant for the old one; the cooldown lets them die out.',
+          'Why not hand out the address at once? If the old pod was a Service endpoint, every node’s kube-proxy must first drop it from its rules; until then connections could still be sent to that address.',
         minutes: 3,
       },
       solution: {

@@ -71,7 +71,12 @@ describe('scenario cni: what the learner sees', () => {
     const t = out['pod-side']!
     expect(t).toContain('inet 192.168.21.196/32 scope global eth0')
     expect(t).toContain('default via 169.254.1.1 dev eth0')
-    expect(t).toMatch(/^169\.254\.1\.1 dev eth0 lladdr [0-9a-f:]{17} .*PERMANENT$/m)
+    const mac = t.match(/^169\.254\.1\.1 dev eth0 lladdr ([0-9a-f:]{17}) .*PERMANENT$/m)?.[1]
+    expect(mac).toBeDefined()
+    // …the MAC of the host end of the veth, as `ip link` on the node printed it
+    expect(out['node-side']).toMatch(
+      new RegExp(`^6: eni521b6c62951@if3: .*\\n +link/ether ${mac} `, 'm'),
+    )
   })
 
   it('EC2: 2 ENIs, the node IP primary, 10 secondary IPs, bb among them', () => {
