@@ -59,6 +59,10 @@ export function placeOf(h: HopEvent): { key: string; label: string } {
 /** The host of an 'internet' hop: `example.com` of `example.com (23.192.228.80)`. */
 export const internetHost = (h: HopEvent): string => h.label.split(' ')[0] || h.label
 
+/** The hop kinds outside the nodes (issue #7): no netfilter there; HopDetail notes what they do. */
+export const isGatewayHop = (h: HopEvent): boolean =>
+  h.kind === 'rtb' || h.kind === 'igw' || h.kind === 'natgw' || h.kind === 'internet'
+
 /** An 'rtb' hop's label `rtb-0abc… 0.0.0.0/0 -> igw-0def…` as the table and the route it matched. */
 export function rtbRoute(label: string): { table: string; route: string } {
   const m = /^(\S+)\s+(.*)$/.exec(label)

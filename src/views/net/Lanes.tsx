@@ -1,0 +1,119 @@
+import type { RefObject } from 'react'
+import { LANE_Y, MARGIN_LEFT, PATH_HEIGHT, type PathLayout } from './packetPath.ts'
+
+// One flow's two lanes (request left to right, reply right to left under it): the places as
+// boxes, the stations as circles. The packet path draws its flow with the dot (positioned by its
+// animation, never by React); a compared flow is drawn the same way without a dot or a current hop.
+
+export function Lanes({
+  layout,
+  step,
+  label,
+  reduced,
+  svgRef,
+  onPick,
+  testid = 'packets',
+}: {
+  layout: PathLayout
+  /** the hop shown; -1: none (a compared flow) */
+  step: number
+  label: string
+  reduced: boolean
+  svgRef?: RefObject<SVGSVGElement | null>
+  onPick?: (step: number) => void
+  testid?: string
+}) {
+  const minX = Math.min(...layout.stations.map((s) => s.x))
+  const maxX = Math.max(...layout.stations.map((s) => s.x))
+  return (
+    <svg
+      ref={svgRef}
+      viewBox={`0 0 ${layout.width} ${PATH_HEIGHT}`}
+      role="img"
+      aria-label={label}
+      className={reduced ? 'pp-svg reduced' : 'pp-svg'}
+      data-testid={`${testid}.svg`}
+    >
+      <text x={4} y={LANE_Y.request + 4} className="pp-lane-title">
+        request →
+      </text>
+      <text x={4} y={LANE_Y.reply + 4} className="pp-lane-title">
+        ← reply
+      </text>
+      {layout.spans.map((s, i) => {
+        const y = LANE_Y[s.direction]
+        const req = s.direction === 'request'
+        // labels start at their span's left edge (the last place's ends at its right edge), so
+        // a long pod name never runs into the node beside it
+        const anchor =
+          s.x2 === maxX && s.x1 === s.x2 && s.x1 !== minX
+            ? 'end'
+            : s.x1 === s.x2 && s.x1 !== minX
+              ? 'middle'
+              : 'start'
+        const tx = anchor === 'start' ? s.x1 - 16 : anchor === 'end' ? s.x2 + 16 : (s.x1 + s.x2) / 2
+        return (
+          <g key={i} className={`pp-span pp-span-${s.key.split(':')[0]}`}>
+            <rect
+              x={s.x1 - 16}
+              y={req ? y - 13 : y - 23}
+              width={s.x2 - s.x1 + 32}
+              height={36}
+              rx={6}
+            />
+            <text x={tx} y={req ? y - 17 : y + 25} textAnchor={anchor} className="pp-span-label">
+              {s.label}
+            </text>
+          </g>
+        )
+      })}
+      <path
+        className="pp-route"
+        d={layout.stations.map((s, i) => `${i ? 'L' : 'M'}${s.x},${s.y}`).join(' ')}
+      />
+      {layout.stations.map((s) => (
+        <g
+          key={s.step}
+          className={`pp-station pp-kind-${s.hop.kind}${s.step === step ? ' is-current' : ''}${s.changed ? ' is-nat' : ''}${s.step < step ? ' is-past' : ''}`}
+          onClick={onPick && (() => onPick(s.step))}
+          data-testid={`${testid}.station.${s.step}`}
+        >
+          <circle cx={s.x} cy={s.y} r={6} />
+          <text
+            x={s.x}
+            y={s.hop.direction === 'request' ? s.y + 18 : s.y - 10}
+            textAnchor="middle"
+            className="pp-station-label"
+          >
+            {abbrev(s.label)}
+          </text>
+        </g>
+      ))}
+      {svgRef && (
+        // positioned by the animation of the packet path, never by React
+        <circle
+          className="pp-dot"
+          r={5}
+          cx={MARGIN_LEFT}
+          cy={LANE_Y.request - 9}
+          data-testid={`${testid}.dot`}
+        />
+      )}
+    </svg>
+  )
+}
+
+const ABBREV: Record<string, string> = {
+  PREROUTING: 'PRE',
+  POSTROUTING: 'POST',
+  FORWARD: 'FWD',
+  OUTPUT: 'OUT',
+  INPUT: 'IN',
+  socket: 'sock',
+  REJECT: 'REJ',
+}
+
+/** Station labels must fit a 9px circle's neighbourhood; the hop detail gives the full name. */
+function abbrev(label: string): string {
+  return ABBREV[label] ?? label
+}
