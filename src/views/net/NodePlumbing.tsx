@@ -1,4 +1,5 @@
 import { useId, useMemo } from 'react'
+import { IP_COOLDOWN_MS } from '../../engine/net/ipam/ipamd.ts'
 import { useSim, useSimStore } from '../hooks/stores.ts'
 import { countsLine, describeIp, plumbingOf, type EniRow } from './plumbing.ts'
 
@@ -14,11 +15,14 @@ export function NodePlumbing({ node }: { node: string }) {
   const runtime = useSim((s) => s.cluster.nodes[node])
   const aws = useSim((s) => s.cluster.aws)
   // the cooling countdown is in simulated seconds: re-read once a second only while one is running
-  const cooling = useMemo(
-    () => Object.values(runtime?.ipamd?.ips ?? {}).some((a) => !a.pod && a.unassignedAt),
-    [runtime],
-  )
-  const sec = useSim((s) => (cooling ? Math.floor(s.cluster.now / 1000) : 0))
+  const sec = useSim((s) => {
+    const now = s.cluster.now
+    const ips = Object.values(s.cluster.nodes[node]?.ipamd?.ips ?? {})
+    const cooling = ips.some(
+      (a) => !a.pod && a.unassignedAt !== undefined && now < a.unassignedAt + IP_COOLDOWN_MS,
+    )
+    return cooling ? Math.floor(now / 1000) : 0
+  })
   const p = useMemo(() => {
     void aws
     void sec
