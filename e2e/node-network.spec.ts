@@ -195,3 +195,181 @@ test('the packet path compares two flows: a pod-to-pod curl under its DNS query'
   await compare.selectOption('')
   await expect(compared).toHaveCount(0)
 })
+
+// The egress hops come from the engine on another branch (issue #7, contract part 1); until then
+// the view is checked with synthetic packet.flow/packet.hop events put in the store, shaped as the
+// contract writes them: a private node's pod out through the NAT gateway, a public node's pod out
+// through the internet gateway.
+function egressEvents(first: number) {
+  const POD = '192.168.170.17'
+  const PUB_POD = '192.168.70.9'
+  const HOST = '23.192.228.80'
+  const node = 'ip-192-168-170-12.us-west-2.compute.internal'
+  const pubNode = 'ip-192-168-83-74.us-west-2.compute.internal'
+  type H = [string, number, string, number]
+  const h = ([src, sport, dst, dport]: H) => ({ proto: 'tcp', src, sport, dst, dport })
+  let id = first
+  const events: unknown[] = []
+  const flow = (
+    name: string,
+    client: string,
+    at: string,
+    src: string,
+    hops: ['request' | 'reply', string, string, H, H, string?][],
+  ) => {
+    events.push({
+      id: id++,
+      event: {
+        type: 'packet.flow',
+        at: 0,
+        flow: name,
+        node: at,
+        client,
+        purpose: 'HTTP GET /',
+        proto: 'tcp',
+        src,
+        sport: 40112,
+        dst: HOST,
+        dport: 80,
+        outcome: 'answered',
+        packets: 10,
+      },
+    })
+    const seq = { request: 0, reply: 0 }
+    for (const [direction, kind, label, before, after, n] of hops)
+      events.push({
+        id: id++,
+        event: {
+          type: 'packet.hop',
+          at: 0,
+          flow: name,
+          direction,
+          seq: seq[direction]++,
+          kind,
+          label,
+          before: h(before),
+          after: h(after),
+          ...(n ? { node: n } : {}),
+        },
+      })
+  }
+  const o = (s: string, p = 40112): H => [s, p, HOST, 80]
+  const b = (d: string, p = 40112): H => [HOST, 80, d, p]
+  const N = '192.168.170.12'
+  const G = '192.168.22.45'
+  const E = '34.104.138.73'
+  flow('egress/igw', 'default/curl-pub', pubNode, PUB_POD, [
+    ['request', 'netns', 'curl-pub eth0', o(PUB_POD), o(PUB_POD), pubNode],
+    ['request', 'veth', 'eth0 -> eni1a2b3c4d5e6', o(PUB_POD), o(PUB_POD), pubNode],
+    ['request', 'hook', 'PREROUTING', o(PUB_POD), o(PUB_POD), pubNode],
+    ['request', 'route', 'default via 192.168.64.1 dev ens5', o(PUB_POD), o(PUB_POD), pubNode],
+    ['request', 'hook', 'FORWARD', o(PUB_POD), o(PUB_POD), pubNode],
+    ['request', 'hook', 'POSTROUTING', o(PUB_POD), o('192.168.83.74'), pubNode],
+    [
+      'request',
+      'rtb',
+      'rtb-0a1b2c3d4e5f60718 0.0.0.0/0 -> igw-0a8c3b7cf3c25632b',
+      o('192.168.83.74'),
+      o('192.168.83.74'),
+      pubNode,
+    ],
+    [
+      'request',
+      'igw',
+      'igw-0a8c3b7cf3c25632b 192.168.83.74 -> 54.187.21.9',
+      o('192.168.83.74'),
+      o('54.187.21.9'),
+    ],
+    ['request', 'internet', `example.com (${HOST})`, o('54.187.21.9'), o('54.187.21.9')],
+    ['reply', 'internet', `example.com (${HOST})`, b('54.187.21.9'), b('54.187.21.9')],
+    [
+      'reply',
+      'igw',
+      'igw-0a8c3b7cf3c25632b 54.187.21.9 -> 192.168.83.74',
+      b('54.187.21.9'),
+      b('192.168.83.74'),
+    ],
+    ['reply', 'hook', 'PREROUTING', b('192.168.83.74'), b(PUB_POD), pubNode],
+    ['reply', 'veth', 'eni1a2b3c4d5e6 -> eth0', b(PUB_POD), b(PUB_POD), pubNode],
+    ['reply', 'netns', 'curl-pub eth0', b(PUB_POD), b(PUB_POD), pubNode],
+  ])
+  flow('egress/nat', 'default/curl', node, POD, [
+    ['request', 'netns', 'curl eth0', o(POD), o(POD), node],
+    ['request', 'veth', 'eth0 -> eni9f8e7d6c5b4', o(POD), o(POD), node],
+    ['request', 'hook', 'PREROUTING', o(POD), o(POD), node],
+    ['request', 'route', 'default via 192.168.160.1 dev ens5', o(POD), o(POD), node],
+    ['request', 'hook', 'FORWARD', o(POD), o(POD), node],
+    ['request', 'hook', 'POSTROUTING', o(POD), o(N), node],
+    [
+      'request',
+      'rtb',
+      'rtb-0aaaaaaaaaaaaaaa1 0.0.0.0/0 -> nat-0fd020f5bd14dcc31',
+      o(N),
+      o(N),
+      node,
+    ],
+    ['request', 'natgw', `nat-0fd020f5bd14dcc31 ${N}:40112 -> ${G}:1024`, o(N), o(G, 1024)],
+    [
+      'request',
+      'rtb',
+      'rtb-0a1b2c3d4e5f60718 0.0.0.0/0 -> igw-0a8c3b7cf3c25632b',
+      o(G, 1024),
+      o(G, 1024),
+    ],
+    ['request', 'igw', `igw-0a8c3b7cf3c25632b ${G} -> ${E}`, o(G, 1024), o(E, 1024)],
+    ['request', 'internet', `example.com (${HOST})`, o(E, 1024), o(E, 1024)],
+    ['reply', 'internet', `example.com (${HOST})`, b(E, 1024), b(E, 1024)],
+    ['reply', 'igw', `igw-0a8c3b7cf3c25632b ${E} -> ${G}`, b(E, 1024), b(G, 1024)],
+    ['reply', 'natgw', `nat-0fd020f5bd14dcc31 ${G}:1024 -> ${N}:40112`, b(G, 1024), b(N)],
+    ['reply', 'vpc', `${N} (${node})`, b(N), b(N)],
+    ['reply', 'hook', 'PREROUTING', b(N), b(POD), node],
+    ['reply', 'veth', 'eni9f8e7d6c5b4 -> eth0', b(POD), b(POD), node],
+    ['reply', 'netns', 'curl eth0', b(POD), b(POD), node],
+  ])
+  return events
+}
+
+test('egress flows: route tables, the NAT gateway and the IGW, two translations in a row', async ({
+  page,
+}) => {
+  test.setTimeout(60_000)
+  await page.setViewportSize({ width: 1280, height: 720 })
+  await page.goto('/sandbox?seed=1')
+  await page.getByRole('textbox', { name: 'Command' }).waitFor()
+  await page.getByTestId('playback.play').filter({ hasText: 'Pause' }).click()
+  await page.evaluate((evs) => {
+    const store = (window as unknown as { __cutaway: { setState(s: object): void } }).__cutaway
+    store.setState({ events: evs })
+  }, egressEvents(1_000_000))
+  await page.getByTestId('main.tab.packets').click()
+  const view = page.getByTestId('packets')
+  const play = view.getByTestId('packets.play')
+  if ((await play.innerText()) === 'Pause') await play.click()
+  await expect(view.getByTestId('packets.summary')).toContainText('default/curl HTTP GET /')
+  await expect(view.getByTestId('packets.translations')).toHaveText(
+    'Three translations in a row: 192.168.170.17 → 192.168.170.12 at node ip-192-168-170-12 POSTROUTING, then 192.168.170.12 → 192.168.22.45 at the NAT gateway, then 192.168.22.45 → 34.104.138.73 at the internet gateway. The receiver sees 34.104.138.73.',
+  )
+  for (const place of ['NAT gateway', 'internet gateway', 'example.com'])
+    await expect(
+      view.getByTestId('packets.svg').locator('.pp-span-label', { hasText: place }).first(),
+    ).toBeVisible()
+  // the route table, then the NAT gateway's translation
+  await view.getByTestId('packets.station.6').click()
+  await expect(view.getByTestId('packets.hop')).toContainText(
+    'Request · VPC · route table rtb-0aaaaaaaaaaaaaaa1: 0.0.0.0/0 -> nat-0fd020f5bd14dcc31',
+  )
+  await expect(view.getByTestId('packets.gateway')).toContainText('most specific route')
+  await view.getByTestId('packets.next').click()
+  await expect(view.getByTestId('packets.changed.src')).toHaveText('192.168.22.45')
+  await expect(view.getByTestId('packets.nat')).toContainText('NAT gateway SNAT')
+  await page.screenshot({ path: 'screenshots/node-network-egress-natgw-1280x720.png' })
+  // beside the public node's flow: node SNAT, then the IGW
+  const compare = view.getByTestId('packets.compare')
+  await compare.selectOption('egress/igw')
+  await expect(view.getByTestId('packets.compared.translations')).toContainText(
+    'Two translations in a row: 192.168.70.9 → 192.168.83.74 at node ip-192-168-83-74 POSTROUTING, then 192.168.83.74 → 54.187.21.9 at the internet gateway.',
+  )
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.screenshot({ path: 'screenshots/node-network-egress-compare-1440x900.png' })
+  await axe(page, '[data-testid="packets"]')
+})

@@ -1,5 +1,6 @@
 import type { RefObject } from 'react'
-import { LANE_Y, MARGIN_LEFT, PATH_HEIGHT, type PathLayout } from './packetPath.ts'
+import { LANE_Y, MARGIN_LEFT, PATH_HEIGHT, placeLabels, ROW } from './packetPath.ts'
+import type { PathLayout } from './packetPath.ts'
 
 // One flow's two lanes (request left to right, reply right to left under it): the places as
 // boxes, the stations as circles. The packet path draws its flow with the dot (positioned by its
@@ -23,12 +24,14 @@ export function Lanes({
   onPick?: (step: number) => void
   testid?: string
 }) {
-  const minX = Math.min(...layout.stations.map((s) => s.x))
-  const maxX = Math.max(...layout.stations.map((s) => s.x))
+  const labels = placeLabels(layout)
+  // a label bumped to a second row needs room above the request lane or below the reply lane
+  const top = labels.some((l) => l.row && l.span.direction === 'request') ? -ROW : 0
+  const bottom = labels.some((l) => l.row && l.span.direction === 'reply') ? ROW : 0
   return (
     <svg
       ref={svgRef}
-      viewBox={`0 0 ${layout.width} ${PATH_HEIGHT}`}
+      viewBox={`0 ${top} ${layout.width} ${PATH_HEIGHT - top + bottom}`}
       role="img"
       aria-label={label}
       className={reduced ? 'pp-svg reduced' : 'pp-svg'}
@@ -40,18 +43,9 @@ export function Lanes({
       <text x={4} y={LANE_Y.reply + 4} className="pp-lane-title">
         ← reply
       </text>
-      {layout.spans.map((s, i) => {
+      {labels.map(({ span: s, anchor, x, row }, i) => {
         const y = LANE_Y[s.direction]
         const req = s.direction === 'request'
-        // labels start at their span's left edge (the last place's ends at its right edge), so
-        // a long pod name never runs into the node beside it
-        const anchor =
-          s.x2 === maxX && s.x1 === s.x2 && s.x1 !== minX
-            ? 'end'
-            : s.x1 === s.x2 && s.x1 !== minX
-              ? 'middle'
-              : 'start'
-        const tx = anchor === 'start' ? s.x1 - 16 : anchor === 'end' ? s.x2 + 16 : (s.x1 + s.x2) / 2
         return (
           <g key={i} className={`pp-span pp-span-${s.key.split(':')[0]}`}>
             <rect
@@ -61,7 +55,12 @@ export function Lanes({
               height={36}
               rx={6}
             />
-            <text x={tx} y={req ? y - 17 : y + 25} textAnchor={anchor} className="pp-span-label">
+            <text
+              x={x}
+              y={req ? y - 17 - row * ROW : y + 25 + row * ROW}
+              textAnchor={anchor}
+              className="pp-span-label"
+            >
               {s.label}
             </text>
           </g>

@@ -9,6 +9,7 @@ import {
   hopsOf,
   layoutPath,
   natKind,
+  placeLabels,
   placeOf,
   sourceTranslations,
   stationLabel,
@@ -100,6 +101,9 @@ function viaNat(): HopEvent[] {
     [
       ['netns', 'curl eth0', p, p, true],
       ['veth', 'eth0 -> eni1a2b3c4d5e6', p, p, true],
+      ['hook', 'PREROUTING', p, p, true],
+      ['route', `default via 192.168.160.1 dev ens5`, p, p, true],
+      ['hook', 'FORWARD', p, p, true],
       ['hook', 'POSTROUTING', p, n, true],
       ['rtb', 'rtb-0aaaaaaaaaaaaaaa1 0.0.0.0/0 -> nat-0bbbbbbbbbbbbbbb2', n, n, true],
       ['natgw', `nat-0bbbbbbbbbbbbbbb2 ${NODE}:40112 -> ${NATGW}:1024`, n, g],
@@ -167,6 +171,30 @@ describe('egress in the packet path model', () => {
     expect(stations.at(-1)!.x).toBe(stations[0]!.x)
   })
 
+  it('moves a place label a row out where it would run into the one before it', () => {
+    for (const hops of [viaIgw(), viaNat()]) {
+      const labels = placeLabels(layoutPath(hops))
+      const box = (l: (typeof labels)[number]) => {
+        const w = l.span.label.length * 6.2
+        const left = l.anchor === 'start' ? l.x : l.anchor === 'end' ? l.x - w : l.x - w / 2
+        return [left, left + w] as const
+      }
+      for (const a of labels)
+        for (const b of labels) {
+          if (a === b || a.row !== b.row || a.span.direction !== b.span.direction) continue
+          const [l1, r1] = box(a)
+          const [l2, r2] = box(b)
+          expect(r1 <= l2 || r2 <= l1, `${a.span.label} / ${b.span.label}`).toBe(true)
+        }
+    }
+    // the NAT gateway's path is long: the IGW and the host sit one close station apart
+    const nat = placeLabels(layoutPath(viaNat())).filter((l) => l.span.direction === 'request')
+    const row = (t: string) => nat.find((l) => l.span.label === t)!.row
+    expect(row('example.com')).not.toBe(row('internet gateway'))
+    // the pod-to-pod lanes keep every label on the first row
+    expect(placeLabels(layoutPath(viaIgw().slice(0, 5))).every((l) => l.row === 0)).toBe(true)
+  })
+
   it('labels the route table and the route it matched', () => {
     const rtb = viaIgw().find((h) => h.kind === 'rtb')!
     expect(hopTitle(rtb)).toBe(
@@ -230,6 +258,9 @@ describe('egress in the packet path model', () => {
     const http = flowsOf(events).find((f) => f.purpose.startsWith('HTTP'))!
     const hops = hopsOf(events, http.flow)
     expect(sourceTranslations(hops)).toEqual([])
+    expect(placeLabels(layoutPath(hops)).map((l) => l.row)).toEqual(
+      layoutPath(hops).spans.map(() => 0),
+    )
     expect(describeTranslations(hops)).toBe(
       `No source translation: the receiver sees ${http.src} as the source, end to end.`,
     )

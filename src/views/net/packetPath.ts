@@ -175,6 +175,53 @@ export function layoutPath(hops: readonly HopEvent[]): PathLayout {
   return { stations, spans, width }
 }
 
+/** a second row of place labels, this far from the first (px) */
+export const ROW = 12
+/** a place label's width estimate: px per character at the lanes' 11-12px type */
+const CHAR_PX = 6.2
+
+export interface PlaceLabel {
+  span: PlaceSpan
+  anchor: 'start' | 'middle' | 'end'
+  x: number
+  /** 0: beside the lane; 1: one row further out, where it would overlap the label before it */
+  row: 0 | 1
+}
+
+/**
+ * Where each place's label goes. Labels start at their span's left edge (the last place's ends at
+ * its right edge), a one-station place is centred on it; a label that would run into the one
+ * before it in its lane (the gateways and the internet host sit one station apart) moves a row out.
+ */
+export function placeLabels(layout: PathLayout): PlaceLabel[] {
+  const xs = layout.stations.map((s) => s.x)
+  const minX = Math.min(...xs)
+  const maxX = Math.max(...xs)
+  const lastRight: Record<string, number[]> = {
+    request: [-Infinity, -Infinity],
+    reply: [-Infinity, -Infinity],
+  }
+  const spans = [...layout.spans].sort((a, b) => a.x1 - b.x1)
+  const out = new Map<PlaceSpan, PlaceLabel>()
+  for (const s of spans) {
+    const single = s.x1 === s.x2
+    const anchor =
+      single && s.x2 === maxX && s.x1 !== minX
+        ? 'end'
+        : single && s.x1 !== minX
+          ? 'middle'
+          : 'start'
+    const x = anchor === 'start' ? s.x1 - 16 : anchor === 'end' ? s.x2 + 16 : s.x1
+    const w = s.label.length * CHAR_PX
+    const left = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2
+    const rows = lastRight[s.direction]!
+    const row = left < rows[0]! + 2 && left >= rows[1]! + 2 ? 1 : 0
+    rows[row] = left + w
+    out.set(s, { span: s, anchor, x, row })
+  }
+  return layout.spans.map((s) => out.get(s)!)
+}
+
 export type HeaderField = 'src' | 'sport' | 'dst' | 'dport'
 
 export interface HeaderDiff {
