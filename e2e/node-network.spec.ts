@@ -180,6 +180,11 @@ test('the packet path compares two flows: a pod-to-pod curl under its DNS query'
   await expect(view.getByTestId('packets.translations')).toContainText(
     /^No source translation: the receiver sees 192\.168\.\d+\.\d+ as the source, end to end\.$/,
   )
+  // a station is clickable anywhere near it (its circle or label), whatever place box it sits in
+  const play = view.getByTestId('packets.play')
+  if ((await play.innerText()) === 'Pause') await play.click()
+  await view.getByTestId('packets.station.4').click()
+  await expect(view.getByTestId('packets.count')).toContainText('Hop 5 of')
   const compare = view.getByTestId('packets.compare')
   const dns = compare.locator('option', { hasText: 'DNS A web.' }).first()
   await compare.selectOption((await dns.getAttribute('value'))!)

@@ -77,6 +77,14 @@ export function Lanes({
           onClick={onPick && (() => onPick(s.step))}
           data-testid={`${testid}.station.${s.step}`}
         >
+          {/* the station's hit area: its circle and its label, easier to click than the circle */}
+          <rect
+            className="pp-hit"
+            x={s.x - 15}
+            y={s.hop.direction === 'request' ? s.y - 8 : s.y - 20}
+            width={30}
+            height={28}
+          />
           <circle cx={s.x} cy={s.y} r={6} />
           <text
             x={s.x}
