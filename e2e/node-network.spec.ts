@@ -108,7 +108,8 @@ test("a node's plumbing: ENIs, a pod's veth as ip link names it, counts that fol
     `${podIp} dev ${veth} scope link`,
   )
   await page.screenshot({ path: 'screenshots/node-network-plumbing-1440x900.png' })
-  await plumbing.screenshot({ path: 'screenshots/node-network-plumbing-panel-1440x900.png' })
+  await plumbing.evaluate((el) => el.scrollIntoView({ block: 'start' }))
+  await page.screenshot({ path: 'screenshots/node-network-plumbing-top-1440x900.png' })
   await axe(page, '[data-testid="details"]')
 
   // scale 1 -> 5: the node's used count grows by the web pods it got; every one has a veth
