@@ -39,16 +39,16 @@ async function axe(page: Page, selector: string) {
 const used = (text: string) => Number(/^(\d+) of \d+ secondary IPs used/.exec(text)?.[1] ?? NaN)
 
 /** present.css's projector palette and type scale, applied to the page as the presenter does. */
-async function projector(page: Page) {
+async function projector(page: Page, on = '[data-testid="details"]') {
   const css = readFileSync('src/views/present/present.css', 'utf8')
   const block = (sel: string) => css.slice(css.indexOf(`${sel} {`)).split('\n}')[0] + '\n}'
   await page.addStyleTag({
     content: `${block('.theme-projector')}\n${block('html.projector-root')}`,
   })
-  await page.evaluate(() => {
+  await page.evaluate((sel) => {
     document.documentElement.classList.add('projector-root')
-    document.querySelector('[data-testid="details"]')?.classList.add('theme-projector')
-  })
+    document.querySelector(sel)?.classList.add('theme-projector')
+  }, on)
 }
 
 test("a node's plumbing: ENIs, a pod's veth as ip link names it, counts that follow a scale", async ({
@@ -377,5 +377,9 @@ test('egress flows: route tables, the NAT gateway and the IGW, two translations 
   )
   await page.setViewportSize({ width: 1440, height: 900 })
   await page.screenshot({ path: 'screenshots/node-network-egress-compare-1440x900.png' })
+  await axe(page, '[data-testid="packets"]')
+  await page.setViewportSize({ width: 1280, height: 720 })
+  await projector(page, '.main-view')
+  await page.screenshot({ path: 'screenshots/node-network-egress-projector-1280x720.png' })
   await axe(page, '[data-testid="packets"]')
 })

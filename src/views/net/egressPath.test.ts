@@ -175,7 +175,7 @@ describe('egress in the packet path model', () => {
     for (const hops of [viaIgw(), viaNat()]) {
       const labels = placeLabels(layoutPath(hops))
       const box = (l: (typeof labels)[number]) => {
-        const w = l.span.label.length * 6.2
+        const w = l.span.label.length * 6.6
         const left = l.anchor === 'start' ? l.x : l.anchor === 'end' ? l.x - w : l.x - w / 2
         return [left, left + w] as const
       }

@@ -178,7 +178,7 @@ export function layoutPath(hops: readonly HopEvent[]): PathLayout {
 /** a second row of place labels, this far from the first (px) */
 export const ROW = 12
 /** a place label's width estimate: px per character at the lanes' 11-12px type */
-const CHAR_PX = 6.2
+const CHAR_PX = 6.6
 
 export interface PlaceLabel {
   span: PlaceSpan
@@ -215,7 +215,7 @@ export function placeLabels(layout: PathLayout): PlaceLabel[] {
     const w = s.label.length * CHAR_PX
     const left = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2
     const rows = lastRight[s.direction]!
-    const row = left < rows[0]! + 2 && left >= rows[1]! + 2 ? 1 : 0
+    const row = left < rows[0]! && left >= rows[1]! ? 1 : 0
     rows[row] = left + w
     out.set(s, { span: s, anchor, x, row })
   }
