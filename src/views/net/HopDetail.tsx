@@ -108,11 +108,14 @@ export function RuleTables({ hop }: { hop: HopEvent }) {
   )
 }
 
-// What AWS says the gateways do: route tables take the most specific matching route
-// (docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html, "longest prefix match"); an
-// internet gateway does one-to-one NAT for instances with a public IPv4 address
-// (VPC_Internet_Gateway.html); a NAT gateway replaces the instances' source address with its own
-// (nat-gateway-basics.html). The hop's label and the header diff show the addresses in this run.
+// What AWS says the gateways do: a route table uses "the route with the most specific match"
+// (EC2 API reference, CreateRoute: docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html);
+// an internet gateway is a route table target that also "perform[s] network address translation
+// (NAT) for instances that have been assigned public IPv4 addresses" (VPC user guide,
+// VPC_Internet_Gateway.html), one to one; a public NAT gateway lets instances in private subnets
+// reach the internet and gets an Elastic IP at creation (vpc-nat-gateway.html). Which address the
+// NAT gateway writes (its private IP, or the EIP) is branch egress's call; the hop's label and
+// the header diff show the addresses of this run, and the note here stays neutral about it.
 export function GatewayNote({ hop }: { hop: HopEvent }) {
   const reply = hop.direction === 'reply'
   let note: string
