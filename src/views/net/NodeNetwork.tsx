@@ -3,9 +3,10 @@ import type { TableName } from '../../engine/net/netfilter/model.ts'
 import { orderedChains, ruleLine } from '../../engine/net/netfilter/save.ts'
 import { useSim, useUiStore } from '../hooks/stores.ts'
 import { flowsOf } from './packetPath.ts'
+import { NodePlumbing } from './NodePlumbing.tsx'
 import { ProxySyncs } from './ProxySyncs.tsx'
 
-// A node's Network tab: its iptables, one table at a time, each chain collapsible with its rules
+// A node's Network tab: its plumbing (ENIs, addresses, veths, routing: NodePlumbing.tsx), its iptables, one table at a time, each chain collapsible with its rules
 // in iptables-save form and live counters (what `iptables-save -c -t <table>` prints, spread out),
 // the kube-proxy syncs it received, and the packets that went through it.
 
@@ -18,6 +19,7 @@ export function NodeNetwork({ node }: { node: string }) {
   const chains = useMemo(() => (nf ? orderedChains(nf.tables[table]) : []), [nf, table])
   return (
     <div className="node-network" data-testid="network">
+      <NodePlumbing node={node} />
       <ProxySyncs node={node} />
       <PacketsThrough node={node} />
       <fieldset className="nn-tables">

@@ -5,20 +5,21 @@ import { cancelFrame, onEveryFrame, requestFrame } from '../animation/frame.ts'
 import { useSim, useUi, useUiStore } from '../hooks/stores.ts'
 import { useReducedMotion } from '../hooks/useReducedMotion.ts'
 import {
-  LANE_Y,
-  MARGIN_LEFT,
-  PATH_HEIGHT,
   addr,
   describeHop,
+  describeTranslations,
   hopTitle,
   flowsOf,
   hopsOf,
+  isGatewayHop,
   layoutPath,
   natKind,
   shortNode,
   type FlowEvent,
+  type HopEvent,
 } from './packetPath.ts'
-import { HeaderDiffTable, RuleTables } from './HopDetail.tsx'
+import { GatewayNote, HeaderDiffTable, RuleTables } from './HopDetail.tsx'
+import { Lanes } from './Lanes.tsx'
 import { ProxySyncs } from './ProxySyncs.tsx'
 import './net.css'
 
@@ -50,6 +51,9 @@ export function PacketPath() {
   const [step, setStep] = useState(0)
   const [playing, setPlaying] = useState(false)
   const [asText, setAsText] = useState(false)
+  const [compareWith, setCompareWith] = useState('')
+  const other = flows.find((f) => f.flow === compareWith && f.flow !== flow?.flow)
+  const otherHops = useMemo(() => (other ? hopsOf(plain, other.flow) : []), [plain, other])
 
   // a new flow: start from the client, and play it if the learner follows the latest
   const flowId = flow?.flow
@@ -121,8 +125,6 @@ export function PacketPath() {
     )
 
   const current = hops[Math.min(step, hops.length - 1)]
-  const minX = Math.min(...layout.stations.map((s) => s.x))
-  const maxX = Math.max(...layout.stations.map((s) => s.x))
   const nat = current ? natKind(current) : null
 
   return (
@@ -144,12 +146,32 @@ export function PacketPath() {
             ))}
           </select>
         </label>
+        <label className="pp-flow">
+          <span>Compare with…</span>
+          <select
+            value={other ? compareWith : ''}
+            onChange={(e) => setCompareWith(e.target.value)}
+            data-testid="packets.compare"
+          >
+            <option value="">no other flow</option>
+            {flows
+              .filter((f) => f.flow !== flow.flow)
+              .map((f) => (
+                <option key={f.flow} value={f.flow}>
+                  {flowTitle(f)}
+                </option>
+              ))}
+          </select>
+        </label>
       </div>
       <p className="pp-summary" data-testid="packets.summary">
         <strong>{flow.client}</strong> {flow.purpose}: {flow.proto} {flow.src}:{flow.sport} →{' '}
         {flow.dst}:{flow.dport}
         {flow.endpoint && <> · answered by {flow.endpoint}</>} · {flow.outcome} · {flow.packets}{' '}
         packets in all; shown: the first packet and its reply
+      </p>
+      <p className="pp-translations" data-testid="packets.translations">
+        {describeTranslations(hops)}
       </p>
       <div className="pp-controls" role="group" aria-label="Packet playback">
         <button
@@ -197,87 +219,18 @@ export function PacketPath() {
         </button>
       </div>
       <div className="pp-lanes">
-        <svg
-          ref={svgRef}
-          viewBox={`0 0 ${layout.width} ${PATH_HEIGHT}`}
-          role="img"
-          aria-label={`The packet's path: request from ${flow.client} in the top lane, left to right; the reply in the bottom lane, right to left. Now at hop ${step + 1}: ${current ? describeHop(current) : ''}`}
-          className={reduced ? 'pp-svg reduced' : 'pp-svg'}
-          data-testid="packets.svg"
-        >
-          <text x={4} y={LANE_Y.request + 4} className="pp-lane-title">
-            request →
-          </text>
-          <text x={4} y={LANE_Y.reply + 4} className="pp-lane-title">
-            ← reply
-          </text>
-          {layout.spans.map((s, i) => {
-            const y = LANE_Y[s.direction]
-            const req = s.direction === 'request'
-            // labels start at their span's left edge (the last pod's ends at its right edge), so
-            // a long pod name never runs into the node beside it
-            const anchor =
-              s.x2 === maxX && s.x1 === s.x2 && s.x1 !== minX
-                ? 'end'
-                : s.x1 === s.x2 && s.x1 !== minX
-                  ? 'middle'
-                  : 'start'
-            const tx =
-              anchor === 'start' ? s.x1 - 16 : anchor === 'end' ? s.x2 + 16 : (s.x1 + s.x2) / 2
-            return (
-              <g key={i} className={`pp-span pp-span-${s.key.split(':')[0]}`}>
-                <rect
-                  x={s.x1 - 16}
-                  y={req ? y - 13 : y - 23}
-                  width={s.x2 - s.x1 + 32}
-                  height={36}
-                  rx={6}
-                />
-                <text
-                  x={tx}
-                  y={req ? y - 17 : y + 25}
-                  textAnchor={anchor}
-                  className="pp-span-label"
-                >
-                  {s.label}
-                </text>
-              </g>
-            )
-          })}
-          <path
-            className="pp-route"
-            d={layout.stations.map((s, i) => `${i ? 'L' : 'M'}${s.x},${s.y}`).join(' ')}
-          />
-          {layout.stations.map((s) => (
-            <g
-              key={s.step}
-              className={`pp-station pp-kind-${s.hop.kind}${s.step === step ? ' is-current' : ''}${s.changed ? ' is-nat' : ''}${s.step < step ? ' is-past' : ''}`}
-              onClick={() => {
-                setPlaying(false)
-                go(s.step)
-              }}
-              data-testid={`packets.station.${s.step}`}
-            >
-              <circle cx={s.x} cy={s.y} r={6} />
-              <text
-                x={s.x}
-                y={s.hop.direction === 'request' ? s.y + 18 : s.y - 10}
-                textAnchor="middle"
-                className="pp-station-label"
-              >
-                {abbrev(s.label)}
-              </text>
-            </g>
-          ))}
-          {/* positioned by the animation above, never by React */}
-          <circle
-            className="pp-dot"
-            r={5}
-            cx={MARGIN_LEFT}
-            cy={LANE_Y.request - 9}
-            data-testid="packets.dot"
-          />
-        </svg>
+        <Lanes
+          layout={layout}
+          step={step}
+          svgRef={svgRef}
+          reduced={reduced}
+          label={`The packet's path: request from ${flow.client} in the top lane, left to right; the reply in the bottom lane, right to left. Now at hop ${step + 1}: ${current ? describeHop(current) : ''}`}
+          onPick={(i) => {
+            setPlaying(false)
+            go(i)
+          }}
+        />
+        {other && <ComparedFlow flow={other} hops={otherHops} reduced={reduced} asText={asText} />}
       </div>
       {current && (
         <div className="pp-detail">
@@ -296,6 +249,8 @@ export function PacketPath() {
           <div className="pp-rules" data-testid="packets.rules">
             {current.kind === 'hook' ? (
               <RuleTables hop={current} />
+            ) : isGatewayHop(current) ? (
+              <GatewayNote hop={current} />
             ) : (
               <p className="dim">
                 No netfilter rules at this hop ({current.kind}
@@ -322,17 +277,46 @@ function flowTitle(f: FlowEvent): string {
   return `${f.client}: ${f.purpose} → ${f.dst}:${f.dport} (${f.outcome})`
 }
 
-const ABBREV: Record<string, string> = {
-  PREROUTING: 'PRE',
-  POSTROUTING: 'POST',
-  FORWARD: 'FWD',
-  OUTPUT: 'OUT',
-  INPUT: 'IN',
-  socket: 'sock',
-  REJECT: 'REJ',
-}
-
-/** Station labels must fit a 9px circle's neighbourhood; the hop detail gives the full name. */
-function abbrev(label: string): string {
-  return ABBREV[label] ?? label
+/** A second flow's lanes under the first, static, with what its receiver sees as the source. */
+function ComparedFlow({
+  flow,
+  hops,
+  reduced,
+  asText,
+}: {
+  flow: FlowEvent
+  hops: HopEvent[]
+  reduced: boolean
+  asText: boolean
+}) {
+  const layout = useMemo(() => layoutPath(hops), [hops])
+  return (
+    <section
+      className="pp-compare"
+      aria-label={`Compared flow: ${flowTitle(flow)}`}
+      data-testid="packets.compared"
+    >
+      <p className="pp-summary">
+        <span className="dim">Compared with:</span> <strong>{flow.client}</strong> {flow.purpose}:{' '}
+        {flow.proto} {flow.src}:{flow.sport} → {flow.dst}:{flow.dport} · {flow.outcome}
+      </p>
+      <p className="pp-translations" data-testid="packets.compared.translations">
+        {describeTranslations(hops)}
+      </p>
+      {hops.length > 0 && (
+        <Lanes
+          layout={layout}
+          step={-1}
+          reduced={reduced}
+          testid="packets.compared"
+          label={`The compared flow's path, request from ${flow.client} above, reply below. ${describeTranslations(hops)}`}
+        />
+      )}
+      <ol className={asText ? 'pp-text' : 'pp-text sr-only'} data-testid="packets.compared.text">
+        {hops.map((h, i) => (
+          <li key={i}>{describeHop(h)}</li>
+        ))}
+      </ol>
+    </section>
+  )
 }

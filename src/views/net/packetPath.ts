@@ -30,15 +30,43 @@ export function hopsOf(events: readonly SimEvent[], flow: string): HopEvent[] {
 /** Short node name as the map shows it: `ip-192-168-14-58` for `ip-192-168-14-58.us-west-2.compute.internal`. */
 export const shortNode = (n: string): string => n.split('.')[0] ?? n
 
-/** Where a hop happens: a pod's own network namespace, a node's host namespace, or the VPC. */
+/** Where a hop happens: a pod's own network namespace, a node's host namespace, the VPC (its
+ * router's route tables included), the internet gateway, the NAT gateway, or a host on the internet. */
 export function placeOf(h: HopEvent): { key: string; label: string } {
-  if (h.kind === 'netns') {
-    const pod = h.label.split(' ')[0] ?? h.label
-    return { key: `pod:${h.node}:${pod}`, label: `pod ${pod}` }
+  switch (h.kind) {
+    case 'netns': {
+      const pod = h.label.split(' ')[0] ?? h.label
+      return { key: `pod:${h.node}:${pod}`, label: `pod ${pod}` }
+    }
+    case 'vpc':
+    case 'rtb':
+      return { key: 'vpc', label: 'VPC' }
+    case 'igw':
+      return { key: 'igw', label: 'internet gateway' }
+    case 'natgw':
+      return { key: 'natgw', label: 'NAT gateway' }
+    case 'internet': {
+      const host = internetHost(h)
+      return { key: `internet:${host}`, label: host }
+    }
+    default: {
+      const node = h.node ?? '?'
+      return { key: `node:${node}`, label: `node ${shortNode(node)}` }
+    }
   }
-  if (h.kind === 'vpc') return { key: 'vpc', label: 'VPC' }
-  const node = h.node ?? '?'
-  return { key: `node:${node}`, label: `node ${shortNode(node)}` }
+}
+
+/** The host of an 'internet' hop: `example.com` of `example.com (23.192.228.80)`. */
+export const internetHost = (h: HopEvent): string => h.label.split(' ')[0] || h.label
+
+/** The hop kinds outside the nodes (issue #7): no netfilter there; HopDetail notes what they do. */
+export const isGatewayHop = (h: HopEvent): boolean =>
+  h.kind === 'rtb' || h.kind === 'igw' || h.kind === 'natgw' || h.kind === 'internet'
+
+/** An 'rtb' hop's label `rtb-0abc… 0.0.0.0/0 -> igw-0def…` as the table and the route it matched. */
+export function rtbRoute(label: string): { table: string; route: string } {
+  const m = /^(\S+)\s+(.*)$/.exec(label)
+  return m ? { table: m[1]!, route: m[2]! } : { table: label, route: '' }
 }
 
 /** The text on a hop's station: the hook's name, `veth`, `route`, `VPC`, `eth0`… */
@@ -56,6 +84,14 @@ export function stationLabel(h: HopEvent): string {
       return 'lost'
     case 'reject':
       return 'REJECT'
+    case 'rtb':
+      return 'rtb'
+    case 'igw':
+      return 'IGW'
+    case 'natgw':
+      return 'NAT'
+    case 'internet':
+      return 'host'
     default:
       return h.kind
   }
@@ -139,6 +175,53 @@ export function layoutPath(hops: readonly HopEvent[]): PathLayout {
   return { stations, spans, width }
 }
 
+/** a second row of place labels, this far from the first (px) */
+export const ROW = 12
+/** a place label's width estimate: px per character at the lanes' 11-12px type */
+const CHAR_PX = 6.6
+
+export interface PlaceLabel {
+  span: PlaceSpan
+  anchor: 'start' | 'middle' | 'end'
+  x: number
+  /** 0: beside the lane; 1: one row further out, where it would overlap the label before it */
+  row: 0 | 1
+}
+
+/**
+ * Where each place's label goes. Labels start at their span's left edge (the last place's ends at
+ * its right edge), a one-station place is centred on it; a label that would run into the one
+ * before it in its lane (the gateways and the internet host sit one station apart) moves a row out.
+ */
+export function placeLabels(layout: PathLayout): PlaceLabel[] {
+  const xs = layout.stations.map((s) => s.x)
+  const minX = Math.min(...xs)
+  const maxX = Math.max(...xs)
+  const lastRight: Record<string, number[]> = {
+    request: [-Infinity, -Infinity],
+    reply: [-Infinity, -Infinity],
+  }
+  const spans = [...layout.spans].sort((a, b) => a.x1 - b.x1)
+  const out = new Map<PlaceSpan, PlaceLabel>()
+  for (const s of spans) {
+    const single = s.x1 === s.x2
+    const anchor =
+      single && s.x2 === maxX && s.x1 !== minX
+        ? 'end'
+        : single && s.x1 !== minX
+          ? 'middle'
+          : 'start'
+    const x = anchor === 'start' ? s.x1 - 16 : anchor === 'end' ? s.x2 + 16 : s.x1
+    const w = s.label.length * CHAR_PX
+    const left = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2
+    const rows = lastRight[s.direction]!
+    const row = left < rows[0]! && left >= rows[1]! ? 1 : 0
+    rows[row] = left + w
+    out.set(s, { span: s, anchor, x, row })
+  }
+  return layout.spans.map((s) => out.get(s)!)
+}
+
 export type HeaderField = 'src' | 'sport' | 'dst' | 'dport'
 
 export interface HeaderDiff {
@@ -165,32 +248,107 @@ export function headersChanged(h: HopEvent): boolean {
 export const addr = (h: Headers): string =>
   h.proto === 'icmp' ? `${h.src} → ${h.dst}` : `${h.src}:${h.sport} → ${h.dst}:${h.dport}`
 
-/** What a hook's translation is called: DNAT (destination), SNAT/MASQUERADE (source), or un-NAT on a reply. */
+/** What a hop's translation is called: DNAT (destination), SNAT/MASQUERADE (source), the gateways'
+ * NAT, or the un-NAT of a reply. */
 export function natKind(h: HopEvent): string | null {
   const d = headerDiff(h.before, h.after)
   const dst = d.some((x) => x.changed && (x.field === 'dst' || x.field === 'dport'))
   const src = d.some((x) => x.changed && (x.field === 'src' || x.field === 'sport'))
   if (!dst && !src) return null
-  if (h.direction === 'reply') return 'conntrack un-NAT (the reply gets the Service address back)'
+  const reply = h.direction === 'reply'
+  if (h.kind === 'igw')
+    return reply
+      ? 'internet gateway 1:1 NAT back (the public destination becomes the private address)'
+      : 'internet gateway 1:1 NAT (the private source becomes its public IPv4 address)'
+  if (h.kind === 'natgw')
+    return reply
+      ? "NAT gateway un-NAT (the destination becomes the sender's address again)"
+      : "NAT gateway SNAT (the source becomes the NAT gateway's address)"
+  if (reply)
+    return dst && !src
+      ? "conntrack un-NAT (the reply's destination becomes the pod's address again)"
+      : 'conntrack un-NAT (the reply gets the Service address back)'
   const parts: string[] = []
   if (dst) parts.push('DNAT (destination rewritten)')
   if (src) parts.push('SNAT (source rewritten)')
   return parts.join(' and ')
 }
 
+export interface Translation {
+  step: number
+  where: string
+  from: string
+  to: string
+}
+
+/** The request's source translations in order: SNAT at the node, then the NAT gateway, the IGW. */
+export function sourceTranslations(hops: readonly HopEvent[]): Translation[] {
+  const out: Translation[] = []
+  hops.forEach((h, step) => {
+    if (h.direction !== 'request' || h.before.src === h.after.src) return
+    const where =
+      h.kind === 'hook'
+        ? `${placeOf(h).label} ${h.label}`
+        : h.kind === 'igw'
+          ? 'the internet gateway'
+          : h.kind === 'natgw'
+            ? 'the NAT gateway'
+            : placeOf(h).label
+    out.push({ step, where, from: h.before.src, to: h.after.src })
+  })
+  return out
+}
+
+const COUNT = ['No', 'One', 'Two', 'Three', 'Four']
+
+/** What the receiver sees as the source, in words: the point of comparing egress with pod to pod. */
+export function describeTranslations(hops: readonly HopEvent[]): string {
+  const ts = sourceTranslations(hops)
+  const first = hops.find((h) => h.direction === 'request')
+  if (!first) return ''
+  if (ts.length === 0)
+    return `No source translation: the receiver sees ${first.before.src} as the source, end to end.`
+  const steps = ts.map((t) => `${t.from} → ${t.to} at ${t.where}`).join(', then ')
+  const n = COUNT[ts.length] ?? String(ts.length)
+  return ts.length === 1
+    ? `One source translation: ${steps}.`
+    : `${n} translations in a row: ${steps}. The receiver sees ${ts.at(-1)!.to}.`
+}
+
 /** A hop's heading beside the diagram: `Request · node ip-… · netfilter hook PREROUTING`. */
 export function hopTitle(h: HopEvent): string {
-  const what =
-    h.kind === 'hook'
-      ? `netfilter hook ${h.label}`
-      : h.kind === 'vpc'
-        ? 'across the VPC'
-        : h.kind === 'route'
-          ? `routing: ${h.label}`
-          : h.kind === 'veth'
-            ? `veth pair ${h.label}`
-            : h.label
-  const where = h.kind === 'vpc' ? null : placeOf(h).label
+  let what: string
+  let where: string | null = placeOf(h).label
+  switch (h.kind) {
+    case 'hook':
+      what = `netfilter hook ${h.label}`
+      break
+    case 'vpc':
+      what = 'across the VPC'
+      where = null
+      break
+    case 'route':
+      what = `routing: ${h.label}`
+      break
+    case 'veth':
+      what = `veth pair ${h.label}`
+      break
+    case 'rtb': {
+      const r = rtbRoute(h.label)
+      what = `route table ${r.table}: ${r.route}`
+      break
+    }
+    case 'igw':
+    case 'natgw':
+      what = h.label
+      break
+    case 'internet':
+      what = `a host on the internet: ${h.label}`
+      where = null
+      break
+    default:
+      what = h.label
+  }
   return [h.direction === 'request' ? 'Request' : 'Reply', where, what].filter(Boolean).join(' · ')
 }
 
@@ -228,6 +386,23 @@ export function describeHop(h: HopEvent): string {
       break
     case 'reject':
       text = `${where}: rejected (${h.label})`
+      break
+    case 'rtb': {
+      const r = rtbRoute(h.label)
+      text = `the VPC router looks up route table ${r.table}${r.route ? `, matched route ${r.route}` : ''}`
+      break
+    }
+    case 'igw':
+      text = `the internet gateway ${h.label}`
+      break
+    case 'natgw':
+      text = `the NAT gateway ${h.label}`
+      break
+    case 'internet':
+      text =
+        h.direction === 'request'
+          ? `${h.label} on the internet receives ${pkt}`
+          : `${h.label} on the internet answers: ${pkt}`
       break
   }
   const nat = natKind(h)
