@@ -36,7 +36,11 @@ export function placeOf(h: HopEvent): { key: string; label: string } {
     const pod = h.label.split(' ')[0] ?? h.label
     return { key: `pod:${h.node}:${pod}`, label: `pod ${pod}` }
   }
-  if (h.kind === 'vpc') return { key: 'vpc', label: 'VPC' }
+  if (h.kind === 'vpc' || h.kind === 'rtb') return { key: 'vpc', label: 'VPC' }
+  // minimal places for the gateways and the internet (branch netview draws them properly)
+  if (h.kind === 'igw') return { key: 'igw', label: 'internet gateway' }
+  if (h.kind === 'natgw') return { key: 'natgw', label: 'NAT gateway' }
+  if (h.kind === 'internet') return { key: 'internet', label: 'internet' }
   const node = h.node ?? '?'
   return { key: `node:${node}`, label: `node ${shortNode(node)}` }
 }
@@ -228,6 +232,12 @@ export function describeHop(h: HopEvent): string {
       break
     case 'reject':
       text = `${where}: rejected (${h.label})`
+      break
+    case 'rtb':
+    case 'igw':
+    case 'natgw':
+    case 'internet':
+      text = `${where}: ${h.label}`
       break
   }
   const nat = natKind(h)
