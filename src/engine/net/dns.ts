@@ -4,6 +4,7 @@ import { listObjects, getObject } from '../apiserver/store.ts'
 import { cidrContains, intToIp, parseCidr } from './ip.ts'
 import { udpExchange, type Exchange } from './flow.ts'
 import type { Place } from './path.ts'
+import { internetDnsAnswer } from './internet.ts'
 
 // Name resolution from a pod: the stub resolver in the client's libc reads /etc/resolv.conf (the
 // kubelet writes `nameserver 10.100.0.10`, `search <ns>.svc.cluster.local svc.cluster.local
@@ -14,8 +15,9 @@ import type { Place } from './path.ts'
 // /etc/resolv.conf`). Sources: resolv.conf(5); kubernetes.io "DNS for Services and Pods";
 // coredns/coredns plugin/kubernetes README.
 // Simplified: A and AAAA go out as one query per name (the AAAA answer is always empty: the
-// cluster is IPv4-only); CoreDNS's cache and its forward to the VPC resolver are not walked as
-// packets; a resolver that hears nothing gives up after its timeout (5 s, musl; 10 s, glibc's
+// cluster is IPv4-only); CoreDNS's cache and its forward to the VPC resolver (192.168.0.2, the
+// Route 53 Resolver, which recurses on the internet) are not walked as packets: CoreDNS answers
+// internet names straight from internet.ts, as the resolver would; a resolver that hears nothing gives up after its timeout (5 s, musl; 10 s, glibc's
 // 2 attempts), not per search-list candidate.
 
 export interface ResolvConf {
@@ -52,11 +54,7 @@ export function searchCandidates(name: string, conf: ResolvConf, libc: 'musl' | 
   return libc === 'musl' ? [name] : [name, ...expanded]
 }
 
-export type Answer =
-  | { rcode: 'NOERROR'; addrs: string[] }
-  | { rcode: 'NXDOMAIN' }
-  /** beyond the VPC: what the internet's DNS would answer is not simulated */
-  | { rcode: 'EXTERNAL' }
+export type Answer = { rcode: 'NOERROR'; addrs: string[] } | { rcode: 'NXDOMAIN' }
 
 /** What CoreDNS answers for an A query, from the cluster's Services, pods and the VPC resolver. */
 export function coreDnsAnswer(state: ClusterState, name: string): Answer {
@@ -91,16 +89,14 @@ export function coreDnsAnswer(state: ClusterState, name: string): Answer {
       : { rcode: 'NXDOMAIN' }
   }
   if (q === 'localhost') return { rcode: 'NOERROR', addrs: ['127.0.0.1'] }
-  // a single label that is not in any search domain, or a reserved test name
-  if (!q.includes('.') || /\.(invalid|test|example|local)$/.test(q)) return { rcode: 'NXDOMAIN' }
-  return { rcode: 'EXTERNAL' }
+  // everything else goes out to the internet's DNS (forward . /etc/resolv.conf -> the VPC
+  // resolver -> recursion): the few hosts Cutaway's internet has, NXDOMAIN for the rest
+  return internetDnsAnswer(q)
 }
 
 export type Resolution =
   | { kind: 'ok'; name: string; addrs: string[]; queries: Exchange[]; elapsedMs: number }
   | { kind: 'nxdomain'; queries: Exchange[]; elapsedMs: number }
-  /** the name is outside the cluster and the VPC: not simulated */
-  | { kind: 'external'; name: string; queries: Exchange[]; elapsedMs: number }
   /** no answer from the nameserver (dropped, lost): the resolver timed out */
   | { kind: 'timeout'; queries: Exchange[]; elapsedMs: number }
   /** the nameserver's address refused (REJECT, nothing listening) */
@@ -136,15 +132,13 @@ export function resolve(
   let elapsedMs = 0
   if (server === vpcResolverIp(ctx.state)) {
     // a node (or a hostNetwork pod with dnsPolicy Default) asks the VPC resolver directly. The Route
-    // 53 Resolver is not a host in this model, so its answers come without packets.
+    // 53 Resolver is not a host in this model, so its answers come without packets (simplified).
     for (const candidate of searchCandidates(name, conf, libc)) {
       const a = candidate.endsWith(`.${CLUSTER_DOMAIN}`)
         ? ({ rcode: 'NXDOMAIN' } as const)
         : coreDnsAnswer(ctx.state, candidate)
       if (a.rcode === 'NOERROR')
         return { kind: 'ok', name: candidate, addrs: a.addrs, queries, elapsedMs: 1 }
-      if (a.rcode === 'EXTERNAL')
-        return { kind: 'external', name: candidate, queries, elapsedMs: 1 }
     }
     return { kind: 'nxdomain', queries, elapsedMs: 1 }
   }
@@ -159,8 +153,6 @@ export function resolve(
     if (!answer) continue
     if (answer.rcode === 'NOERROR')
       return { kind: 'ok', name: candidate, addrs: answer.addrs, queries, elapsedMs }
-    if (answer.rcode === 'EXTERNAL')
-      return { kind: 'external', name: candidate, queries, elapsedMs }
   }
   return { kind: 'nxdomain', queries, elapsedMs }
 }
@@ -176,8 +168,9 @@ export function query(
   const exchange = udpExchange(ctx, from, server, 53, {
     purpose: `DNS A ${name}`,
     requestBytes: DNS_QUERY_BYTES + name.length,
-    responseBytes: () => {
-      const a = coreDnsAnswer(ctx.state, name)
+    responseBytes: (srv) => {
+      // a public resolver (8.8.8.8) knows only the internet's names; anything else is CoreDNS
+      const a = srv?.place.internet ? internetDnsAnswer(name) : coreDnsAnswer(ctx.state, name)
       box.answer = a
       return DNS_QUERY_BYTES + name.length + (a.rcode === 'NOERROR' ? 16 * a.addrs.length : 0)
     },

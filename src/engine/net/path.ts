@@ -60,6 +60,17 @@ export interface Hop {
   after: Headers
   /** for kind 'hook' */
   trace?: HookTrace
+  /**
+   * Set where a router forwards the packet and takes one off its TTL (a node's host namespace
+   * at FORWARD, the NAT gateway): the host, and the address its ICMP time exceeded would come
+   * from. What a traceroute prints, hop by hop.
+   */
+  forwarder?: { name: string; ip: string }
+}
+
+/** The routers a packet crossed, in order (see Hop.forwarder). */
+export function forwarders(hops: Hop[]): { hop: number; name: string; ip: string }[] {
+  return hops.flatMap((h, i) => (h.forwarder ? [{ hop: i, ...h.forwarder }] : []))
 }
 
 export type Delivery =
@@ -233,7 +244,16 @@ function routeLabel(route: Exclude<HostRoute, { kind: 'unreachable' }>, dst: str
 function hook(host: NetHost, name: Hook, f: InFlight, hops: Hop[]): Delivery | undefined {
   const before = headersOf(f.pkt)
   const trace = runHook(host, name, f)
-  hops.push({ kind: 'hook', node: host.node, label: name, before, after: headersOf(f.pkt), trace })
+  hops.push({
+    kind: 'hook',
+    node: host.node,
+    label: name,
+    before,
+    after: headersOf(f.pkt),
+    trace,
+    // ip_forward() takes one off the TTL (and answers time exceeded from the node's address)
+    ...(name === 'FORWARD' ? { forwarder: { name: host.node, ip: host.masqueradeAddress } } : {}),
+  })
   const v = trace.verdict
   if (v.kind === 'DROP') return { kind: 'dropped', node: host.node, verdict: v, pkt: f.pkt }
   if (v.kind === 'REJECT') return { kind: 'rejected', node: host.node, verdict: v, pkt: f.pkt }

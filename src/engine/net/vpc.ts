@@ -99,8 +99,16 @@ function hop(
   before: Headers,
   pkt: Packet,
   node?: string,
+  forwarder?: Hop['forwarder'],
 ) {
-  hops.push({ kind, ...(node ? { node } : {}), label, before, after: headersOf(pkt) })
+  hops.push({
+    kind,
+    ...(node ? { node } : {}),
+    label,
+    before,
+    after: headersOf(pkt),
+    ...(forwarder ? { forwarder } : {}),
+  })
 }
 
 function lost(hops: Hop[], reason: string, pkt: Packet, node?: string): VpcResult {
@@ -268,6 +276,8 @@ function natOutbound(state: ClusterState, nat: NatGateway, pkt: Packet, hops: Ho
     `${nat.natGatewayId} ${before.src}:${before.sport} -> ${nat.publicIp}:${t.natPort}`,
     before,
     pkt,
+    undefined,
+    { name: nat.natGatewayId, ip: nat.privateIp },
   )
   return vpcForward(state, { subnetId: nat.subnetId, label: nat.natGatewayId }, pkt, hops)
 }
@@ -305,7 +315,15 @@ export function fromInternet(
     pkt.dst = t.src
     if (pkt.proto === 'icmp') pkt.sport = t.sport
     else pkt.dport = t.sport
-    hop(hops, 'natgw', `${nat.natGatewayId} ${h.dst}:${t.natPort} -> ${t.src}:${t.sport}`, h, pkt)
+    hop(
+      hops,
+      'natgw',
+      `${nat.natGatewayId} ${h.dst}:${t.natPort} -> ${t.src}:${t.sport}`,
+      h,
+      pkt,
+      undefined,
+      { name: nat.natGatewayId, ip: nat.privateIp },
+    )
     return deliverInVpc(state, nat.natGatewayId, pkt, hops)
   }
   const inst = Object.values(state.aws.instances).find(
