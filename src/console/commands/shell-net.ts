@@ -279,8 +279,14 @@ const nslookup: CommandSpec = {
           lines.push(out(`** server can't find ${r.name}: NXDOMAIN`), out(''))
           continue
         }
+        // parse_reply(): a reply without the AA flag (everything CoreDNS forwarded, anything from
+        // a public resolver) is headed "Non-authoritative answer:", the A reply and the AAAA one
+        const nonAuth = !/(^|\.)cluster\.local\.?$/i.test(r.name)
+        if (nonAuth) lines.push(out('Non-authoritative answer:'))
         for (const ip of a.addrs) lines.push(out(`Name:\t${r.name}`), out(`Address: ${ip}`))
-        lines.push(out(''), out(''))
+        lines.push(out(''))
+        if (nonAuth) lines.push(out('Non-authoritative answer:'))
+        lines.push(out(''))
       }
       // a failed query (NXDOMAIN) makes the exit status 1 (BusyBox 1.35 binary against a local DNS
       // server; older nslookup.c returned EXIT_SUCCESS regardless)
