@@ -252,6 +252,22 @@ describe('egress from a pod', () => {
     const ok = curl('https://example.com')
     expect(ok.exitCode).toBe(0)
     expect(ok.output[0]!.text).toMatch(/^<!doctype html>.*<h1>Example Domain<\/h1>/)
+    // curl negotiates h2 over TLS: `HTTP/2 200 ` and lowercase names; plain http is HTTP/1.1
+    const head = (url: string) =>
+      run<{ output: { stream: string; text: string }[] }>(tc, (ctx) =>
+        runCurl(ctx, podOf(tc, 'pub-client').place, ['-sI', url], {
+          tty: true,
+          resolv: parseResolvConf(podResolvConf(ctx.state, 'default')),
+          libc: 'musl',
+        }),
+      ).output.map((o) => o.text)
+    const tls = head('https://example.com')
+    expect(tls[0]).toBe('HTTP/2 200 ')
+    expect(tls).toContain('server: cloudflare')
+    expect(tls).toContain('content-length: 513')
+    const plain = head('http://example.com')
+    expect(plain[0]).toBe('HTTP/1.1 200 OK')
+    expect(plain).toContain('Server: cloudflare')
     const bad = curl('https://no-such-host.example.org')
     expect(bad.exitCode).toBe(6)
     expect(bad.output[0]).toEqual({
@@ -261,6 +277,22 @@ describe('egress from a pod', () => {
     expect(bad.output[1]!.text).toMatch(
       /^\(Cutaway simulates only these internet hosts: example\.com/,
     )
+  })
+
+  it('a host process on the node: OUTPUT, SNAT, the IGW; the reply reaches the host socket', () => {
+    const { tc, pub, priv } = w
+    for (const [node, addr] of [
+      [pub, tc.state.aws.instances[pub.instanceId]!.publicIpAddress!],
+      [priv, tc.state.aws.natGateways[0]!.publicIp],
+    ] as const) {
+      const x = run<Exchange>(tc, (ctx) =>
+        tcpConnect(ctx, { node: node.name }, '44.193.128.70', 80, http),
+      )
+      expect(x.outcome).toBe('answered')
+      expect(x.server!.peer.ip).toBe(addr)
+      expect(kinds(hopsOf(tc, x, 'reply')).slice(-3)).toEqual(['route', 'INPUT', 'socket'])
+      expect(x.reply).toMatchObject({ dst: node.ip, dport: x.client.port })
+    }
   })
 
   it('ping 8.8.8.8: the ICMP id changes at the SNAT and comes back', () => {

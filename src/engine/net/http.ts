@@ -42,6 +42,9 @@ export function isIpv4(s: string): boolean {
 }
 
 export interface Response {
+  /** absent: HTTP/1.1. `HTTP/2` when the client negotiated h2 (curl over TLS): lowercase header
+   * names, no reason phrase (curl prints `HTTP/2 200 `, with the space) */
+  version?: 'HTTP/2'
   status: number
   reason: string
   headers: [string, string][]

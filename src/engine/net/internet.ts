@@ -100,6 +100,21 @@ export interface InternetRequest {
   port: number
   /** the client's address as the host sees it: a node's public IP or the NAT gateway's EIP */
   peer: string
+  /** the client offered h2 in its TLS handshake (curl does; BusyBox wget does not) */
+  h2?: boolean
+}
+
+/** The same response as an HTTP/2 client sees it (header order as observed over HTTP/1.1:
+ * unconfirmed for h2). */
+function overH2(r: Response): Response {
+  return {
+    ...r,
+    version: 'HTTP/2',
+    reason: '',
+    headers: r.headers
+      .filter(([k]) => k !== 'Connection')
+      .map(([k, v]) => [k.toLowerCase(), v] as [string, string]),
+  }
 }
 
 /**
@@ -111,12 +126,22 @@ export function serveInternetHttp(
   host: InternetHost,
   req: InternetRequest,
 ): Response | undefined {
+  const r = serveHttp1(state, host, req)
+  return r && req.h2 && req.port === 443 ? overH2(r) : r
+}
+
+function serveHttp1(
+  state: ClusterState,
+  host: InternetHost,
+  req: InternetRequest,
+): Response | undefined {
   const date: [string, string] = ['Date', new Date(EPOCH_MS + state.now).toUTCString()]
   const head = req.method === 'HEAD'
   if (host.kind === 'web') {
     const body = req.path.split('?')[0] === '/' || req.path === '/index.html' ? EXAMPLE_PAGE : ''
     if (!body)
-      // the origin answers every other path with the same page too, but through a 404 status
+      // the origin answers every other path with the same page, with a 404 status [unconfirmed
+      // since example.com moved to Cloudflare]
       return {
         status: 404,
         reason: 'Not Found',

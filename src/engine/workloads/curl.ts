@@ -70,6 +70,8 @@ export function fetchUrl(
   method: string,
   agent: string,
   timeoutMs: number | undefined,
+  /** the client negotiates HTTP/2 over TLS (curl; not BusyBox wget) */
+  h2 = false,
 ): Fetched {
   let response: Response | undefined
   const connect = connectTo(ctx, from, url.host, url.port, {
@@ -86,6 +88,7 @@ export function fetchUrl(
           path: url.path,
           port: url.port,
           peer: server.peer.ip,
+          h2,
         })
         return responseBytes(response)
       }
@@ -285,7 +288,16 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
       return done([stderr(`curl: (1) Protocol "${scheme}" not supported`)], 1)
     return done([stderr('curl: (3) URL rejected: Bad hostname')], 3)
   }
-  const fetched = fetchUrl(ctx, from, env, url, o.method, CURL_AGENT, o.timeoutMs)
+  const fetched = fetchUrl(
+    ctx,
+    from,
+    env,
+    url,
+    o.method,
+    CURL_AGENT,
+    o.timeoutMs,
+    url.scheme === 'https',
+  )
   const meter = !o.silent && !env.tty
   const showErr = !o.silent || o.showError
   const conn = fetched.connect
@@ -349,7 +361,7 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
   if (o.head || o.include)
     lines.push(
       ...[
-        `HTTP/1.1 ${res.status} ${res.reason}`,
+        `${res.version ?? 'HTTP/1.1'} ${res.status} ${res.reason}`,
         ...res.headers.map(([k, v]) => `${k}: ${v}`),
         '',
       ].map(stdout),
