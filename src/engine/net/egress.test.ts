@@ -10,7 +10,7 @@ import { icmpEcho, tcpConnect, udpExchange, type Exchange } from './flow.ts'
 import type { Place } from './path.ts'
 import { natTranslate } from './vpc.ts'
 import { runCurl } from '../workloads/curl.ts'
-import { parseResolvConf } from './dns.ts'
+import { parseResolvConf, resolve, type Resolution } from './dns.ts'
 import { podResolvConf } from '../node/fs.ts'
 
 // Egress (FIDELITY §5.5, §6): a pod's packet to the internet through the node's policy routing,
@@ -293,6 +293,36 @@ describe('egress from a pod', () => {
       expect(kinds(hopsOf(tc, x, 'reply')).slice(-3)).toEqual(['route', 'INPUT', 'socket'])
       expect(x.reply).toMatchObject({ dst: node.ip, dport: x.client.port })
     }
+  })
+
+  it('CoreDNS forwards an internet name to the VPC resolver as a real UDP flow', () => {
+    const { tc } = w
+    const c = podOf(tc, 'pub-client')
+    const before = tc.events.length
+    const r = run<Resolution>(tc, (ctx) =>
+      resolve(
+        ctx,
+        c.place,
+        'example.com',
+        parseResolvConf(podResolvConf(ctx.state, 'default')),
+        'musl',
+      ),
+    )
+    expect(r).toMatchObject({ kind: 'ok', addrs: ['104.20.23.154', '172.66.147.243'] })
+    const flows = tc.events
+      .slice(before)
+      .filter((e): e is Extract<SimEvent, { type: 'packet.flow' }> => e.type === 'packet.flow')
+    const forward = flows.find((f) => f.dst === '192.168.0.2')!
+    expect(forward).toMatchObject({ dport: 53, proto: 'udp', outcome: 'answered' })
+    expect(forward.client).toMatch(/^kube-system\/coredns-/)
+    const hops = tc.events.filter(
+      (e): e is HopEvent => e.type === 'packet.hop' && e.flow === forward.flow,
+    )
+    expect(hops.find((h) => h.kind === 'vpc' && h.direction === 'request')!.label).toMatch(
+      /-> VPC -> Route 53 Resolver 192\.168\.0\.2$/,
+    )
+    // no SNAT toward a VPC address: the resolver sees the CoreDNS pod's own address
+    expect(translations(hops.filter((h) => h.direction === 'request'))).toHaveLength(0)
   })
 
   it('ping 8.8.8.8: the ICMP id changes at the SNAT and comes back', () => {

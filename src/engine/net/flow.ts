@@ -81,6 +81,8 @@ export function isListening(
       ? 'host'
       : undefined
   }
+  // the Route 53 Resolver: DNS on udp and tcp 53
+  if (place.vpc) return proto !== 'icmp' && port === 53 ? 'host' : undefined
   const node = state.nodes[place.node]
   if (!node) return undefined
   const serves = (pod: PodRuntime) =>

@@ -17,7 +17,7 @@ import { hostVeth, isNodeAddress, routeOnHost, type HostRoute } from './route.ts
 import { decisionLabel } from './policy.ts'
 import { eniInterface } from './ipam/ipamd.ts'
 import { internetHostByName } from './internet.ts'
-import { fromInternet, vpcForward, type VpcResult } from './vpc.ts'
+import { fromInternet, fromVpcService, vpcForward, type VpcResult } from './vpc.ts'
 
 // One packet's journey through the cluster (FIDELITY §4.3, §6): out of a pod's network namespace
 // through its veth into the host, the host's hooks (PREROUTING -> routing -> FORWARD -> POSTROUTING,
@@ -34,6 +34,8 @@ export interface Place {
   pod?: string
   /** an internet host: its name and the address the packet was sent to */
   internet?: { name: string; ip: string }
+  /** a service of the VPC itself (the Route 53 Resolver at base + 2); `node` is '' then */
+  vpc?: { name: string; ip: string }
 }
 
 export type HopKind =
@@ -106,6 +108,7 @@ export function netHost(state: ClusterState, node: NodeRuntime): NetHost {
 /** The address a place's sockets use: the pod IP, or the node IP for the host namespace. */
 export function addressOf(state: ClusterState, place: Place): string | undefined {
   if (place.internet) return place.internet.ip
+  if (place.vpc) return place.vpc.ip
   const node = state.nodes[place.node]
   if (!node) return undefined
   if (!place.pod) return node.ip
@@ -128,10 +131,13 @@ const MAX_NODE_CROSSINGS = 8
 export function transmit(state: ClusterState, from: Place, pkt: Packet, hops: Hop[]): Delivery {
   let node: NodeRuntime
   let arriving: { iface: string }
-  if (from.internet) {
-    const host = internetHostByName(from.internet.name)
-    if (!host) return { kind: 'lost', reason: `${from.internet.name} is not on the internet`, pkt }
-    const r = fromInternet(state, host, pkt, hops)
+  if (from.internet || from.vpc) {
+    const host = from.internet && internetHostByName(from.internet.name)
+    if (from.internet && !host)
+      return { kind: 'lost', reason: `${from.internet.name} is not on the internet`, pkt }
+    const r = host
+      ? fromInternet(state, host, pkt, hops)
+      : fromVpcService(state, from.vpc!.name, pkt, hops)
     if (r.kind !== 'node') return vpcEnd(r, pkt)
     node = r.node
     arriving = { iface: r.iface }
@@ -220,7 +226,8 @@ function unreachable(node: NodeRuntime, pkt: Packet, hops: Hop[]): Delivery {
   return { kind: 'lost', node: node.name, reason, pkt }
 }
 
-/** The end of a journey the VPC decided: an internet host got it, or it was lost. */
+/** The end of a journey the VPC decided: an internet host or the VPC's resolver got it, or it
+ * was lost. */
 function vpcEnd(r: Exclude<VpcResult, { kind: 'node' }>, pkt: Packet, node?: string): Delivery {
   if (r.kind === 'internet')
     return {
@@ -228,6 +235,8 @@ function vpcEnd(r: Exclude<VpcResult, { kind: 'node' }>, pkt: Packet, node?: str
       place: { node: '', internet: { name: r.host.name, ip: r.ip } },
       pkt,
     }
+  if (r.kind === 'service')
+    return { kind: 'delivered', place: { node: '', vpc: { name: r.name, ip: r.ip } }, pkt }
   return { kind: 'lost', ...(node ? { node } : {}), reason: r.reason, pkt }
 }
 

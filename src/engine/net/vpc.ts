@@ -2,7 +2,7 @@ import type { ClusterState } from '../model/state.ts'
 import type { NatGateway, NatTranslation, Route, RouteTable } from '../model/aws.ts'
 import type { NodeRuntime } from '../model/node.ts'
 import { nextFloat } from '../random.ts'
-import { cidrContains } from './ip.ts'
+import { cidrContains, intToIp, parseCidr } from './ip.ts'
 import { eniInterface } from './ipam/ipamd.ts'
 import { internetHostByIp, type InternetHost } from './internet.ts'
 import { headersOf, type Headers, type Packet } from './netfilter/evaluate.ts'
@@ -37,7 +37,16 @@ export const NAT_IDLE_TIMEOUT_MS = 350_000
 export type VpcResult =
   | { kind: 'node'; node: NodeRuntime; iface: string }
   | { kind: 'internet'; host: InternetHost; ip: string }
+  /** a service the VPC itself answers at an address: the Route 53 Resolver at base + 2 */
+  | { kind: 'service'; name: string; ip: string }
   | { kind: 'lost'; reason: string }
+
+/** What answers at the VPC's base + 2: the Amazon-provided DNS server (AmazonProvidedDNS). */
+export const VPC_RESOLVER = 'Route 53 Resolver'
+
+export function vpcResolverAddress(state: ClusterState): string {
+  return intToIp(parseCidr(state.aws.vpc.cidrBlock).base + 2)
+}
 
 /** Who puts the packet on the VPC: a node's ENI, or a gateway. */
 export interface VpcSender {
@@ -135,6 +144,12 @@ export function vpcForward(
     return lost(hops, `no route to ${pkt.dst} in the subnet's route table`, pkt, nodeName)
   const to = target(route)
   if (to === 'local') {
+    if (pkt.dst === vpcResolverAddress(state)) {
+      const h = headersOf(pkt)
+      hop(hops, 'vpc', `${from.label} -> VPC -> ${VPC_RESOLVER} ${pkt.dst}`, h, pkt, nodeName)
+      hop(hops, 'socket', `${VPC_RESOLVER} (AmazonProvidedDNS)`, h, pkt)
+      return { kind: 'service', name: VPC_RESOLVER, ip: pkt.dst }
+    }
     const holder = eniHolder(state, pkt.dst)
     if (!holder)
       return lost(hops, `no network interface in the VPC has the address ${pkt.dst}`, pkt, nodeName)
@@ -334,6 +349,16 @@ export function fromInternet(
   pkt.dst = inst.privateIpAddress
   hop(hops, 'igw', `${igw} ${h.dst} -> ${inst.privateIpAddress}`, h, pkt)
   return deliverInVpc(state, igw, pkt, hops)
+}
+
+/** The Route 53 Resolver answers: its packet goes to the ENI holding the destination. */
+export function fromVpcService(
+  state: ClusterState,
+  name: string,
+  pkt: Packet,
+  hops: Hop[],
+): VpcResult {
+  return deliverInVpc(state, name, pkt, hops)
 }
 
 /** A gateway hands a packet to the ENI holding its destination (the `local` route). */
