@@ -472,4 +472,26 @@ describe('the NAT gateway translation table', () => {
       { numRuns: 100, seed: 11 },
     )
   })
+
+  it('55,000 connections to one destination take every port the address has for it', () => {
+    const tc = new TestCluster({ seed: 3 })
+    run(tc, (ctx) => {
+      const nat = ctx.state.aws.natGateways[0]!
+      nat.translations = Array.from({ length: 55_000 }, (_, i) => ({
+        proto: 'tcp' as const,
+        src: '192.168.96.10',
+        sport: 1 + (i % 60000),
+        dst: '104.20.23.154',
+        dport: 443,
+        natPort: 1024 + i,
+        lastUsed: ctx.state.now,
+      }))
+      const h = { proto: 'tcp' as const, src: '192.168.96.11', sport: 40000, dst: '104.20.23.154' }
+      expect(natTranslate(ctx.state, nat, { ...h, dport: 443 })).toBeUndefined()
+      // another destination port is another "unique destination"
+      expect(natTranslate(ctx.state, nat, { ...h, dport: 80 })?.natPort).toBeGreaterThanOrEqual(
+        1024,
+      )
+    })
+  })
 })
