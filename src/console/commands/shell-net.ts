@@ -10,7 +10,8 @@ import {
   emptyConntrack,
 } from '../../engine/net/netfilter/conntrack.ts'
 import type { Place } from '../../engine/net/path.ts'
-import { elapsedOf, externalNote, fetchUrl, runCurl } from '../../engine/workloads/curl.ts'
+import { elapsedOf, fetchUrl, runCurl, unresolvedNote } from '../../engine/workloads/curl.ts'
+import { internetNote, isInternetName } from '../../engine/net/internet.ts'
 import type { Output } from '../../engine/workloads/programs.ts'
 import type { CommandEnv, CommandResult, CommandSpec, OutputLine } from '../types.ts'
 import { dim, err, out, textLines } from '../types.ts'
@@ -152,9 +153,13 @@ const wget: CommandSpec = {
       )
       if (!fetched) return { lines: [err('wget: error')], exitCode: 1 }
       const conn = fetched.connect
-      if (conn.kind === 'external') return { lines: [dim(externalNote(conn.name))], exitCode: 1 }
-      if (conn.kind === 'resolve-failed')
-        return { lines: [err(`wget: bad address '${url.host}'`)], exitCode: 1 }
+      if (conn.kind === 'resolve-failed') {
+        const note = unresolvedNote(env.sim.state, url.host, conn)
+        return {
+          lines: [err(`wget: bad address '${url.host}'`), ...(note ? [dim(note)] : [])],
+          exitCode: 1,
+        }
+      }
       const lines: OutputLine[] = []
       const say = (t: string) => {
         if (!quiet) lines.push(dim(t))
@@ -268,22 +273,29 @@ const nslookup: CommandSpec = {
       for (const r of results) {
         const a = r.answer
         if (!a) continue
-        if (a.rcode === 'EXTERNAL') {
-          lines.push(dim(externalNote(r.name)))
-          continue
-        }
         // the A answer, then the AAAA answer (empty: the cluster is IPv4 only)
         if (a.rcode === 'NXDOMAIN') {
           lines.push(out(`** server can't find ${r.name}: NXDOMAIN`), out(''))
           lines.push(out(`** server can't find ${r.name}: NXDOMAIN`), out(''))
           continue
         }
+        // parse_reply(): a reply without the AA flag (everything CoreDNS forwarded, anything from
+        // a public resolver) is headed "Non-authoritative answer:", the A reply and the AAAA one
+        const nonAuth = !/(^|\.)cluster\.local\.?$/i.test(r.name)
+        if (nonAuth) lines.push(out('Non-authoritative answer:'))
         for (const ip of a.addrs) lines.push(out(`Name:\t${r.name}`), out(`Address: ${ip}`))
-        lines.push(out(''), out(''))
+        lines.push(out(''))
+        if (nonAuth) lines.push(out('Non-authoritative answer:'))
+        lines.push(out(''))
       }
       // a failed query (NXDOMAIN) makes the exit status 1 (BusyBox 1.35 binary against a local DNS
       // server; older nslookup.c returned EXIT_SUCCESS regardless)
       const failed = results.some((r) => r.answer?.rcode === 'NXDOMAIN')
+      if (
+        results.every((r) => r.answer?.rcode === 'NXDOMAIN') &&
+        isInternetName(env.sim.state, host)
+      )
+        lines.push(dim(internetNote(host)))
       return { lines, exitCode: failed ? 1 : 0 }
     }),
 }
@@ -344,10 +356,13 @@ const nc: CommandSpec = {
         elapsedOf,
       )
       if (!connect) return { lines: [err('nc: error')], exitCode: 1 }
-      if (connect.kind === 'external')
-        return { lines: [dim(externalNote(connect.name))], exitCode: 1 }
-      if (connect.kind === 'resolve-failed')
-        return { lines: [err(`nc: bad address '${host}'`)], exitCode: 1 }
+      if (connect.kind === 'resolve-failed') {
+        const note = unresolvedNote(env.sim.state, host, connect)
+        return {
+          lines: [err(`nc: bad address '${host}'`), ...(note ? [dim(note)] : [])],
+          exitCode: 1,
+        }
+      }
       const who = `${host} (${connect.ip}:${port})`
       if (connect.kind === 'refused')
         return { lines: [err(`nc: ${who}: Connection refused`)], exitCode: 1 }
@@ -397,8 +412,7 @@ const ping: CommandSpec = {
           let ip = host
           if (!isIpv4(host)) {
             const res = resolve(ctx, n.place, host, n.resolv, n.libc)
-            if (res.kind === 'external') return { external: res.name }
-            if (res.kind !== 'ok') return { bad: true }
+            if (res.kind !== 'ok') return { bad: res.kind }
             ip = res.addrs[0]!
           }
           // busybox uses its pid as the echo id
@@ -412,8 +426,16 @@ const ping: CommandSpec = {
         () => (sent - 1) * 1000,
       )
       if (!r) return { lines: [err('ping: error')], exitCode: 1 }
-      if ('external' in r) return { lines: [dim(externalNote(r.external!))], exitCode: 1 }
-      if ('bad' in r) return { lines: [err(`ping: bad address '${host}'`)], exitCode: 1 }
+      if ('bad' in r) {
+        const note =
+          r.bad === 'nxdomain' && isInternetName(env.sim.state, host)
+            ? internetNote(host)
+            : undefined
+        return {
+          lines: [err(`ping: bad address '${host}'`), ...(note ? [dim(note)] : [])],
+          exitCode: 1,
+        }
+      }
       const lines: OutputLine[] = [out(`PING ${host} (${r.ip}): 56 data bytes`)]
       const got: number[] = []
       r.echoes.forEach((x, seq) => {

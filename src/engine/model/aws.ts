@@ -34,6 +34,23 @@ export interface NatGateway {
   publicIp: string
   allocationId: string
   networkInterfaceId: string
+  /** the gateway's translation table (net/vpc.ts), created on first use */
+  translations?: NatTranslation[]
+}
+
+/** One connection through a NAT gateway: the inside source and the outside port it got. */
+export interface NatTranslation {
+  proto: 'tcp' | 'udp' | 'icmp'
+  /** inside source address and port (ICMP: echo id) */
+  src: string
+  sport: number
+  /** the destination; with proto it is the "unique destination" of the 55,000 limit */
+  dst: string
+  dport: number
+  /** the port (ICMP: id) on the gateway's address */
+  natPort: number
+  /** simulated ms of the last packet (idle connections time out after 350 s) */
+  lastUsed: number
 }
 
 export interface Eni {

@@ -77,14 +77,18 @@ describe('CoreDNS answers', () => {
     )
     expect(coreDnsAnswer(s, 'web.us-west-2.compute.internal').rcode).toBe('NXDOMAIN')
   })
-  it('pods and EC2 names; the internet is not simulated', () => {
+  it('pods and EC2 names; internet names from the simulated internet, NXDOMAIN otherwise', () => {
     expect(coreDnsAnswer(s, '192-168-1-2.default.pod.cluster.local')).toEqual({
       rcode: 'NOERROR',
       addrs: ['192.168.1.2'],
     })
     const node = Object.values(s.nodes)[0]!
     expect(coreDnsAnswer(s, node.name)).toEqual({ rcode: 'NOERROR', addrs: [node.ip] })
-    expect(coreDnsAnswer(s, 'example.com').rcode).toBe('EXTERNAL')
+    expect(coreDnsAnswer(s, 'example.com')).toEqual({
+      rcode: 'NOERROR',
+      addrs: ['104.20.23.154', '172.66.147.243'],
+    })
+    expect(coreDnsAnswer(s, 'no-such-host.example.org').rcode).toBe('NXDOMAIN')
     expect(vpcResolverIp(s)).toBe('192.168.0.2')
   })
 })

@@ -4,6 +4,7 @@ import { listObjects, getObject } from '../apiserver/store.ts'
 import { cidrContains, intToIp, parseCidr } from './ip.ts'
 import { udpExchange, type Exchange } from './flow.ts'
 import type { Place } from './path.ts'
+import { internetDnsAnswer } from './internet.ts'
 
 // Name resolution from a pod: the stub resolver in the client's libc reads /etc/resolv.conf (the
 // kubelet writes `nameserver 10.100.0.10`, `search <ns>.svc.cluster.local svc.cluster.local
@@ -13,10 +14,12 @@ import type { Place } from './path.ts'
 // API (its `kubernetes` plugin) and forwards everything else to the VPC resolver (`forward .
 // /etc/resolv.conf`). Sources: resolv.conf(5); kubernetes.io "DNS for Services and Pods";
 // coredns/coredns plugin/kubernetes README.
+// CoreDNS's forward to the VPC resolver (192.168.0.2, the Route 53 Resolver: a service of the VPC
+// that answers EC2's private names and recurses on Cutaway's small internet) is a real UDP flow
+// from the CoreDNS pod, made while the client's query waits.
 // Simplified: A and AAAA go out as one query per name (the AAAA answer is always empty: the
-// cluster is IPv4-only); CoreDNS's cache and its forward to the VPC resolver are not walked as
-// packets; a resolver that hears nothing gives up after its timeout (5 s, musl; 10 s, glibc's
-// 2 attempts), not per search-list candidate.
+// cluster is IPv4-only); CoreDNS has no cache; a resolver that hears nothing gives up after its
+// timeout (5 s, musl; 10 s, glibc's 2 attempts), not per search-list candidate.
 
 export interface ResolvConf {
   nameservers: string[]
@@ -52,11 +55,7 @@ export function searchCandidates(name: string, conf: ResolvConf, libc: 'musl' | 
   return libc === 'musl' ? [name] : [name, ...expanded]
 }
 
-export type Answer =
-  | { rcode: 'NOERROR'; addrs: string[] }
-  | { rcode: 'NXDOMAIN' }
-  /** beyond the VPC: what the internet's DNS would answer is not simulated */
-  | { rcode: 'EXTERNAL' }
+export type Answer = { rcode: 'NOERROR'; addrs: string[] } | { rcode: 'NXDOMAIN' }
 
 /** What CoreDNS answers for an A query, from the cluster's Services, pods and the VPC resolver. */
 export function coreDnsAnswer(state: ClusterState, name: string): Answer {
@@ -81,7 +80,20 @@ export function coreDnsAnswer(state: ClusterState, name: string): Answer {
       return { rcode: 'NOERROR', addrs: [labels[0]!.replaceAll('-', '.')] }
     return { rcode: 'NXDOMAIN' }
   }
-  // forwarded to the VPC resolver (AmazonProvidedDNS): ip-a-b-c-d.<region>.compute.internal
+  return resolverAnswer(state, q)
+}
+
+function inClusterZone(name: string): boolean {
+  const q = name.toLowerCase().replace(/\.$/, '')
+  return q === CLUSTER_DOMAIN || q.endsWith(`.${CLUSTER_DOMAIN}`)
+}
+
+/**
+ * What the Route 53 Resolver (AmazonProvidedDNS, the VPC's base + 2) answers: EC2's private names
+ * (ip-a-b-c-d.<region>.compute.internal), and the internet's names by recursion.
+ */
+export function resolverAnswer(state: ClusterState, name: string): Answer {
+  const q = name.toLowerCase().replace(/\.$/, '')
   const internal = `.${state.config.region}.compute.internal`
   if (q.endsWith(internal) || q.endsWith('.ec2.internal')) {
     const m = /^ip-(\d+)-(\d+)-(\d+)-(\d+)\./.exec(q)
@@ -91,16 +103,13 @@ export function coreDnsAnswer(state: ClusterState, name: string): Answer {
       : { rcode: 'NXDOMAIN' }
   }
   if (q === 'localhost') return { rcode: 'NOERROR', addrs: ['127.0.0.1'] }
-  // a single label that is not in any search domain, or a reserved test name
-  if (!q.includes('.') || /\.(invalid|test|example|local)$/.test(q)) return { rcode: 'NXDOMAIN' }
-  return { rcode: 'EXTERNAL' }
+  // everything else is the internet's: the few hosts Cutaway's internet has, NXDOMAIN for the rest
+  return internetDnsAnswer(q)
 }
 
 export type Resolution =
   | { kind: 'ok'; name: string; addrs: string[]; queries: Exchange[]; elapsedMs: number }
   | { kind: 'nxdomain'; queries: Exchange[]; elapsedMs: number }
-  /** the name is outside the cluster and the VPC: not simulated */
-  | { kind: 'external'; name: string; queries: Exchange[]; elapsedMs: number }
   /** no answer from the nameserver (dropped, lost): the resolver timed out */
   | { kind: 'timeout'; queries: Exchange[]; elapsedMs: number }
   /** the nameserver's address refused (REJECT, nothing listening) */
@@ -134,20 +143,6 @@ export function resolve(
   const queries: Exchange[] = []
   if (!server) return { kind: 'refused', queries, elapsedMs: 0 }
   let elapsedMs = 0
-  if (server === vpcResolverIp(ctx.state)) {
-    // a node (or a hostNetwork pod with dnsPolicy Default) asks the VPC resolver directly. The Route
-    // 53 Resolver is not a host in this model, so its answers come without packets.
-    for (const candidate of searchCandidates(name, conf, libc)) {
-      const a = candidate.endsWith(`.${CLUSTER_DOMAIN}`)
-        ? ({ rcode: 'NXDOMAIN' } as const)
-        : coreDnsAnswer(ctx.state, candidate)
-      if (a.rcode === 'NOERROR')
-        return { kind: 'ok', name: candidate, addrs: a.addrs, queries, elapsedMs: 1 }
-      if (a.rcode === 'EXTERNAL')
-        return { kind: 'external', name: candidate, queries, elapsedMs: 1 }
-    }
-    return { kind: 'nxdomain', queries, elapsedMs: 1 }
-  }
   for (const candidate of searchCandidates(name, conf, libc)) {
     const { exchange: x, answer } = query(ctx, from, server, candidate)
     queries.push(x)
@@ -159,10 +154,22 @@ export function resolve(
     if (!answer) continue
     if (answer.rcode === 'NOERROR')
       return { kind: 'ok', name: candidate, addrs: answer.addrs, queries, elapsedMs }
-    if (answer.rcode === 'EXTERNAL')
-      return { kind: 'external', name: candidate, queries, elapsedMs }
   }
   return { kind: 'nxdomain', queries, elapsedMs }
+}
+
+/**
+ * CoreDNS's answer: the cluster.local zone from the API (its `kubernetes` plugin), everything else
+ * forwarded to the upstream in the node's /etc/resolv.conf (`forward . /etc/resolv.conf`: the VPC
+ * resolver), as a real UDP flow from the CoreDNS pod while the client's query waits.
+ * Simplified: no cache (every query is forwarded again); a forward that gets no answer (a DROP in
+ * its way) still yields the resolver's answer instead of CoreDNS's SERVFAIL after its timeout.
+ */
+function coreDns(ctx: Ctx, place: Place | undefined, name: string): Answer {
+  if (!place || inClusterZone(name) || name.toLowerCase().replace(/\.$/, '') === 'localhost')
+    return coreDnsAnswer(ctx.state, name)
+  const forwarded = query(ctx, place, vpcResolverIp(ctx.state), name)
+  return forwarded.answer ?? resolverAnswer(ctx.state, name)
 }
 
 /** One DNS query as a UDP flow to `server`:53; the answer when a DNS server got it. */
@@ -176,8 +183,14 @@ export function query(
   const exchange = udpExchange(ctx, from, server, 53, {
     purpose: `DNS A ${name}`,
     requestBytes: DNS_QUERY_BYTES + name.length,
-    responseBytes: () => {
-      const a = coreDnsAnswer(ctx.state, name)
+    responseBytes: (srv) => {
+      // a public resolver (8.8.8.8) knows only the internet's names; the Route 53 Resolver adds
+      // EC2's; anything else listening on 53 is CoreDNS
+      const a = srv?.place.internet
+        ? internetDnsAnswer(name)
+        : srv?.place.vpc
+          ? resolverAnswer(ctx.state, name)
+          : coreDns(ctx, srv?.place, name)
       box.answer = a
       return DNS_QUERY_BYTES + name.length + (a.rcode === 'NOERROR' ? 16 * a.addrs.length : 0)
     },

@@ -6,7 +6,8 @@ import { nextFloat } from '../random.ts'
 import { resolveImage } from '../workloads/images.ts'
 import type { TcpFlags } from './netfilter/conntrack.ts'
 import { headersOf, type Headers, type Packet } from './netfilter/evaluate.ts'
-import { addressOf, transmit, type Delivery, type Hop, type Place } from './path.ts'
+import { addressOf, forwarders, transmit, type Delivery, type Hop, type Place } from './path.ts'
+import { internetHostByName } from './internet.ts'
 
 // Connections as programs make them: a TCP connect (handshake, one request, one response, close)
 // or a UDP exchange (a query and its answer), each packet sent through `transmit`. The first
@@ -54,7 +55,7 @@ export interface Exchange {
   elapsedMs: number
   /** why a lost packet was lost */
   reason?: string
-  /** how many hosts forwarded the answer (each takes one off its TTL) */
+  /** how many routers forwarded the answer (each takes one off its TTL; see Hop.forwarder) */
   answerForwards?: number
 }
 
@@ -73,6 +74,15 @@ export function isListening(
   proto: 'tcp' | 'udp' | 'icmp',
   port: number,
 ): PodRuntime | 'host' | undefined {
+  if (place.internet) {
+    const host = internetHostByName(place.internet.name)
+    if (!host) return undefined
+    return proto === 'icmp' || (proto === 'tcp' ? host.tcp : host.udp).includes(port)
+      ? 'host'
+      : undefined
+  }
+  // the Route 53 Resolver: DNS on udp and tcp 53
+  if (place.vpc) return proto !== 'icmp' && port === 53 ? 'host' : undefined
   const node = state.nodes[place.node]
   if (!node) return undefined
   const serves = (pod: PodRuntime) =>
@@ -106,8 +116,9 @@ function reverse(h: Headers): Headers {
   return { proto: h.proto, src: h.dst, dst: h.src, sport: h.dport, dport: h.sport }
 }
 
+/** Virtual ms a one-way trip takes: 1 per crossing of the VPC, a gateway or the internet. */
 function crossings(hops: Hop[]): number {
-  return hops.filter((h) => h.kind === 'vpc').length
+  return hops.filter((h) => h.kind === 'vpc' || h.kind === 'natgw' || h.kind === 'internet').length
 }
 
 interface ExchangeOpts {
@@ -248,6 +259,11 @@ function exchange(
   }
   const answerHeaders = reverse(headersOf(out.pkt))
   const replyHops: Hop[] = []
+  if (!listener && serverPlace.internet) {
+    // internet hosts sit behind firewalls that drop what they do not serve: no RST, no ICMP
+    // error, the client waits for its timeout (simplified: every host here does that)
+    return summary({ ...base, outcome: 'dropped', server, elapsedMs: 0 }, 1)
+  }
   if (!listener) {
     // the destination's kernel answers: RST for TCP, ICMP port unreachable for UDP
     const back = transmit(
@@ -289,7 +305,7 @@ function exchange(
     server,
     reply: headersOf(answer.pkt),
     elapsedMs,
-    answerForwards: replyHops.filter((h) => h.kind === 'hook' && h.label === 'FORWARD').length,
+    answerForwards: forwarders(replyHops).length,
   }
   if (proto !== 'tcp') return summary(result, 2)
   // the rest of the connection: each packet walks the hooks (counters, conntrack states) quietly

@@ -10,9 +10,9 @@ import type { Place } from './path.ts'
 import { ipamdEnis } from './ipam/introspect.ts'
 
 // An HTTP request from a pod or a node, as curl and wget make it: resolve the host, connect, send
-// one request, read one response. Only nginx's default server answers HTTP (the welcome page from
-// the image's /usr/share/nginx/html, or nginx's 404 page); another listener accepts the connection
-// but what it would say is not simulated.
+// one request, read one response. nginx's default server answers HTTP (the welcome page from the
+// image's /usr/share/nginx/html, or nginx's 404 page), and so do the internet's hosts
+// (internet.ts); another listener accepts the connection but what it would say is not simulated.
 
 /** Linux: net.ipv4.tcp_syn_retries = 6, SYNs at 0,1,3,7,15,31,63 s and a last wait: 127 s */
 export const TCP_SYN_TIMEOUT_MS = 127_000
@@ -42,6 +42,9 @@ export function isIpv4(s: string): boolean {
 }
 
 export interface Response {
+  /** absent: HTTP/1.1. `HTTP/2` when the client negotiated h2 (curl over TLS): lowercase header
+   * names, no reason phrase (curl prints `HTTP/2 200 `, with the space) */
+  version?: 'HTTP/2'
   status: number
   reason: string
   headers: [string, string][]
@@ -49,8 +52,7 @@ export interface Response {
 }
 
 export type Connect =
-  | { kind: 'resolve-failed'; resolution: Exclude<Resolution, { kind: 'ok' | 'external' }> }
-  | { kind: 'external'; name: string }
+  | { kind: 'resolve-failed'; resolution: Exclude<Resolution, { kind: 'ok' }> }
   | { kind: 'connected'; ip: string; exchange: Exchange; server?: PodRef; elapsedMs: number }
   /** RST, ICMP port unreachable or a REJECT: the connect failed at once */
   | { kind: 'refused'; ip: string; exchange: Exchange; elapsedMs: number; rejectWith?: string }
@@ -79,7 +81,6 @@ export function connectTo(
   let elapsed = 0
   if (!isIpv4(host)) {
     const r = resolve(ctx, from, host, opts.resolv, opts.libc)
-    if (r.kind === 'external') return { kind: 'external', name: r.name }
     if (r.kind !== 'ok') return { kind: 'resolve-failed', resolution: r }
     ip = r.addrs[0]!
     elapsed += r.elapsedMs

@@ -13,6 +13,13 @@ import {
 } from '../net/http.ts'
 import { placeOfPod, type Place } from '../net/path.ts'
 import type { Output } from './programs.ts'
+import type { ClusterState } from '../model/state.ts'
+import {
+  internetHostByName,
+  internetNote,
+  isInternetName,
+  serveInternetHttp,
+} from '../net/internet.ts'
 
 // curl (8.17, curlimages/curl and the nginx image's Debian curl) as a program: its options, its
 // real output (the progress meter on stderr when stdout is not a terminal, the error lines and exit
@@ -34,16 +41,19 @@ export interface ProgramRun {
 }
 
 export function elapsedOf(c: Connect): number {
-  return c.kind === 'resolve-failed'
-    ? c.resolution.elapsedMs
-    : c.kind === 'external'
-      ? 0
-      : c.elapsedMs
+  return c.kind === 'resolve-failed' ? c.resolution.elapsedMs : c.elapsedMs
 }
 
-/** What a tool says when asked for a name outside the cluster and the VPC. */
-export function externalNote(name: string): string {
-  return `(Cutaway does not simulate the internet yet: ${name} is outside the cluster and its VPC, so the request would leave through a NAT or internet gateway, which is not modelled. No request was sent.)`
+/**
+ * The dim note a tool adds after failing to resolve `name`: which internet hosts Cutaway
+ * simulates, when the name was one to look up on the internet (undefined otherwise).
+ */
+export function unresolvedNote(state: ClusterState, name: string, c: Connect): string | undefined {
+  return c.kind === 'resolve-failed' &&
+    c.resolution.kind === 'nxdomain' &&
+    isInternetName(state, name)
+    ? internetNote(name)
+    : undefined
 }
 
 export interface Fetched {
@@ -60,6 +70,8 @@ export function fetchUrl(
   method: string,
   agent: string,
   timeoutMs: number | undefined,
+  /** the client negotiates HTTP/2 over TLS (curl; not BusyBox wget) */
+  h2 = false,
 ): Fetched {
   let response: Response | undefined
   const connect = connectTo(ctx, from, url.host, url.port, {
@@ -69,6 +81,17 @@ export function fetchUrl(
     purpose: `HTTP ${method} ${url.path}`,
     requestBytes: httpRequestBytes(url.host, url.path, method, agent),
     responseBytes: (server) => {
+      const internet = server?.place.internet && internetHostByName(server.place.internet.name)
+      if (internet) {
+        response = serveInternetHttp(ctx.state, internet, {
+          method,
+          path: url.path,
+          port: url.port,
+          peer: server.peer.ip,
+          h2,
+        })
+        return responseBytes(response)
+      }
       if (!server?.pod) return 0
       response = serveHttp(ctx, server.pod, {
         method,
@@ -265,7 +288,16 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
       return done([stderr(`curl: (1) Protocol "${scheme}" not supported`)], 1)
     return done([stderr('curl: (3) URL rejected: Bad hostname')], 3)
   }
-  const fetched = fetchUrl(ctx, from, env, url, o.method, CURL_AGENT, o.timeoutMs)
+  const fetched = fetchUrl(
+    ctx,
+    from,
+    env,
+    url,
+    o.method,
+    CURL_AGENT,
+    o.timeoutMs,
+    url.scheme === 'https',
+  )
   const meter = !o.silent && !env.tty
   const showErr = !o.silent || o.showError
   const conn = fetched.connect
@@ -287,10 +319,11 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
     return done(lines, code, waited)
   }
   switch (conn.kind) {
-    case 'external':
-      return done([stderr(externalNote(conn.name))], 6)
-    case 'resolve-failed':
-      return fail(6, `Could not resolve host: ${url.host}`, true)
+    case 'resolve-failed': {
+      const r = fail(6, `Could not resolve host: ${url.host}`, true)
+      const note = unresolvedNote(ctx.state, url.host, conn)
+      return note ? { ...r, output: [...r.output, stderr(note)] } : r
+    }
     case 'refused':
       return fail(
         7,
@@ -328,7 +361,7 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
   if (o.head || o.include)
     lines.push(
       ...[
-        `HTTP/1.1 ${res.status} ${res.reason}`,
+        `${res.version ?? 'HTTP/1.1'} ${res.status} ${res.reason}`,
         ...res.headers.map(([k, v]) => `${k}: ${v}`),
         '',
       ].map(stdout),

@@ -50,8 +50,13 @@ export function placeOf(h: HopEvent): { key: string; label: string } {
       return { key: `internet:${host}`, label: host }
     }
     default: {
-      const node = h.node ?? '?'
-      return { key: `node:${node}`, label: `node ${shortNode(node)}` }
+      if (h.node) return { key: `node:${h.node}`, label: `node ${shortNode(h.node)}` }
+      // no node: the VPC's own services (the Route 53 Resolver's socket) or a packet lost at a gateway
+      if (h.kind === 'socket')
+        return { key: `service:${h.label}`, label: h.label.replace(/ \(.*\)$/, '') }
+      if (h.label.startsWith('igw-')) return { key: 'igw', label: 'internet gateway' }
+      if (h.label.startsWith('nat-')) return { key: 'natgw', label: 'NAT gateway' }
+      return { key: 'vpc', label: 'VPC' }
     }
   }
 }

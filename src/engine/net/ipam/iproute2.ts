@@ -3,7 +3,21 @@ import type { NodeRuntime, PodRuntime } from '../../model/node.ts'
 import { hashHex } from '../../node/util.ts'
 import { vethName } from '../../node/util.ts'
 import { intToIp, ipToInt, parseCidr } from '../ip.ts'
-import { eniInterface, eniRouteTable } from './ipamd.ts'
+import { eniInterface } from './ipamd.ts'
+import {
+  DEFAULT_TABLE,
+  LOCAL_TABLE,
+  MAIN_TABLE,
+  nodeRules,
+  nodeTable,
+  podsByIndex,
+  POD_RULES,
+  routeText,
+  ruleSelector,
+  subnetGateway,
+  tableName,
+  type RouteEntry,
+} from '../policy.ts'
 import { POD_GATEWAY } from './cni.ts'
 
 // `ip addr|link|route|rule|neigh` on a node and in a pod, derived from ipamd's datastore and the
@@ -36,10 +50,7 @@ function subnetOf(state: ClusterState, node: NodeRuntime) {
   return state.aws.subnets.find((s) => s.subnetId === node.subnetId)
 }
 
-/** The subnet's VPC router: its base address + 1. */
-export function subnetGateway(cidr: string): string {
-  return intToIp(parseCidr(cidr).base + 1)
-}
+export { subnetGateway }
 
 /** fe80:: EUI-64 address of a MAC (flip the universal/local bit, insert ff:fe). */
 function linkLocal(mac: string): string {
@@ -80,16 +91,6 @@ const LO: Link = {
 function leaseLeft(state: ClusterState, node: NodeRuntime): string {
   const s = Math.floor((state.now - node.bootTime) / 1000) % 1800
   return `${3600 - s}sec`
-}
-
-function podsByIndex(node: NodeRuntime): { pod: PodRuntime; index: number; veth: string }[] {
-  const idx = node.ipamd?.ifindex ?? {}
-  return Object.values(node.pods)
-    .filter((p) => !p.hostNetwork)
-    .map((pod) => ({ pod, veth: vethName(pod.namespace, pod.name) }))
-    .filter((x) => idx[x.veth] !== undefined)
-    .map((x) => ({ ...x, index: idx[x.veth]! }))
-    .sort((a, b) => a.index - b.index)
 }
 
 function nodeLinks(state: ClusterState, node: NodeRuntime): Link[] {
@@ -224,12 +225,7 @@ export function ipLink(p: IpPlace, f: IpFlavour, dev?: string): string[] | { err
   })
 }
 
-interface RouteLine {
-  dst: string
-  text: string
-}
-
-function sortRoutes(rs: RouteLine[]): string[] {
+function sortRoutes(rs: RouteEntry[]): string[] {
   const key = (d: string) =>
     d === 'default' ? [-1, 0] : [ipToInt(d.split('/')[0]!), Number(d.split('/')[1] ?? 32)]
   return rs
@@ -238,7 +234,7 @@ function sortRoutes(rs: RouteLine[]): string[] {
       const [x2, y2] = key(b.dst)
       return x1! - x2! || y1! - y2!
     })
-    .map((r) => r.text)
+    .map(routeText)
 }
 
 /** `ip route [show table N]`; N: main/254, local, or an ENI's table (device + 1). */
@@ -250,88 +246,19 @@ export function ipRoute(p: IpPlace, f: IpFlavour, table = 'main'): string[] | { 
     return [`default via ${POD_GATEWAY} dev eth0 `, `${POD_GATEWAY} dev eth0 scope link `]
   }
   const { state, node } = p
-  const subnet = subnetOf(state, node)
-  if (!subnet) return []
-  const gw = subnetGateway(subnet.cidrBlock)
-  const vpcDns = intToIp(parseCidr(state.aws.vpc.cidrBlock).base + 2)
-  const inSubnet = parseCidr(subnet.cidrBlock)
-  const dnsLocal =
-    ipToInt(vpcDns) >= inSubnet.base && ipToInt(vpcDns) < inSubnet.base + inSubnet.size
-  if (t === 'main') {
-    const src = `src ${node.ip} metric 512 `
-    const rs: RouteLine[] = [
-      { dst: 'default', text: `default via ${gw} dev ens5 proto dhcp ${src}` },
-      // the VPC's DNS server (base + 2), which DHCP gives a host route
-      {
-        dst: vpcDns,
-        text: dnsLocal
-          ? `${vpcDns} dev ens5 proto dhcp scope link ${src}`
-          : `${vpcDns} via ${gw} dev ens5 proto dhcp ${src}`,
-      },
-      {
-        dst: subnet.cidrBlock,
-        text: `${subnet.cidrBlock} dev ens5 proto kernel scope link ${src}`,
-      },
-      { dst: gw, text: `${gw} dev ens5 proto dhcp scope link ${src}` },
-      ...podsByIndex(node).map(({ pod, veth }) => ({
-        dst: pod.ip,
-        text: `${pod.ip} dev ${veth} scope link `,
-      })),
-    ]
-    return sortRoutes(rs)
-  }
-  if (t === 'local') {
-    const addrs = (node.ipamd?.enis ?? []).flatMap((id, device) => {
-      const e = state.aws.enis[id]
-      return e ? [{ ip: e.privateIpAddress, dev: eniInterface(device) }] : []
-    })
-    const brd = intToIp(inSubnet.base + inSubnet.size - 1)
-    return [
-      'local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1 ',
-      'local 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 ',
-      'broadcast 127.255.255.255 dev lo proto kernel scope link src 127.0.0.1 ',
-      ...addrs
-        .sort((a, b) => ipToInt(a.ip) - ipToInt(b.ip))
-        .map((a) => `local ${a.ip} dev ${a.dev} proto kernel scope host src ${a.ip} `),
-      `broadcast ${brd} dev ens5 proto kernel scope link src ${node.ip} `,
-    ]
-  }
-  const n = Number(t)
-  const device = (node.ipamd?.enis ?? []).findIndex((_, d) => eniRouteTable(d) === n)
-  if (!Number.isInteger(n) || device < 1) return { error: 'Error: ipv4: FIB table does not exist.' }
-  const dev = eniInterface(device)
-  return [`default via ${gw} dev ${dev} `, `${gw} dev ${dev} scope link `]
+  if (!subnetOf(state, node)) return []
+  const n = t === 'main' ? MAIN_TABLE : t === 'local' ? LOCAL_TABLE : Number(t)
+  // the default table (253) is not one `ip route show table` is asked for here: as before, an error
+  const routes = Number.isInteger(n) && n !== DEFAULT_TABLE ? nodeTable(state, node, n) : undefined
+  if (!routes) return { error: 'Error: ipv4: FIB table does not exist.' }
+  // the local table is printed in the kernel's order, the others sorted by prefix
+  return n === LOCAL_TABLE ? routes.map(routeText) : sortRoutes(routes)
 }
 
 export function ipRule(p: IpPlace, f: IpFlavour): string[] {
   const end = f === 'busybox' ? ' ' : ''
-  const rule = (prio: number, text: string) => `${prio}:\t${text}${end}`
-  if (p.pod && !p.pod.hostNetwork)
-    return [
-      rule(0, 'from all lookup local'),
-      rule(32766, 'from all lookup main'),
-      rule(32767, 'from all lookup default'),
-    ]
-  const { state, node } = p
-  const pods = podsByIndex(node)
-  const table = (ip: string) => {
-    const a = node.ipamd?.ips[ip]
-    return a ? eniRouteTable(node.ipamd!.enis.indexOf(a.eniId)) : 254
-  }
-  return [
-    rule(0, 'from all lookup local'),
-    ...pods.map(({ pod }) => rule(512, `from all to ${pod.ip} lookup main`)),
-    rule(1024, 'from all fwmark 0x80/0x80 lookup main'),
-    ...pods
-      .filter(({ pod }) => table(pod.ip) !== 254)
-      .map(({ pod }) => rule(1536, `from ${pod.ip} lookup ${table(pod.ip)}`)),
-    ...(node.ipamd?.enis ?? []).slice(1).flatMap((id, i) => {
-      const e = state.aws.enis[id]
-      return e ? [rule(32765, `from ${e.privateIpAddress} lookup ${eniRouteTable(i + 1)}`)] : []
-    }),
-    rule(32766, 'from all lookup main'),
-    rule(32767, 'from all lookup default'),
-  ]
+  const rules = p.pod && !p.pod.hostNetwork ? POD_RULES : nodeRules(p.state, p.node)
+  return rules.map((r) => `${r.prio}:\t${ruleSelector(r)} lookup ${tableName(r.table)}${end}`)
 }
 
 export function ipNeigh(p: IpPlace, f: IpFlavour): string[] {

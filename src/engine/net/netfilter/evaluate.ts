@@ -224,6 +224,8 @@ function natFromConntrack(f: InFlight, hook: Hook, trace: HookTrace): void {
     f.pkt.src = other.dst
     if (f.pkt.proto !== 'icmp') f.pkt.sport = other.dport
   }
+  // ICMP echo: the id travels unchanged in both directions unless a source NAT rewrote it
+  if (f.pkt.proto === 'icmp') f.pkt.sport = other.sport
   const after = headersOf(f.pkt)
   if (
     before.src !== after.src ||
@@ -357,9 +359,13 @@ function apply(
         if (port !== undefined && p.proto !== 'icmp') p.sport = port
       } else p.src = host.masqueradeAddress
       // --random-fully: nf_nat picks the source port from a full-range PRNG draw; without it the
-      // port is kept unless it clashes (clashes are not modelled)
-      if (target.randomFully && p.proto !== 'icmp')
-        p.sport = 1024 + Math.floor(nextFloat(host.rng) * (65535 - 1024 + 1))
+      // port is kept unless it clashes (clashes are not modelled). For ICMP the echo id is the
+      // "port" (nf_nat_l4proto_unique_tuple: 0-65535), so a ping's id changes too (FIDELITY §6.5)
+      if (target.randomFully)
+        p.sport =
+          p.proto === 'icmp'
+            ? Math.floor(nextFloat(host.rng) * 65536)
+            : 1024 + Math.floor(nextFloat(host.rng) * (65535 - 1024 + 1))
       bindNat(f, 'src')
       trace.changes.push({ what: target.kind, ...at, before, after: headersOf(p) })
       return { kind: 'ACCEPT' }
@@ -403,7 +409,10 @@ function bindNat(f: InFlight, side: 'src' | 'dst'): void {
     if (f.pkt.proto !== 'icmp') r.sport = f.pkt.dport
   } else {
     r.dst = f.pkt.src
+    // an ICMP echo's id is the same field in both directions: a source NAT that changes it
+    // (--random-fully) changes the id the reply carries
     if (f.pkt.proto !== 'icmp') r.dport = f.pkt.sport
+    else r.sport = f.pkt.sport
   }
 }
 
