@@ -285,3 +285,47 @@ describe('conntrack on the node', () => {
     )
   })
 })
+
+describe('curl -v', () => {
+  const cases: [string, string][] = [
+    ['curl -v http://web', 'curl-v-http'],
+    ['curl -sv http://empty', 'curl-v-refused'],
+    ['curl -v http://nosuch', 'curl-v-resolve'],
+    ['curl -svI https://web:80/', 'curl-v-https-plain-server'],
+  ]
+  for (const [cmd, file] of cases)
+    it(`${cmd} prints curl 8.17's trace`, async () => {
+      const { run, pod } = setup()
+      const r = run(`kubectl exec ${pod('cc-').name} -- ${cmd}`)
+      await expect(r.text + '\n').toMatchFileSnapshot(`./__golden__/${file}.txt`)
+    })
+
+  it('on a terminal: no meter and no [n bytes data] lines; --verbose and -v in a group', () => {
+    const { run, pod } = setup()
+    const r = run(`kubectl exec -it ${pod('cc-').name} -- curl -sfv http://web`)
+    expect(r.text).toContain('* Connection #0 to host web:80 left intact')
+    expect(r.text).not.toContain('bytes data]')
+    expect(r.text).not.toContain('% Total')
+    const long = run(`kubectl exec -it ${pod('cc-').name} -- curl --verbose -s http://web`)
+    expect(long.text).toContain('> GET / HTTP/1.1')
+  })
+
+  it('times out with the connect error and the failf line', () => {
+    const { run, pod, sim } = setup()
+    sim.transact((ctx) => {
+      for (const n of Object.values(ctx.state.nodes))
+        n.netfilter!.tables.filter.chains.FORWARD!.rules.unshift({
+          proto: { name: 'tcp' },
+          matches: [{ module: 'tcp', dport: { from: 80 } }],
+          target: { kind: 'DROP' },
+          counters: { packets: 0, bytes: 0 },
+        })
+    })
+    const r = run(`kubectl exec ${pod('cc-').name} -- curl -sSv --connect-timeout 5 http://web`)
+    expect(r.lines.map((l) => l.text).slice(-4, -1)).toEqual([
+      expect.stringMatching(/^\* Connection timed out after 50\d\d milliseconds$/),
+      '* shutting down connection #0',
+      expect.stringMatching(/^curl: \(28\) Connection timed out after 50\d\d milliseconds$/),
+    ])
+  })
+})

@@ -13,6 +13,7 @@ import {
 } from '../net/http.ts'
 import { placeOfPod, type Place } from '../net/path.ts'
 import type { Output } from './programs.ts'
+import { runVerboseCurl } from './curlVerbose.ts'
 
 // curl (8.17, curlimages/curl and the nginx image's Debian curl) as a program: its options, its
 // real output (the progress meter on stderr when stdout is not a terminal, the error lines and exit
@@ -267,6 +268,13 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
   }
   const fetched = fetchUrl(ctx, from, env, url, o.method, CURL_AGENT, o.timeoutMs)
   const meter = !o.silent && !env.tty
+  // -v: the trace (workloads/curlVerbose.ts); names outside the cluster keep the plain path's note
+  if (o.verbose && fetched.connect.kind !== 'external')
+    return runVerboseCurl(o, url, fetched, {
+      agent: CURL_AGENT,
+      ...(meter ? { meter: progressMeter } : {}),
+      data: !env.tty || o.output !== undefined,
+    })
   const showErr = !o.silent || o.showError
   const conn = fetched.connect
   const waited = elapsedOf(conn)
@@ -350,12 +358,6 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
     if (parts[parts.length - 1] === '') parts.pop()
     lines.push(...parts.map(stdout))
   }
-  if (o.verbose)
-    lines.push(
-      stderr(
-        "(Cutaway does not print curl's -v trace yet: the packet view shows every hop instead.)",
-      ),
-    )
   return done(lines, 0, waited)
 }
 
