@@ -244,7 +244,19 @@ export type SimEvent = Base &
         flow: string
         direction: 'request' | 'reply'
         seq: number
-        kind: 'netns' | 'veth' | 'hook' | 'route' | 'vpc' | 'socket' | 'lost' | 'reject'
+        kind:
+          | 'netns'
+          | 'veth'
+          | 'hook'
+          | 'route'
+          | 'vpc'
+          | 'socket'
+          | 'lost'
+          | 'reject'
+          | 'rtb'
+          | 'igw'
+          | 'natgw'
+          | 'internet'
         node?: string
         /** `eth0 -> eni1a2b3c4d5e6`, `PREROUTING`, `10.100.0.10 dev ens5` … */
         label: string

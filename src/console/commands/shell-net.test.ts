@@ -329,3 +329,33 @@ describe('curl -v', () => {
     ])
   })
 })
+
+describe('traceroute', () => {
+  it('from a busybox pod to a web pod: hop by hop (golden)', async () => {
+    const { run, pod, sim } = setup()
+    const client = pod('bb-')
+    const node = Object.values(sim.state.nodes).find((n) => n.pods[client.uid])!
+    const target = Object.values(sim.state.nodes)
+      .filter((n) => n.name !== node.name)
+      .flatMap((n) => Object.values(n.pods))
+      .find((p) => p.name.startsWith('web-'))!
+    const r = run(`kubectl exec ${client.name} -- traceroute ${target.ip}`)
+    expect(r.exitCode).toBe(0)
+    await expect(r.text + '\n').toMatchFileSnapshot('./__golden__/traceroute-pod-to-pod.txt')
+  })
+
+  it('is not installed on the AL2023 node, and curl_user may not open raw sockets', () => {
+    const { run, pod, sim } = setup()
+    const node = Object.keys(sim.state.nodes)[0]!
+    run(`ssh ${node}`)
+    const r = run('traceroute example.com')
+    expect(r.exitCode).toBe(127)
+    expect(r.lines[0]!.text).toBe('-bash: traceroute: command not found')
+    run('exit')
+    const c = run(`kubectl exec ${pod('cc-').name} -- traceroute web`)
+    expect(c.text).toContain('traceroute: socket(AF_INET,3,1): Operation not permitted')
+    const n = run(`kubectl exec ${pod('web-').name} -- traceroute web`)
+    // no shell in between: the runtime itself finds no such program in the Debian image
+    expect(n.text).toContain('exec: "traceroute": executable file not found in $PATH')
+  })
+})

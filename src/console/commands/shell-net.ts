@@ -28,7 +28,7 @@ interface NetCtx {
   libc: 'musl' | 'glibc'
 }
 
-function netCtx(env: CommandEnv, c: ShellCtx): NetCtx {
+export function netCtx(env: CommandEnv, c: ShellCtx): NetCtx {
   const state = env.sim.state
   if (c.view) {
     const rt = c.view.rt
@@ -47,7 +47,7 @@ function netCtx(env: CommandEnv, c: ShellCtx): NetCtx {
 }
 
 /** Runs the flows in one transaction, then lets virtual time pass for what the tool waited. */
-function runFlows<T>(
+export function runFlows<T>(
   env: CommandEnv,
   fn: (ctx: Ctx) => T,
   waitedMs: (t: T) => number,

@@ -36,7 +36,19 @@ export interface Place {
   pod?: string
 }
 
-export type HopKind = 'netns' | 'veth' | 'hook' | 'route' | 'vpc' | 'socket' | 'lost' | 'reject'
+export type HopKind =
+  | 'netns'
+  | 'veth'
+  | 'hook'
+  | 'route'
+  | 'vpc'
+  | 'socket'
+  | 'lost'
+  | 'reject'
+  | 'rtb'
+  | 'igw'
+  | 'natgw'
+  | 'internet'
 
 /** One step of a packet, with its headers before and after it (they differ at NAT). */
 export interface Hop {

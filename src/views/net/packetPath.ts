@@ -229,6 +229,12 @@ export function describeHop(h: HopEvent): string {
     case 'reject':
       text = `${where}: rejected (${h.label})`
       break
+    case 'rtb':
+    case 'igw':
+    case 'natgw':
+    case 'internet':
+      text = `${h.label}`
+      break
   }
   const nat = natKind(h)
   if (nat) text += `. ${nat}: now ${addr(h.after)}`
