@@ -7,7 +7,7 @@ import type { Pod } from '../model/k8s.ts'
 import { getObject } from '../apiserver/store.ts'
 import { NODE_OS } from '../aws/nodeInfo.ts'
 import { EPOCH_MS } from '../time.ts'
-import { cniLogText } from '../net/ipam/cniLogs.ts'
+import { cniLogMtime, cniLogText } from '../net/ipam/cniLogs.ts'
 import { FsBuilder, type VirtualFs } from './vfs.ts'
 import { atomicWriterDir, base64, base64DecodeText, hashHex, hashInt, utf8Bytes } from './util.ts'
 import { NODE_USERS, instanceTypeOf, kubeletArgs, nodeProcesses } from './processes.ts'
@@ -605,12 +605,10 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
   b.dir('/var/log/journal', { perm: 0o2755, mtime: boot })
   b.dir(`/var/log/journal/${node.machineId}`, { perm: 0o2755, mtime: boot })
   b.dir('/var/log/aws-routed-eni', { mtime: cniInstalledAt(node) })
-  b.file('/var/log/aws-routed-eni/ipamd.log', () => cniLogText(node, 'ipamd'), {
-    mtime: cniInstalledAt(node),
-  })
-  b.file('/var/log/aws-routed-eni/plugin.log', () => cniLogText(node, 'plugin'), {
-    mtime: lastPodStart(node) ?? cniInstalledAt(node),
-  })
+  for (const f of ['ipamd', 'plugin'] as const)
+    b.file(`/var/log/aws-routed-eni/${f}.log`, () => cniLogText(node, f), {
+      mtime: cniLogMtime(node, f) ?? cniInstalledAt(node),
+    })
   b.file('/var/log/aws-routed-eni/egress-v6-plugin.log', '', { mtime: cniInstalledAt(node) })
   b.file('/var/log/aws-routed-eni/network-policy-agent.log', '', { mtime: cniInstalledAt(node) })
   b.file('/var/log/aws-routed-eni/ebpf-sdk.log', '', { mtime: cniInstalledAt(node) })
@@ -625,13 +623,6 @@ function cniInstalledAt(node: NodeRuntime): number {
   )
   const init = p?.containers.find((c) => c.init)
   return init?.startedAt ?? p?.startedAt ?? node.bootTime + 60_000
-}
-
-function lastPodStart(node: NodeRuntime): number | undefined {
-  const ts = Object.values(node.pods)
-    .filter((p) => !p.hostNetwork)
-    .map((p) => p.startedAt + 300)
-  return ts.length ? Math.max(...ts) : undefined
 }
 
 function addPod(b: FsBuilder, state: ClusterState, node: NodeRuntime, rt: PodRuntime): void {

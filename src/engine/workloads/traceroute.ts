@@ -4,7 +4,7 @@ import { resolve, type ResolvConf } from '../net/dns.ts'
 import { isIpv4 } from '../net/http.ts'
 import { addressOf, transmit, type Delivery, type Hop, type Place } from '../net/path.ts'
 import type { Output } from './programs.ts'
-import type { ProgramRun } from './curl.ts'
+import { externalNote, type ProgramRun } from './curl.ts'
 
 // BusyBox traceroute (networking/traceroute.c, the applet in busybox, alpine and curlimages/curl)
 // over the simulated network. Which hosts answer is derived from one probe's walk through the
@@ -207,11 +207,7 @@ export function runTraceroute(
     waited += r.elapsedMs
     if (r.kind === 'external')
       return {
-        output: [
-          stderr(
-            `(Cutaway does not simulate the internet yet: ${r.name} is outside the cluster and its VPC. No probe was sent.)`,
-          ),
-        ],
+        output: [stderr(externalNote(r.name))],
         exitCode: 1,
         waitedMs: waited,
       }

@@ -252,3 +252,10 @@ export function recordCniLogs(state: ClusterState, events: readonly SimEvent[]):
 export function cniLogText(node: NodeRuntime, file: 'ipamd' | 'plugin'): string {
   return (node.cniLogs?.[file] ?? []).map((l) => l + '\n').join('')
 }
+
+/** When a log file was last written (its last line's ts), in simulated ms; undefined when empty. */
+export function cniLogMtime(node: NodeRuntime, file: 'ipamd' | 'plugin'): number | undefined {
+  const last = node.cniLogs?.[file].at(-1)
+  if (!last) return undefined
+  return Date.parse((JSON.parse(last) as { ts: string }).ts) - EPOCH_MS
+}
