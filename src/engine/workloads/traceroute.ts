@@ -21,9 +21,10 @@ import { externalNote, type ProgramRun } from './curl.ts'
 // `ip-192-168-6-121.us-west-2.compute.internal`). Times are made up from the hop count (no rng,
 // no clock), not measured.
 //
-// Output format (traceroute.c): the header on stderr, `traceroute to %s (%s), %d hops max, %d byte
-// packets`; each TTL `%2d ` then ` %s (%s)` for the answering host (` %s` with -n) and
-// `  %.3f ms` per probe, ` *` for a probe with no answer. 46 bytes: IP 20 + UDP 8 + outdata 18.
+// Output format (networking/traceroute.c, BusyBox 1.3x traceroute_init/common_traceroute_main): on
+// stdout, `traceroute to %s (%s), %d hops max, %d byte packets` with the host as typed (argv[0]);
+// each TTL `%2d`, then per probe `  *` for no answer, or `  %s (%s)` for the answering host (`  %s`
+// with -n) followed by `  %u.%03u ms`. 46 bytes: IP 20 + UDP 8 (or ICMP 8) + outdata_t 18.
 
 /** What answers the probes sent with one TTL. */
 export type TraceHop =
@@ -199,7 +200,6 @@ export function runTraceroute(
     }
   const state = ctx.state
   let dst = o.host
-  let name = o.host
   const lines: Output[] = []
   let waited = 0
   if (!isIpv4(o.host)) {
@@ -218,14 +218,11 @@ export function runTraceroute(
         waitedMs: waited,
       }
     dst = r.addrs[0]!
-    name = r.name
-    if (r.addrs.length > 1)
-      lines.push(stderr(`traceroute: warning: ${o.host} has multiple addresses; using ${dst}`))
   }
-  lines.push(stderr(`traceroute to ${name} (${dst}), ${o.maxTtl} hops max, 46 byte packets`))
+  lines.push(stdout(`traceroute to ${o.host} (${dst}), ${o.maxTtl} hops max, 46 byte packets`))
   const src = addressOf(state, from) ?? ''
-  // BusyBox: ident = (getpid() & 0xffff) | 0x8000 is the UDP source port; probes go to 33434 + seq
-  const ident = 0x8000 | (ctx.state.now % 0x7fff)
+  // BusyBox: ident = htons(getpid()) marks its probes; they go to port 33434 + seq
+  const ident = 1 + (ctx.state.now % 0x7fff)
   const hops: Hop[] = []
   const end = transmit(
     state,
@@ -246,15 +243,15 @@ export function runTraceroute(
   let unsimulated = false
   for (let ttl = 1; ttl <= o.maxTtl; ttl++) {
     const h = trace[ttl - 1]
-    let line = `${String(ttl).padStart(2)} `
+    let line = String(ttl).padStart(2)
     if (!h || h.kind === 'silent') {
-      line += ' *'.repeat(o.probes)
+      line += '  *'.repeat(o.probes)
       waited += o.waitSec * 1000 * o.probes
       if (h?.reason === 'unsimulated') unsimulated = true
       lines.push(stdout(line))
       continue
     }
-    line += o.numeric ? ` ${h.addr}` : ` ${h.addr} (${h.addr})`
+    line += o.numeric ? `  ${h.addr}` : `  ${h.addr} (${h.addr})`
     for (let p = 0; p < o.probes; p++) {
       line += `  ${rtt(ttl, p, internet && h.final)} ms`
       if (h.mark) line += ` ${h.mark}`
