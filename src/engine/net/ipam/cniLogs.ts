@@ -218,7 +218,11 @@ export function recordCniLogs(state: ClusterState, events: readonly SimEvent[]):
   // a CNI ADD that takes a pool's last address makes ipamd grow the pool: the engine does it
   // inside the ADD, ipamd does it afterwards (its pool monitor), so the ADD is logged first
   const order = (e: SimEvent) => (e.type.startsWith('ec2.') ? 1 : 0)
-  const sorted = [...events].sort((a, b) => a.at - b.at || order(a) - order(b))
+  const relevant = events.filter(
+    (e) => e.type === 'container.start' || e.type.startsWith('ec2.') || e.type.startsWith('cni.'),
+  )
+  if (relevant.length === 0) return
+  const sorted = relevant.sort((a, b) => a.at - b.at || order(a) - order(b))
   for (const e of sorted) {
     switch (e.type) {
       case 'container.start': {
