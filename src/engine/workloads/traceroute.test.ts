@@ -8,6 +8,7 @@ import {
   parseTraceroute,
   runTraceroute,
   traceHops,
+  traceLines,
   UNSIMULATED_INTERNET_HOPS,
 } from './traceroute.ts'
 
@@ -51,6 +52,33 @@ describe('traceHops: who answers each TTL', () => {
     expect(t.slice(2, 2 + UNSIMULATED_INTERNET_HOPS).every((x) => x.kind === 'silent')).toBe(true)
     expect(t.at(-1)).toEqual({ kind: 'answer', addr: '93.184.215.14', final: true })
     expect(t).toHaveLength(3 + UNSIMULATED_INTERNET_HOPS)
+  })
+
+  it("prints a private node's way to example.com, the unsimulated routers as stars", () => {
+    const hops = [
+      hop('route', 'default via 192.168.64.1 dev ens5', 'a'),
+      hop('rtb', 'rtb-0p 0.0.0.0/0 -> nat-0aa', 'a'),
+      hop('natgw', 'nat-0aa 192.168.6.121:40112 -> 192.168.1.50:40112'),
+      hop('rtb', 'rtb-0q 0.0.0.0/0 -> igw-0b'),
+      hop('igw', 'igw-0b 192.168.1.50 -> 54.12.3.4'),
+      hop('internet', 'example.com (93.184.215.14)'),
+    ]
+    const t = traceHops(lookup, hops, 'delivered', '93.184.215.14')
+    const o = { maxTtl: 30, probes: 3, numeric: false, waitSec: 5, host: 'example.com' }
+    const r = traceLines(o, t, true)
+    expect(r.output.map((l) => l.text)).toEqual([
+      ' 1  192.168.6.121 (192.168.6.121)  0.040 ms  0.033 ms  0.030 ms',
+      ' 2  192.168.1.50 (192.168.1.50)  0.220 ms  0.180 ms  0.163 ms',
+      ' 3  *  *  *',
+      ' 4  *  *  *',
+      ' 5  *  *  *',
+      ' 6  *  *  *',
+      ' 7  *  *  *',
+      ' 8  93.184.215.14 (93.184.215.14)  2.500 ms  2.050 ms  1.850 ms',
+      '(Cutaway does not simulate the routers between the AWS internet gateway and example.com: their hops print * * *.)',
+    ])
+    expect(r.output.at(-1)!.stream).toBe('stderr')
+    expect(r.waitedMs).toBe(5 * 3 * 5000)
   })
 
   it('a public node: the internet gateway and the VPC router do not answer', () => {

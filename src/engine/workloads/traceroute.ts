@@ -239,16 +239,34 @@ export function runTraceroute(
     dst,
     end.kind === 'rejected' ? { node: end.node, rejectWith: end.verdict.rejectWith } : undefined,
   )
-  const internet = hops.some((h) => h.kind === 'internet')
+  const printed = traceLines(
+    o,
+    trace,
+    hops.some((h) => h.kind === 'internet'),
+  )
+  return { output: [...lines, ...printed.output], exitCode: 0, waitedMs: waited + printed.waitedMs }
+}
+
+/**
+ * The hop lines for `trace` (BusyBox's format), the time the silent probes made it wait (-w per
+ * probe), and the note when routers on the internet were left out.
+ */
+export function traceLines(
+  o: Pick<TracerouteOpts, 'maxTtl' | 'probes' | 'numeric' | 'waitSec' | 'host'>,
+  trace: readonly TraceHop[],
+  internet: boolean,
+): { output: Output[]; waitedMs: number } {
+  const output: Output[] = []
+  let waitedMs = 0
   let unsimulated = false
   for (let ttl = 1; ttl <= o.maxTtl; ttl++) {
     const h = trace[ttl - 1]
     let line = String(ttl).padStart(2)
     if (!h || h.kind === 'silent') {
       line += '  *'.repeat(o.probes)
-      waited += o.waitSec * 1000 * o.probes
+      waitedMs += o.waitSec * 1000 * o.probes
       if (h?.reason === 'unsimulated') unsimulated = true
-      lines.push(stdout(line))
+      output.push({ stream: 'stdout', text: line })
       continue
     }
     line += o.numeric ? `  ${h.addr}` : `  ${h.addr} (${h.addr})`
@@ -256,14 +274,13 @@ export function runTraceroute(
       line += `  ${rtt(ttl, p, internet && h.final)} ms`
       if (h.mark) line += ` ${h.mark}`
     }
-    lines.push(stdout(line))
+    output.push({ stream: 'stdout', text: line })
     if (h.final) break
   }
   if (unsimulated)
-    lines.push(
-      stderr(
-        `(Cutaway does not simulate the routers between the AWS internet gateway and ${o.host}: their hops print * * *.)`,
-      ),
-    )
-  return { output: lines, exitCode: 0, waitedMs: waited }
+    output.push({
+      stream: 'stderr',
+      text: `(Cutaway does not simulate the routers between the AWS internet gateway and ${o.host}: their hops print * * *.)`,
+    })
+  return { output, waitedMs }
 }
