@@ -5,6 +5,7 @@ import type { SimEvent } from './events.ts'
 import type { ClusterState, SimulationConfig } from './model/state.ts'
 import { createRng } from './random.ts'
 import { runWork } from './controllers/index.ts'
+import { recordCniLogs } from './net/ipam/cniLogs.ts'
 import {
   BOOT,
   bootstrapAddons,
@@ -111,6 +112,8 @@ export function createSimulation(opts: CreateOptions = {}): Simulation {
     try {
       const next = produce(state, (draft) => {
         value = fn({ state: draft, agenda, events })
+        // files written from what just happened (the VPC CNI's logs on each node)
+        recordCniLogs(draft, events)
         // a draft must not escape: its proxy is revoked when the transaction ends
         if (isDraft(value)) value = current(value as Draft<T>) as T
       })

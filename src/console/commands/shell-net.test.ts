@@ -285,3 +285,77 @@ describe('conntrack on the node', () => {
     )
   })
 })
+
+describe('curl -v', () => {
+  const cases: [string, string][] = [
+    ['curl -v http://web', 'curl-v-http'],
+    ['curl -sv http://empty', 'curl-v-refused'],
+    ['curl -v http://nosuch', 'curl-v-resolve'],
+    ['curl -svI https://web:80/', 'curl-v-https-plain-server'],
+  ]
+  for (const [cmd, file] of cases)
+    it(`${cmd} prints curl 8.17's trace`, async () => {
+      const { run, pod } = setup()
+      const r = run(`kubectl exec ${pod('cc-').name} -- ${cmd}`)
+      await expect(r.text + '\n').toMatchFileSnapshot(`./__golden__/${file}.txt`)
+    })
+
+  it('on a terminal: no meter and no [n bytes data] lines; --verbose and -v in a group', () => {
+    const { run, pod } = setup()
+    const r = run(`kubectl exec -it ${pod('cc-').name} -- curl -sfv http://web`)
+    expect(r.text).toContain('* Connection #0 to host web:80 left intact')
+    expect(r.text).not.toContain('bytes data]')
+    expect(r.text).not.toContain('% Total')
+    const long = run(`kubectl exec -it ${pod('cc-').name} -- curl --verbose -s http://web`)
+    expect(long.text).toContain('> GET / HTTP/1.1')
+  })
+
+  it('times out with the connect error and the failf line', () => {
+    const { run, pod, sim } = setup()
+    sim.transact((ctx) => {
+      for (const n of Object.values(ctx.state.nodes))
+        n.netfilter!.tables.filter.chains.FORWARD!.rules.unshift({
+          proto: { name: 'tcp' },
+          matches: [{ module: 'tcp', dport: { from: 80 } }],
+          target: { kind: 'DROP' },
+          counters: { packets: 0, bytes: 0 },
+        })
+    })
+    const r = run(`kubectl exec ${pod('cc-').name} -- curl -sSv --connect-timeout 5 http://web`)
+    expect(r.lines.map((l) => l.text).slice(-4, -1)).toEqual([
+      expect.stringMatching(/^\* Connection timed out after 50\d\d milliseconds$/),
+      '* shutting down connection #0',
+      expect.stringMatching(/^curl: \(28\) Connection timed out after 50\d\d milliseconds$/),
+    ])
+  })
+})
+
+describe('traceroute', () => {
+  it('from a busybox pod to a web pod: hop by hop (golden)', async () => {
+    const { run, pod, sim } = setup()
+    const client = pod('bb-')
+    const node = Object.values(sim.state.nodes).find((n) => n.pods[client.uid])!
+    const target = Object.values(sim.state.nodes)
+      .filter((n) => n.name !== node.name)
+      .flatMap((n) => Object.values(n.pods))
+      .find((p) => p.name.startsWith('web-'))!
+    const r = run(`kubectl exec ${client.name} -- traceroute ${target.ip}`)
+    expect(r.exitCode).toBe(0)
+    await expect(r.text + '\n').toMatchFileSnapshot('./__golden__/traceroute-pod-to-pod.txt')
+  })
+
+  it('is not installed on the AL2023 node, and curl_user may not open raw sockets', () => {
+    const { run, pod, sim } = setup()
+    const node = Object.keys(sim.state.nodes)[0]!
+    run(`ssh ${node}`)
+    const r = run('traceroute example.com')
+    expect(r.exitCode).toBe(127)
+    expect(r.lines[0]!.text).toBe('-bash: traceroute: command not found')
+    run('exit')
+    const c = run(`kubectl exec ${pod('cc-').name} -- traceroute web`)
+    expect(c.text).toContain('traceroute: socket(AF_INET,3,1): Operation not permitted')
+    const n = run(`kubectl exec ${pod('web-').name} -- traceroute web`)
+    // no shell in between: the runtime itself finds no such program in the Debian image
+    expect(n.text).toContain('exec: "traceroute": executable file not found in $PATH')
+  })
+})

@@ -3,14 +3,14 @@ import { nodeResolvConf } from '../../engine/node/fs.ts'
 import { parseResolvConf, query, resolve, type ResolvConf } from '../../engine/net/dns.ts'
 import { icmpEcho, type Exchange } from '../../engine/net/flow.ts'
 import { nextFloat } from '../../engine/random.ts'
-import { connectTo, isIpv4, parseUrl } from '../../engine/net/http.ts'
+import { connectTo, elapsedOf, isIpv4, parseUrl } from '../../engine/net/http.ts'
 import {
   listConntrack,
   CONNTRACK_VERSION,
   emptyConntrack,
 } from '../../engine/net/netfilter/conntrack.ts'
 import type { Place } from '../../engine/net/path.ts'
-import { elapsedOf, fetchUrl, runCurl, unresolvedNote } from '../../engine/workloads/curl.ts'
+import { fetchUrl, runCurl, unresolvedNote } from '../../engine/workloads/curl.ts'
 import { internetNote, isInternetName } from '../../engine/net/internet.ts'
 import type { Output } from '../../engine/workloads/programs.ts'
 import type { CommandEnv, CommandResult, CommandSpec, OutputLine } from '../types.ts'
@@ -29,7 +29,7 @@ interface NetCtx {
   libc: 'musl' | 'glibc'
 }
 
-function netCtx(env: CommandEnv, c: ShellCtx): NetCtx {
+export function netCtx(env: CommandEnv, c: ShellCtx): NetCtx {
   const state = env.sim.state
   if (c.view) {
     const rt = c.view.rt
@@ -48,7 +48,7 @@ function netCtx(env: CommandEnv, c: ShellCtx): NetCtx {
 }
 
 /** Runs the flows in one transaction, then lets virtual time pass for what the tool waited. */
-function runFlows<T>(
+export function runFlows<T>(
   env: CommandEnv,
   fn: (ctx: Ctx) => T,
   waitedMs: (t: T) => number,

@@ -7,6 +7,7 @@ import { SHELL_NET_COMMANDS } from './shell-net.ts'
 import { IPTABLES_COMMANDS } from './shell-iptables.ts'
 import { mount } from './shell-mount.ts'
 import { ip } from './shell-ip.ts'
+import { traceroute } from './shell-traceroute.ts'
 
 // Command specs of this group, in the order help lists them: getting into a node or a container,
 // then the tools available there.
@@ -21,4 +22,5 @@ export const SHELL_COMMANDS: CommandSpec[] = [
   ...IPTABLES_COMMANDS,
   mount,
   ip,
+  traceroute,
 ]

@@ -168,6 +168,8 @@ export interface NodeRuntime {
   xtRecent?: RecentLists
   /** aws-node's ipamd datastore (net/ipam/ipamd.ts); set when the node boots */
   ipamd?: IpamdState
+  /** /var/log/aws-routed-eni/ipamd.log and plugin.log, zap JSON lines (net/ipam/cniLogs.ts) */
+  cniLogs?: { ipamd: string[]; plugin: string[] }
 }
 
 /** One secondary IPv4 address ipamd holds on an ENI (pkg/ipamd/datastore AddressInfo). */

@@ -59,6 +59,11 @@ export type Connect =
   /** nothing came back: the connect hung until a timeout */
   | { kind: 'timeout'; ip: string; exchange: Exchange; elapsedMs: number; byOption: boolean }
 
+/** virtual ms a connect attempt took, whatever its end */
+export function elapsedOf(c: Connect): number {
+  return c.kind === 'resolve-failed' ? c.resolution.elapsedMs : c.elapsedMs
+}
+
 export interface ConnectOpts {
   resolv: ResolvConf
   libc: 'musl' | 'glibc'

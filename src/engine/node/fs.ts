@@ -7,16 +7,9 @@ import type { Pod } from '../model/k8s.ts'
 import { getObject } from '../apiserver/store.ts'
 import { NODE_OS } from '../aws/nodeInfo.ts'
 import { EPOCH_MS } from '../time.ts'
+import { cniLogMtime, cniLogText } from '../net/ipam/cniLogs.ts'
 import { FsBuilder, type VirtualFs } from './vfs.ts'
-import {
-  atomicWriterDir,
-  base64,
-  base64DecodeText,
-  hashHex,
-  hashInt,
-  utf8Bytes,
-  vethName,
-} from './util.ts'
+import { atomicWriterDir, base64, base64DecodeText, hashHex, hashInt, utf8Bytes } from './util.ts'
 import { NODE_USERS, instanceTypeOf, kubeletArgs, nodeProcesses } from './processes.ts'
 import { maxPods } from '../aws/instanceTypes.ts'
 import {
@@ -349,132 +342,6 @@ export function serviceAccountFiles(
 
 export { containerInstances, podLogDir, containerLogPath, containerLogSymlink }
 
-function zapTs(simMs: number): string {
-  return new Date(EPOCH_MS + Math.floor(simMs)).toISOString()
-}
-
-/** The VPC CNI's own logs (JSON lines): ipamd.log from aws-k8s-agent, plugin.log from the aws-cni binary. */
-function cniLogs(state: ClusterState, node: NodeRuntime) {
-  const ipamd: string[] = []
-  const plugin: string[] = []
-  const line = (at: number, level: string, caller: string, msg: string) =>
-    JSON.stringify({ level, ts: zapTs(at), caller, msg })
-  const awsNode = Object.values(node.pods).find(
-    (p) => p.namespace === 'kube-system' && p.name.startsWith('aws-node-'),
-  )
-  const agent = awsNode?.containers.find((c) => c.name === 'aws-node')
-  const started = agent?.startedAt
-  if (started !== undefined) {
-    ipamd.push(line(started + 40, 'info', 'logger/logger.go:52', 'Constructed new logger instance'))
-    ipamd.push(
-      line(
-        started + 41,
-        'info',
-        'eniconfig/eniconfig.go:68',
-        'Initialized new logger as an existing instance was not present',
-      ),
-    )
-    ipamd.push(line(started + 45, 'info', 'aws-k8s-agent/main.go:30', 'Starting L-IPAMD   ...'))
-    ipamd.push(
-      line(started + 46, 'info', 'aws-k8s-agent/main.go:42', 'Testing communication with server'),
-    )
-    ipamd.push(line(started + 120, 'info', 'ipamd/ipamd.go:421', `Setting up host network... `))
-    const eni = state.aws.instances[node.instanceId]?.eniIds[0]
-    ipamd.push(
-      line(
-        started + 380,
-        'info',
-        'ipamd/ipamd.go:532',
-        `Found ENIs having 0 secondary IPs and 0 Prefixes`,
-      ),
-    )
-    if (eni)
-      ipamd.push(
-        line(
-          started + 390,
-          'info',
-          'ipamd/ipamd.go:1017',
-          `Added ENI(${eni})'s IP/Prefix 0 to datastore`,
-        ),
-      )
-    ipamd.push(
-      line(
-        started + 900,
-        'info',
-        'ipamd/ipamd.go:689',
-        'IP address pool stats: Total IPs/Prefixes = 0/0, AssignedIPs/CooldownIPs: 0/0, c.maxIPsPerENI = 5',
-      ),
-    )
-    ipamd.push(
-      line(
-        started + 1200,
-        'info',
-        'aws-k8s-agent/main.go:74',
-        'Serving RPC Handler version v1.19.2 on 127.0.0.1:50051',
-      ),
-    )
-  }
-  const pods = Object.values(node.pods)
-    .filter((p) => !p.hostNetwork)
-    .sort((a, b) => a.startedAt - b.startedAt)
-  for (const p of pods) {
-    const t = p.startedAt + 300
-    const args = `K8S_POD_INFRA_CONTAINER_ID=${p.sandboxId};K8S_POD_UID=${p.uid};IgnoreUnknown=1;K8S_POD_NAMESPACE=${p.namespace};K8S_POD_NAME=${p.name}`
-    plugin.push(
-      line(
-        t,
-        'info',
-        'routed-eni-cni-plugin/cni.go:128',
-        `Received CNI add request: ContainerID(${p.sandboxId}) Netns(${p.netns}) IfName(eth0) Args(${args}) Path(/opt/cni/bin) argsStdinData({"capabilities":{"io.kubernetes.cri.pod-annotations":true},"cniVersion":"0.4.0","mtu":"9001","name":"aws-cni","pluginLogFile":"/var/log/aws-routed-eni/plugin.log","pluginLogLevel":"DEBUG","podSGEnforcingMode":"strict","type":"aws-cni","vethPrefix":"eni"})`,
-      ),
-    )
-    ipamd.push(
-      line(
-        t + 2,
-        'info',
-        'rpc/rpc.pb.go:881',
-        `Received AddNetwork for NS ${p.netns}, Sandbox ${p.sandboxId}, ifname eth0`,
-      ),
-    )
-    ipamd.push(
-      line(
-        t + 3,
-        'info',
-        'datastore/data_store.go:991',
-        `AssignPodIPv4Address: Assign IP ${p.ip} to sandbox aws-cni/${p.sandboxId}/eth0`,
-      ),
-    )
-    ipamd.push(
-      line(
-        t + 3,
-        'info',
-        'rpc/rpc.pb.go:881',
-        `Send AddNetworkReply: IPv4Addr: ${p.ip}, IPv6Addr: , DeviceNumber: 0, err: <nil>`,
-      ),
-    )
-    plugin.push(
-      line(
-        t + 4,
-        'info',
-        'routed-eni-cni-plugin/cni.go:128',
-        `Received add network response from ipamd for container ${p.sandboxId} interface eth0: Success:true IPAllocationMetadata:{IPv4Addr:"${p.ip}" RouteTableId:254} VPCv4CIDRs:"${state.aws.vpc.cidrBlock}"`,
-      ),
-    )
-    plugin.push(
-      line(
-        t + 5,
-        'debug',
-        'driver/driver.go:280',
-        `SetupPodNetwork: hostVethName=${vethName(p.namespace, p.name)}, contVethName=eth0, netnsPath=${p.netns}, ipAddr=${p.ip}/32, routeTableNumber=254, mtu=9001`,
-      ),
-    )
-  }
-  return {
-    ipamd: ipamd.map((l) => l + '\n').join(''),
-    plugin: plugin.map((l) => l + '\n').join(''),
-  }
-}
-
 /** The node's filesystem. Returns undefined for an unknown node. */
 export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undefined {
   const node = state.nodes[nodeName]
@@ -737,12 +604,11 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
   b.dir('/var/log/containers', { mtime: boot + 12_000 })
   b.dir('/var/log/journal', { perm: 0o2755, mtime: boot })
   b.dir(`/var/log/journal/${node.machineId}`, { perm: 0o2755, mtime: boot })
-  const cni = () => cniLogs(state, node)
   b.dir('/var/log/aws-routed-eni', { mtime: cniInstalledAt(node) })
-  b.file('/var/log/aws-routed-eni/ipamd.log', () => cni().ipamd, { mtime: cniInstalledAt(node) })
-  b.file('/var/log/aws-routed-eni/plugin.log', () => cni().plugin, {
-    mtime: lastPodStart(node) ?? cniInstalledAt(node),
-  })
+  for (const f of ['ipamd', 'plugin'] as const)
+    b.file(`/var/log/aws-routed-eni/${f}.log`, () => cniLogText(node, f), {
+      mtime: cniLogMtime(node, f) ?? cniInstalledAt(node),
+    })
   b.file('/var/log/aws-routed-eni/egress-v6-plugin.log', '', { mtime: cniInstalledAt(node) })
   b.file('/var/log/aws-routed-eni/network-policy-agent.log', '', { mtime: cniInstalledAt(node) })
   b.file('/var/log/aws-routed-eni/ebpf-sdk.log', '', { mtime: cniInstalledAt(node) })
@@ -757,13 +623,6 @@ function cniInstalledAt(node: NodeRuntime): number {
   )
   const init = p?.containers.find((c) => c.init)
   return init?.startedAt ?? p?.startedAt ?? node.bootTime + 60_000
-}
-
-function lastPodStart(node: NodeRuntime): number | undefined {
-  const ts = Object.values(node.pods)
-    .filter((p) => !p.hostNetwork)
-    .map((p) => p.startedAt + 300)
-  return ts.length ? Math.max(...ts) : undefined
 }
 
 function addPod(b: FsBuilder, state: ClusterState, node: NodeRuntime, rt: PodRuntime): void {

@@ -21,4 +21,12 @@ describe('a curlimages/curl container', () => {
     expect(c.exitCode).toBe(6)
     expect(c.logs.map((l) => l.text)).toEqual(['curl: (6) Could not resolve host: nosuch'])
   })
+
+  it("runs a command instead when its first argument is one (entrypoint.sh's `command -v`)", () => {
+    const tc = netCluster({ replicas: 1 })
+    curlProbe(tc, ['sleep', '3600'])
+    const c = podRuntime(tc, 'probe').pod.containers[0]!
+    expect(c.state).toBe('running')
+    expect(c.logs).toEqual([])
+  })
 })

@@ -5,6 +5,7 @@ import { podResolvConf } from '../node/fs.ts'
 import { parseResolvConf, type ResolvConf } from '../net/dns.ts'
 import {
   connectTo,
+  elapsedOf,
   parseUrl,
   responseBytes,
   serveHttp,
@@ -20,6 +21,7 @@ import {
   isInternetName,
   serveInternetHttp,
 } from '../net/internet.ts'
+import { runVerboseCurl } from './curlVerbose.ts'
 
 // curl (8.17, curlimages/curl and the nginx image's Debian curl) as a program: its options, its
 // real output (the progress meter on stderr when stdout is not a terminal, the error lines and exit
@@ -38,10 +40,6 @@ export interface ProgramRun {
   exitCode: number
   /** virtual ms the program waited (a connect timeout); the caller lets that much time pass */
   waitedMs: number
-}
-
-export function elapsedOf(c: Connect): number {
-  return c.kind === 'resolve-failed' ? c.resolution.elapsedMs : c.elapsedMs
 }
 
 /**
@@ -299,6 +297,16 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
     url.scheme === 'https',
   )
   const meter = !o.silent && !env.tty
+  // -v: the trace (workloads/curlVerbose.ts); names outside the cluster keep the plain path's note
+  if (o.verbose) {
+    const r = runVerboseCurl(o, url, fetched, {
+      agent: CURL_AGENT,
+      ...(meter ? { meter: progressMeter } : {}),
+      data: !env.tty || o.output !== undefined,
+    })
+    const note = unresolvedNote(ctx.state, url.host, fetched.connect)
+    return note ? { ...r, output: [...r.output, stderr(note)] } : r
+  }
   const showErr = !o.silent || o.showError
   const conn = fetched.connect
   const waited = elapsedOf(conn)
@@ -383,12 +391,6 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
     if (parts[parts.length - 1] === '') parts.pop()
     lines.push(...parts.map(stdout))
   }
-  if (o.verbose)
-    lines.push(
-      stderr(
-        "(Cutaway does not print curl's -v trace yet: the packet view shows every hop instead.)",
-      ),
-    )
   return done(lines, 0, waited)
 }
 

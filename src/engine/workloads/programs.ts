@@ -45,7 +45,16 @@ export function startProgram(
   image: ImageInfo,
   sc: StartContext,
 ): { program: ProgramState; output: Output[] } {
-  const argv = effectiveArgv(c, image)
+  let argv = effectiveArgv(c, image)
+  // curlimages/curl's /entrypoint.sh: `exec "$@"` when its first argument is a command
+  // (`command -v "$1"`), else `curl "$@"`; so `kubectl run c --image=curlimages/curl -- sleep 3600`
+  // sleeps. The commands checked are the BusyBox applets a learner runs this way.
+  if (
+    image.behaviour === 'curl' &&
+    argv[0]?.endsWith('entrypoint.sh') &&
+    ['sleep', 'sh', 'ash', 'echo', 'cat', 'env', 'true', 'false'].includes(argv[1] ?? '')
+  )
+    argv = argv.slice(1)
   const base = (argv[0] ?? '').split('/').pop()
   // shells first: any image with a shell can run `sh -c '…'`
   if (base === 'sh' || base === 'bash' || base === 'ash') {

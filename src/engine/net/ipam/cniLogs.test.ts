@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { TestCluster } from '../../testing/TestCluster.ts'
+import { nodeFs } from '../../node/fs.ts'
+import { cniLogText } from './cniLogs.ts'
+
+function cluster() {
+  const tc = new TestCluster({ seed: 7 })
+  tc.settle()
+  tc.deployment('web', 'nginx', 1)
+  tc.settle()
+  const pod = tc.pods('web-')[0]!
+  const node = tc.state.nodes[pod.spec.nodeName!]!
+  return { tc, pod, node: node.name }
+}
+
+const parse = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { level: string; ts: string; caller: string; msg: string })
+
+describe('/var/log/aws-routed-eni', () => {
+  it('every line is a zap JSON object with level, ts, caller and msg, in time order', () => {
+    const { tc, node } = cluster()
+    const fs = nodeFs(tc.state, node)!
+    for (const file of ['ipamd.log', 'plugin.log']) {
+      const text = fs.readFile(`/var/log/aws-routed-eni/${file}`) as string
+      const lines = parse(text)
+      expect(lines.length).toBeGreaterThanOrEqual(3)
+      for (const l of lines) {
+        expect(Object.keys(l)).toEqual(['level', 'ts', 'caller', 'msg'])
+        expect(l.ts).toMatch(/^2026-03-02T\d\d:\d\d:\d\d\.\d{3}Z$/)
+        expect(l.caller).toMatch(/^[\w-]+\/[\w.]+\.go:\d+$/)
+      }
+      const ts = lines.map((l) => l.ts)
+      expect([...ts].sort()).toEqual(ts)
+    }
+  })
+
+  it('logs the pod ADD, and keeps its DEL after the pod is gone', () => {
+    const { tc, pod, node } = cluster()
+    const ip = pod.status!.podIP!
+    const before = cniLogText(tc.state.nodes[node]!, 'ipamd')
+    expect(before).toContain(`"msg":"AssignPodIPv4Address: Assign IP ${ip} to sandbox aws-cni/`)
+    expect(before).toContain(`Send AddNetworkReply: IPv4Addr: ${ip}, IPv6Addr: , DeviceNumber: `)
+    tc.delete('Deployment', 'web')
+    tc.settle()
+    const n = tc.state.nodes[node]!
+    const ipamd = parse(cniLogText(n, 'ipamd')).map((l) => l.msg)
+    const plugin = parse(cniLogText(n, 'plugin')).map((l) => l.msg)
+    const del = ipamd.findIndex((m) => m.startsWith('Received DelNetwork for Sandbox '))
+    expect(del).toBeGreaterThan(0)
+    expect(ipamd[del + 1]).toMatch(
+      new RegExp(
+        `^UnassignPodIPAddress: sandbox aws-cni/[0-9a-f]{64}/eth0's ipAddr ${ip.replaceAll('.', '\\.')}, DeviceNumber \\d$`,
+      ),
+    )
+    expect(plugin.some((m) => m.startsWith('Received CNI del request: ContainerID('))).toBe(true)
+    expect(plugin.at(-1)).toMatch(
+      new RegExp(
+        `^TeardownPodNetwork: containerAddr=${ip.replaceAll('.', '\\.')}/32, routeTable=\\d+$`,
+      ),
+    )
+  })
+
+  it('ipamd starts with aws-node and says so first (golden)', async () => {
+    const { tc, node } = cluster()
+    const text = cniLogText(tc.state.nodes[node]!, 'ipamd')
+    expect(parse(text)[0]!.msg).toBe('Constructed new logger instance')
+    await expect(text).toMatchFileSnapshot('./__golden__/ipamd.log')
+    await expect(cniLogText(tc.state.nodes[node]!, 'plugin')).toMatchFileSnapshot(
+      './__golden__/plugin.log',
+    )
+  })
+})
