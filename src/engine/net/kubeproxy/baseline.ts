@@ -45,8 +45,8 @@ export function kubeletRules(): string {
  * AWS_VPC_K8S_CNI_EXTERNALSNAT=false, AWS_VPC_K8S_CNI_RANDOMIZESNAT=prng (--random-fully),
  * AWS_VPC_CNI_NODE_PORT_SUPPORT=true, veth prefix `eni`, connmark 0x80, no excluded CIDRs.
  * The RETURN rules are inserted at position 1 (ipt.Insert), the others appended. FIDELITY §5.5.
- * Simplification: ipamd installs them when aws-node starts, seconds after boot; here they are in
- * place when the node boots.
+ * What a node's aws-node writes on its first start (vpcCniHostRulesUpdate gives the same rules);
+ * kept as the reference text of the fixtures and the real-iptables test.
  */
 export function vpcCniRules(vpcCidrs: readonly string[], primaryIp: string): string {
   const lines = [
@@ -245,7 +245,7 @@ export function snatConfigFromEnv(env: Record<string, string | undefined>): VpcC
   }
 }
 
-/** The EKS add-on's defaults: what vpcCniRules writes at boot. */
+/** The EKS add-on's defaults (the rules of vpcCniRules). */
 export const DEFAULT_SNAT_CONFIG: VpcCniSnatConfig = snatConfigFromEnv({})
 
 interface CniRule {
