@@ -43,7 +43,7 @@ export function kubeProxyContainer(
   return undefined
 }
 
-/** At node boot: the kubelet's chains, then the VPC CNI's rules (baseline.ts). */
+/** At node boot: the kubelet's chains (aws-node adds the VPC CNI's when it starts). */
 export function installNodeBaseline(ctx: Ctx, node: NodeRuntime): void {
   const count = (t: string) => t.split('\n').filter((l) => /^-[AI] /.test(l)).length
   // the VPC CNI's rules come when aws-node starts (net/ipam/ipamd.ts awsNodeStarted)
