@@ -79,6 +79,10 @@ export interface NodeGroup {
   subnetIds: string[]
   launchTemplateId: string
   createdAt: string
+  /** EKS's nodegroup status (absent: ACTIVE); eksctl-created groups go CREATING -> ACTIVE (aws/nodegroups.ts) */
+  status?: 'CREATING' | 'ACTIVE' | 'DELETING'
+  /** `--node-private-networking`: the nodes are in the private subnets, no public IPv4 */
+  privateNetworking?: boolean
 }
 
 export interface ControlPlane {

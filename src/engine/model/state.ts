@@ -40,6 +40,8 @@ export type WorkItem =
     }
   /** an EC2 instance's termination and what follows it (aws/terminate.ts) */
   | { kind: 'aws.lifecycle'; step: LifecycleStep; instanceId: string; node: string }
+  /** a managed node group's Auto Scaling group launches an instance, or the group finishes deleting (aws/nodegroups.ts) */
+  | { kind: 'aws.nodegroup'; step: 'launch' | 'deleted'; nodegroup: string; subnetId?: string }
 
 export type LifecycleStep =
   | 'shutdown' // the OS goes down: kubelet, containers and the node's disk with it

@@ -9,6 +9,7 @@ import { allocateAddressSeeded } from '../../aws/vpc.ts'
 import { hashHex } from '../../node/util.ts'
 import { snatConfigFromEnv, vpcCniHostRulesUpdate } from '../kubeproxy/baseline.ts'
 import { restoreOnNode } from '../kubeproxy/apply.ts'
+import { nodeNetworkReady } from '../../aws/nodegroups.ts'
 
 // ipamd, the half of aws-node that owns the node's addresses (aws/amazon-vpc-cni-k8s pkg/ipamd/ipamd.go,
 // pkg/ipamd/datastore/data_store.go; docs/eni-and-ip-target.md). It keeps a warm pool of secondary
@@ -259,9 +260,13 @@ export function addressInfo(
  * WARM_* target takes effect through the pool) and SetupHostNetwork reconciles the SNAT/connmark
  * rules (net/kubeproxy/baseline.ts vpcCniHostRulesUpdate) through iptables-restore --noflush.
  * `env` is the container's own env, so a pod of the old revision keeps the old behaviour.
+ * Simplified: the rules are written as the container starts (ipamd first waits for the API server).
  */
 export function awsNodeStarted(ctx: Ctx, node: NodeRuntime, env: Record<string, string>): void {
   reconcilePool(ctx, node)
+  // aws-node writes /etc/cni/net.d/10-aws.conflist: a node that registered NotReady turns Ready
+  // (simplified: at once; the kubelet notices within its ~5 s runtime status check)
+  nodeNetworkReady(ctx, node.name)
   const text = vpcCniHostRulesUpdate(
     node.netfilter,
     [ctx.state.aws.vpc.cidrBlock],
