@@ -7,6 +7,7 @@ import { SHELL_COMMANDS } from './shell.group.ts'
 import { AWS_COMMANDS } from './aws.group.ts'
 import { TEXT_COMMANDS } from './textutils.ts'
 import { ETCD_COMMANDS } from './etcd.group.ts'
+import { EKSCTL_COMMANDS } from './eksctl.ts'
 import { choicesMessage, usageError } from '../aws/cli.ts'
 import { withAccessCheck } from '../kubectl/access.ts'
 
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...KUBECTL_COMMANDS,
   ...DESCRIBE_COMMANDS,
   ...AWS_COMMANDS,
+  ...EKSCTL_COMMANDS,
   ...SHELL_COMMANDS,
   ...BUILTIN_COMMANDS,
   ...TEXT_COMMANDS,

@@ -10,6 +10,7 @@ import { recordEvent } from '../apiserver/recorder.ts'
 import { nextInt, randomHex } from '../random.ts'
 import { rfc3339, SECOND } from '../time.ts'
 import { launchNode } from './bootstrap.ts'
+import { INSTANCE_TYPES } from './instanceTypes.ts'
 import { terminateInstances } from './terminate.ts'
 
 // Managed node groups after the cluster exists (what `eksctl create/scale/delete nodegroup` drive).
@@ -74,7 +75,11 @@ export function createManagedNodeGroup(ctx: Ctx, spec: NewNodeGroup): NodeGroup 
     desiredSize: spec.desired,
     minSize: spec.min,
     maxSize: spec.max,
-    amiType: 'AL2023_x86_64_STANDARD',
+    // the EKS AMI type follows the instance type's architecture (m6g: Graviton)
+    amiType:
+      INSTANCE_TYPES[spec.instanceType]?.arch === 'arm64'
+        ? 'AL2023_ARM_64_STANDARD'
+        : 'AL2023_x86_64_STANDARD',
     capacityType: 'ON_DEMAND',
     subnetIds: subnets.map((s) => s.subnetId),
     launchTemplateId: `lt-0${randomHex(state.rng, 16)}`,
@@ -263,4 +268,9 @@ export function runNodeGroupWork(
   const subnet = state.aws.subnets.find((s) => s.subnetId === subnetId)
   if (!subnet) return
   launchNode(ctx, name, subnet, { joinNotReady: true })
+}
+
+/** eksctl's generated nodegroup name: "ng-" and 8 hex characters (from the cluster's rng here). */
+export function newNodeGroupName(ctx: Ctx): string {
+  return `ng-${randomHex(ctx.state.rng, 8)}`
 }

@@ -74,7 +74,7 @@ export interface NodeGroup {
   desiredSize: number
   minSize: number
   maxSize: number
-  amiType: 'AL2023_x86_64_STANDARD'
+  amiType: 'AL2023_x86_64_STANDARD' | 'AL2023_ARM_64_STANDARD'
   capacityType: 'ON_DEMAND'
   subnetIds: string[]
   launchTemplateId: string
