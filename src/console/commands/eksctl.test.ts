@@ -149,7 +149,14 @@ describe('eksctl nodegroups', () => {
       'kube-proxy',
     ])
     expect(onNode.every((p) => p.status.phase === 'Running')).toBe(true)
-    expect(sim.state.nodes[node.metadata.name]!.ipamd?.enis.length).toBeGreaterThanOrEqual(1)
+    const rt = sim.state.nodes[node.metadata.name]!
+    expect(rt.ipamd?.enis.length).toBeGreaterThanOrEqual(1)
+    // aws-node wrote the VPC CNI's SNAT rule for this node's own primary IP when it started
+    expect(run(`ssh ${node.metadata.name}`).exitCode).toBe(0)
+    expect(run('sudo iptables -t nat -S AWS-SNAT-CHAIN-0').text).toContain(
+      `-j SNAT --to-source ${rt.ip} --random-fully`,
+    )
+    run('exit')
     const d = run(`kubectl describe node ${node.metadata.name}`).text
     const alloc = d.slice(d.indexOf('Allocatable:'))
     expect(alloc).toMatch(/^\s+pods:\s+29$/m)
