@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { emptyNetfilter, type NetfilterState } from '../netfilter/model.ts'
 import { iptablesRestore } from '../netfilter/restore.ts'
 import { iptablesRules } from '../netfilter/save.ts'
@@ -127,6 +128,43 @@ describe('aws-node start: SNAT and connmark rules from its env', () => {
     const snat = iptablesRules(nf.tables.nat, { chain: 'AWS-SNAT-CHAIN-0' }).at(-1)
     expect(snat).toBe(
       `-A AWS-SNAT-CHAIN-0 ! -o vlan+ -m comment --comment "AWS, SNAT" -m addrtype ! --dst-type LOCAL -j SNAT --to-source 192.168.6.121${flag}`,
+    )
+  })
+})
+
+describe('aws-node restarts converge (property)', () => {
+  const envArb = fc.record(
+    {
+      AWS_VPC_K8S_CNI_EXTERNALSNAT: fc.constantFrom('true', 'false', '', 'bogus'),
+      AWS_VPC_K8S_CNI_RANDOMIZESNAT: fc.constantFrom('prng', 'hashrandom', 'none', ''),
+      AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: fc
+        .subarray(['10.0.0.0/8', '172.16.0.0/12', '100.64.0.0/10', 'nope'])
+        .map((a) => a.join(',')),
+    },
+    { requiredKeys: [] },
+  )
+  const ruleSet = (nf: NetfilterState) =>
+    [...iptablesRules(nf.tables.nat), ...iptablesRules(nf.tables.mangle)].sort()
+
+  it('whatever ran before, a start with env E leaves the rules a single start with E leaves', () => {
+    fc.assert(
+      fc.property(fc.array(envArb, { maxLength: 4 }), envArb, (history, last) => {
+        const a = bootedNode()
+        for (const e of history) update(a, e as Record<string, string>)
+        update(a, last as Record<string, string>)
+        const b = bootedNode()
+        update(b, last as Record<string, string>)
+        expect(ruleSet(a)).toEqual(ruleSet(b))
+        // the SNAT rule, when present, is always last in its chain (after every RETURN)
+        const chain = iptablesRules(a.tables.nat, { chain: 'AWS-SNAT-CHAIN-0' })
+        const snat = chain.findIndex((l) => l.includes('-j SNAT'))
+        if (snat >= 0) expect(snat).toBe(chain.length - 1)
+        // and a second start with the same env changes nothing
+        const before = ruleSet(a)
+        update(a, last as Record<string, string>)
+        expect(ruleSet(a)).toEqual(before)
+      }),
+      { numRuns: 60 },
     )
   })
 })
