@@ -62,6 +62,18 @@ describe('eksctl nodegroups', () => {
     await expect(t).toMatchFileSnapshot('./__golden__/eksctl-errors.txt')
   })
 
+  it('--help and version', async () => {
+    const { transcript } = setup()
+    await expect(
+      transcript([
+        'eksctl --help',
+        'eksctl version',
+        'eksctl create nodegroup --help',
+        'eksctl scale nodegroup -h',
+      ]),
+    ).toMatchFileSnapshot('./__golden__/eksctl-help.txt')
+  })
+
   it('an existing name is excluded, not an error (eksctl include/exclude rules)', () => {
     const { run, sim } = setup()
     const ng = Object.keys(sim.state.aws.nodeGroups)[0]!

@@ -100,23 +100,6 @@ function nodegroupNotFound(sim: Simulation, name: string): string {
 const stackName = (state: ClusterState, ng: string) =>
   `eksctl-${state.aws.cluster.name}-nodegroup-${ng}`
 
-const help = (usage: string, flags: readonly FlagSpec[], summary: string): CommandResult =>
-  ok([
-    summary,
-    '',
-    'Usage: ' + usage,
-    '',
-    'Flags:',
-    ...flags
-      .filter((f) => f.name !== 'help')
-      .map(
-        (f) =>
-          `  ${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.type === 'bool' ? '' : ` ${f.type === 'int' ? 'int' : 'string'}`}\t${f.description}`,
-      ),
-    '',
-    "Use 'eksctl <command> --help' for more information about a command.",
-  ])
-
 // ---------------------------------------------------------------- create nodegroup
 
 const CREATE_FLAGS: FlagSpec[] = [
@@ -171,7 +154,6 @@ export const eksctlCreateNodegroup: CommandSpec = {
   args: ['none'],
   flags: CREATE_FLAGS,
   run(inv, env) {
-    if (bool(inv.flags, 'help')) return help(CREATE_USAGE, CREATE_FLAGS, 'Create a nodegroup')
     const sim = env.sim
     const bad = clusterCheck(sim, inv.flags)
     if (bad) return errorResult([], bad)
@@ -350,7 +332,6 @@ export const eksctlScaleNodegroup: CommandSpec = {
   args: ['none'],
   flags: SCALE_FLAGS,
   run(inv, env) {
-    if (bool(inv.flags, 'help')) return help(SCALE_USAGE, SCALE_FLAGS, 'Scale a nodegroup')
     const sim = env.sim
     const name = str(inv.flags, 'name') ?? inv.args[0]
     const bad = clusterCheck(sim, inv.flags)
@@ -428,7 +409,6 @@ export const eksctlDeleteNodegroup: CommandSpec = {
   args: ['none'],
   flags: DELETE_FLAGS,
   run(inv, env) {
-    if (bool(inv.flags, 'help')) return help(DELETE_USAGE, DELETE_FLAGS, 'Delete a nodegroup')
     const sim = env.sim
     const name = str(inv.flags, 'name') ?? inv.args[0]
     const bad = clusterCheck(sim, inv.flags)
@@ -540,7 +520,6 @@ export const eksctlGetNodegroup: CommandSpec = {
   args: ['none'],
   flags: GET_FLAGS,
   run(inv, env) {
-    if (bool(inv.flags, 'help')) return help(GET_USAGE, GET_FLAGS, 'Get nodegroup(s)')
     const sim = env.sim
     const bad = clusterCheck(sim, inv.flags)
     if (bad) return errorResult([], bad)
@@ -602,10 +581,20 @@ export const eksctlRoot: CommandSpec = {
   summary: 'The official CLI for Amazon EKS',
   usage: 'eksctl [command] [flags]',
   args: ['none'],
-  flags: [{ name: 'help', short: 'h', type: 'bool', description: 'help for eksctl' }],
+  // parses its own words, so that `eksctl --help` prints the command list below
+  rawArgs: true,
   run(inv) {
-    if (inv.args[0] === 'version') return ok(['0.199.0'])
-    const lines = [
+    const words = inv.args
+    if (words[0] === 'version') return ok(['0.199.0'])
+    if (words.length && !words.every((w) => w === '--help' || w === '-h'))
+      return {
+        lines: [
+          err(`Error: unknown flag: ${words[0]}`),
+          dim("(Cutaway simulates eksctl's nodegroup commands; see `eksctl --help`.)"),
+        ],
+        exitCode: 1,
+      }
+    return ok([
       'The official CLI for Amazon EKS',
       '',
       'Usage: eksctl [command] [flags]',
@@ -624,16 +613,7 @@ export const eksctlRoot: CommandSpec = {
       '  -v, --verbose int    set log level, use 0 to silence, 4 for debugging and 5 for debugging with AWS debug logging (default 3)',
       '',
       "Use 'eksctl [command] --help' for more information about a command.",
-    ]
-    if (inv.args.length && !bool(inv.flags, 'help'))
-      return {
-        lines: [
-          err(`Error: unknown command "${inv.args.join(' ')}" for "eksctl"`),
-          dim("(Cutaway simulates eksctl's nodegroup commands; see `eksctl --help`.)"),
-        ],
-        exitCode: 1,
-      }
-    return ok(lines)
+    ])
   },
 }
 
