@@ -4,7 +4,8 @@ import { patchObject } from '../apiserver/api.ts'
 import { listObjects } from '../apiserver/store.ts'
 import { iptablesRules } from '../net/netfilter/save.ts'
 import { isPodReady } from './replicaset.ts'
-import { daemonSetRevisionHash, maxUnavailableOf } from './daemonset.ts'
+import { maxUnavailableOf } from './daemonset.ts'
+import { computeTemplateHash } from './hash.ts'
 import type { DaemonSet, Pod } from '../model/k8s.ts'
 
 const awsNodePods = (c: TestCluster): Pod[] =>
@@ -42,8 +43,10 @@ describe('DaemonSet RollingUpdate', () => {
     expect(before).toHaveLength(3)
     const oldHash = before[0]!.metadata.labels!['controller-revision-hash']
     setEnv(c, 'AWS_VPC_K8S_CNI_EXTERNALSNAT', 'true')
+    c.advance(1000) // the controller has seen the new template
     const ds = c.get('DaemonSet', 'aws-node', 'kube-system')!
-    const newHash = daemonSetRevisionHash(ds)
+    const newHash =
+      c.state.daemonSetRevisions![ds.metadata.uid]![computeTemplateHash(ds.spec.template)]!
     expect(newHash).not.toBe(oldHash)
     expect(newHash).toMatch(/^[4-9bcdf]{6,10}$/)
     // walk the clock: never more than one node without a Ready aws-node pod (10% of 3, rounded up)
@@ -100,5 +103,30 @@ describe('DaemonSet RollingUpdate', () => {
       const nat = iptablesRules(n.netfilter!.tables.nat).filter((l) => /AWS/.test(l))
       expect(nat).toEqual(['-N AWS-CONNMARK-CHAIN-0', '-N AWS-SNAT-CHAIN-0'])
     }
+  })
+
+  it('going back to the old template brings the old controller-revision-hash back', () => {
+    const c = new TestCluster()
+    c.settle()
+    const oldHash = awsNodePods(c)[0]!.metadata.labels!['controller-revision-hash']
+    setEnv(c, 'AWS_VPC_K8S_CNI_EXTERNALSNAT', 'true')
+    c.settle()
+    c.advance(10 * 60_000)
+    const mid = awsNodePods(c)[0]!.metadata.labels!['controller-revision-hash']
+    expect(mid).not.toBe(oldHash)
+    setEnv(c, 'AWS_VPC_K8S_CNI_EXTERNALSNAT', 'false')
+    c.settle()
+    c.advance(10 * 60_000)
+    const pods = awsNodePods(c)
+    expect(pods).toHaveLength(3)
+    for (const p of pods) {
+      expect(p.metadata.labels!['controller-revision-hash']).toBe(oldHash)
+      expect(p.metadata.labels!['pod-template-generation']).toBe('3')
+    }
+    // and the SNAT rules are back on every node
+    for (const n of Object.values(c.state.nodes))
+      expect(iptablesRules(n.netfilter!.tables.nat).join('\n')).toContain(
+        `--to-source ${n.ip} --random-fully`,
+      )
   })
 })

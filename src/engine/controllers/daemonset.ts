@@ -1,6 +1,7 @@
 import { deepClone } from '../clone.ts'
 import type { Ctx } from '../context.ts'
 import type { DaemonSet, Pod, Toleration } from '../model/k8s.ts'
+import type { ClusterState } from '../model/state.ts'
 import { createObject, deleteObjectGracefully } from '../apiserver/api.ts'
 import { getObject, listObjects, putObject } from '../apiserver/store.ts'
 import { recordEvent } from '../apiserver/recorder.ts'
@@ -40,15 +41,20 @@ function nodeOf(p: Pod): string | undefined {
 }
 
 /**
- * The controller-revision-hash of the DaemonSet's current template. The first revision keeps the
- * value Cutaway always showed; later ones hash the template (controller.ComputeHash's shape, see
- * hash.ts). Simplified: no ControllerRevision objects, and going back to an old template makes a
- * new hash instead of reusing the old revision's.
+ * The controller-revision-hash of the DaemonSet's current template, as its ControllerRevision keeps
+ * it: a template seen before gets its old hash back (a revert rolls back to the old revision, as
+ * on a real cluster). The first revision keeps the value Cutaway always showed; later ones hash the
+ * template (controller.ComputeHash's shape, see hash.ts). Simplified: the revisions live in
+ * state.daemonSetRevisions, not as ControllerRevision objects in etcd.
  */
-export function daemonSetRevisionHash(ds: DaemonSet): string {
-  if ((ds.metadata.generation ?? 1) <= 1)
-    return ds.metadata.annotations?.['cutaway/revision-hash'] ?? '6d8cfb5c6f'
-  return computeTemplateHash(ds.spec.template)
+export function daemonSetRevisionHash(state: ClusterState, ds: DaemonSet): string {
+  const fingerprint = computeTemplateHash(ds.spec.template)
+  const revs = ((state.daemonSetRevisions ??= {})[ds.metadata.uid] ??= {})
+  revs[fingerprint] ??=
+    Object.keys(revs).length === 0
+      ? (ds.metadata.annotations?.['cutaway/revision-hash'] ?? '6d8cfb5c6f')
+      : fingerprint
+  return revs[fingerprint]
 }
 
 /** intstr.GetScaledValueFromIntOrPercent(maxUnavailable, desired, roundUp=true); default 1. */
@@ -74,7 +80,7 @@ export function reconcileDaemonSet(ctx: Ctx, key: string): void {
   const ds = getObject(ctx.state, 'DaemonSet', ns, name)
   if (!ds) return
   const nodes = listObjects(ctx.state, 'Node')
-  const hash = daemonSetRevisionHash(ds)
+  const hash = daemonSetRevisionHash(ctx.state, ds)
   // a terminating pod still counts for its node (getNodesToDaemonPods): the replacement waits
   const pods = podsHoldingNodes(ctx, ds)
   for (const node of nodes) {

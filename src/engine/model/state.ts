@@ -92,6 +92,8 @@ export interface ClusterState {
   config: SimulationConfig
   /** log shippers' own bookkeeping on the nodes (Fluent Bit's tail offsets DB); created on first use */
   shipping?: ShippingState
+  /** the DaemonSet controller's ControllerRevisions: per DaemonSet uid, template fingerprint -> controller-revision-hash */
+  daemonSetRevisions?: Record<string, Record<string, string>>
   /** the API servers' encryption at rest (etcd/kms.ts): KMS v2 DEKs and what they cover */
   encryption?: EncryptionState
 }
