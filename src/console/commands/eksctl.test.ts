@@ -34,6 +34,7 @@ describe('eksctl nodegroups', () => {
       'eksctl get nodegroup --cluster demo --name web -o yaml',
       'eksctl scale nodegroup --cluster demo --name web --nodes 3 --nodes-max 3',
       'eksctl scale nodegroup web -c demo -N 1 -m 1',
+      'eksctl scale nodegroup web -c demo -N 2 --wait',
       'eksctl delete nodegroup --cluster demo --name web',
       'eksctl get nodegroup --cluster demo',
     ])

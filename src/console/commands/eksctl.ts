@@ -364,11 +364,19 @@ export const eksctlScaleNodegroup: CommandSpec = {
     if (!r.ok) return errorResult(log.lines, String(r.error))
     log.info('initiated scaling of nodegroup')
     if (bool(inv.flags, 'wait')) {
-      const ready = () =>
-        nodeGroupNodes(sim.state, name).filter((n) =>
-          n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+      // runUntil hands the predicate the state being built
+      // (nodes of instances already shutting down do not count)
+      const running = (st: ClusterState, node: string) =>
+        Object.values(st.aws.instances).some(
+          (i) => i.privateDnsName === node && i.state === 'running',
+        )
+      const ready = (st: ClusterState) =>
+        nodeGroupNodes(st, name).filter(
+          (n) =>
+            running(st, n.metadata.name) &&
+            n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
         ).length >= want
-      sim.runUntil(() => ready(), 20 * 60_000)
+      sim.runUntil(ready, 20 * 60_000)
       log.info('nodegroup successfully scaled')
     } else
       log.info(
