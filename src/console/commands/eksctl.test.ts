@@ -179,6 +179,31 @@ describe('eksctl nodegroups', () => {
     )
   })
 
+  it('delete drains: evicted pods go, their ReplicaSet puts them on the other nodes', () => {
+    const { run, sim } = setup()
+    run('eksctl create nodegroup --cluster demo --name extra --nodes 2')
+    const extra = new Set(
+      listObjects(sim.state, 'Node')
+        .filter((n) => n.metadata.labels?.['eks.amazonaws.com/nodegroup'] === 'extra')
+        .map((n) => n.metadata.name),
+    )
+    run('kubectl create deployment web --image=nginx --replicas=10')
+    const onExtra = () =>
+      run('kubectl get pods -o wide')
+        .text.split('\n')
+        .filter((l) => [...extra].some((n) => l.includes(n)))
+    expect(onExtra().length).toBeGreaterThan(0)
+    const t = run('eksctl delete nodegroup --cluster demo --name extra').text.split('\n')
+    const at = (re: RegExp) => t.find((l) => re.test(l))!.slice(0, 19)
+    // the drainer waits for the evicted pods to terminate (nginx exits at once on SIGTERM)
+    expect(at(/drained all nodes/) >= at(/cordon node/)).toBe(true)
+    expect(onExtra()).toEqual([])
+    const web = listObjects(sim.state, 'Pod', 'default').filter((p) =>
+      p.metadata.name.startsWith('web-'),
+    )
+    expect(web.filter((p) => p.status.phase === 'Running')).toHaveLength(10)
+  })
+
   it('tabwriter pads with tabs to 8-column cells, as eksctl prints tables', () => {
     expect(
       tabwriter([

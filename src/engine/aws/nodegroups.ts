@@ -21,7 +21,9 @@ import { terminateInstances } from './terminate.ts'
 // "automatically drained ... during terminations"), then terminate the instances (aws/terminate.ts).
 // Defaults are eksctl's for a managed group: AL2023, ON_DEMAND, min = max = desired unless given.
 // Simplified: the instance shows up in EC2 only when its kubelet registers (no `pending`); the
-// group's own subnets are used in order (ASG's AZ balancing), no launch template versions.
+// group's own subnets are used in order (ASG's AZ balancing), no launch template versions; scale-in
+// evicts and terminates in the same instant (the real lifecycle hook waits for the drain); no
+// PodDisruptionBudgets; the node turns Ready as aws-node starts (the kubelet checks every ~5 s).
 
 export interface NewNodeGroup {
   name: string
