@@ -137,6 +137,25 @@ describe('eksctl nodegroups', () => {
     }
     // for the lesson authors: when the two nodes registered and turned Ready (ms after CreateNodegroup)
     expect(entries).toMatchSnapshot()
+    // the EKS API sees the group too
+    expect(
+      run('aws eks list-nodegroups --cluster-name demo --query nodegroups --output text').text,
+    ).toContain('big')
+    const described = JSON.parse(
+      run('aws eks describe-nodegroup --cluster-name demo --nodegroup-name big').text,
+    ) as {
+      nodegroup: {
+        status: string
+        subnets: string[]
+        instanceTypes: string[]
+        scalingConfig: unknown
+      }
+    }
+    expect(described.nodegroup.status).toBe('ACTIVE')
+    expect(described.nodegroup.instanceTypes).toEqual(['m5.large'])
+    expect(described.nodegroup.scalingConfig).toEqual({ minSize: 2, maxSize: 2, desiredSize: 2 })
+    for (const id of described.nodegroup.subnets)
+      expect(sim.state.aws.subnets.find((x) => x.subnetId === id)!.public).toBe(false)
     // private networking: private subnets, no public IP
     const insts = Object.values(sim.state.aws.instances).filter((i) => i.nodegroup === 'big')
     expect(insts).toHaveLength(2)
