@@ -257,7 +257,9 @@ export class Console {
 
 function flagErrorLines(spec: CommandSpec, error: string): OutputLine[] {
   const tool = spec.path[0]
-  if (tool === 'kubectl' || tool === 'eksctl')
+  // eksctl (cobra, usage silenced): `Error: unknown flag: --foo`
+  if (tool === 'eksctl') return [err(`Error: ${error}`)]
+  if (tool === 'kubectl')
     return [err(`error: ${error}`), err(`See '${spec.path.join(' ')} --help' for usage.`)]
   if (tool === 'aws')
     return error.startsWith('unknown')

@@ -141,3 +141,13 @@ export {
   selfSubjectReview,
 } from './apiserver/authz.ts'
 export type { UserInfo, RequestAttributes, Decision, AccessEntry } from './apiserver/authz.ts'
+export {
+  createManagedNodeGroup,
+  scaleNodeGroup,
+  deleteNodeGroup,
+  drainNodes,
+  drainablePods,
+  nodeGroupNodes,
+  newNodeGroupName,
+} from './aws/nodegroups.ts'
+export type { NewNodeGroup } from './aws/nodegroups.ts'

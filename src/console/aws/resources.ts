@@ -131,7 +131,7 @@ export function eksNodegroup(aws: AwsState, ng: NodeGroup): Obj {
     createdAt: awsTime(ng.createdAt, arn),
     // [derived] the node group turns ACTIVE (its last modification) once its nodes have joined
     modifiedAt: awsTime(ng.createdAt, `${arn}/modified`, 2 * 60_000 + 14_000),
-    status: 'ACTIVE',
+    status: ng.status ?? 'ACTIVE',
     capacityType: ng.capacityType,
     scalingConfig: { minSize: ng.minSize, maxSize: ng.maxSize, desiredSize: ng.desiredSize },
     instanceTypes: [ng.instanceType],

@@ -7,6 +7,7 @@ import { SHELL_COMMANDS } from './shell.group.ts'
 import { AWS_COMMANDS } from './aws.group.ts'
 import { TEXT_COMMANDS } from './textutils.ts'
 import { ETCD_COMMANDS } from './etcd.group.ts'
+import { EKSCTL_COMMANDS } from './eksctl.ts'
 import { choicesMessage, usageError } from '../aws/cli.ts'
 import { withAccessCheck } from '../kubectl/access.ts'
 
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...KUBECTL_COMMANDS,
   ...DESCRIBE_COMMANDS,
   ...AWS_COMMANDS,
+  ...EKSCTL_COMMANDS,
   ...SHELL_COMMANDS,
   ...BUILTIN_COMMANDS,
   ...TEXT_COMMANDS,
@@ -117,6 +119,20 @@ export function resolveCommand(argv: readonly string[], mode: ShellMode): Resolv
     return { ok: false, lines: notFound(tool, mode), exitCode: 127 }
   }
   const sub = argv[1] ?? ''
+  if (tool === 'eksctl') {
+    // cobra: root flags and `version` go to the root command; anything else is unknown
+    if (best && (sub.startsWith('-') || sub === 'version'))
+      return { ok: true, spec: best, rest: argv.slice(1) }
+    return {
+      ok: false,
+      lines: [
+        err(`Error: unknown command "${sub}" for "eksctl"`),
+        err("Run 'eksctl --help' for usage."),
+        dim("(Cutaway simulates eksctl's nodegroup commands: create, scale, delete, get.)"),
+      ],
+      exitCode: 1,
+    }
+  }
   if (tool === 'kubectl') {
     const names = [...new Set(subs.map((s) => s.path[1]!))]
     const close = names.filter(

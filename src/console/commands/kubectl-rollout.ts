@@ -1,4 +1,4 @@
-import type { ClusterState, Deployment } from '../../engine/index.ts'
+import type { ClusterState, DaemonSet, Deployment } from '../../engine/index.ts'
 import {
   getObject,
   lookupResource,
@@ -53,6 +53,37 @@ export function deploymentRolloutStatus(d: Deployment): {
   return { message: `deployment "${name}" successfully rolled out`, done: true }
 }
 
+/** DaemonSetStatusViewer (rollout_status.go): updated pods, then available pods. */
+export function daemonSetRolloutStatus(ds: DaemonSet): {
+  message: string
+  done: boolean
+  error?: string
+} {
+  const name = ds.metadata.name
+  if ((ds.spec.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate')
+    return {
+      message: '',
+      done: true,
+      error: 'rollout status is only available for RollingUpdate strategy type',
+    }
+  if ((ds.metadata.generation ?? 0) > (ds.status.observedGeneration ?? 0))
+    return { message: 'Waiting for daemon set spec update to be observed...', done: false }
+  const desired = ds.status.desiredNumberScheduled
+  const updated = ds.status.updatedNumberScheduled ?? 0
+  const available = ds.status.numberAvailable ?? 0
+  if (updated < desired)
+    return {
+      message: `Waiting for daemon set "${name}" rollout to finish: ${updated} out of ${desired} new pods have been updated...`,
+      done: false,
+    }
+  if (available < desired)
+    return {
+      message: `Waiting for daemon set "${name}" rollout to finish: ${available} of ${desired} updated pods are available...`,
+      done: false,
+    }
+  return { message: `daemon set "${name}" successfully rolled out`, done: true }
+}
+
 function target(args: string[]): { type: string; name: string } | undefined {
   const [a, b] = args[0]?.includes('/') ? args[0].split('/') : args
   return a && b ? { type: a, name: b } : undefined
@@ -83,12 +114,16 @@ export const kubectlRolloutStatus: CommandSpec = {
     if (!t) return fail(['error: required resource not specified'])
     const r = lookupResource(t.type)
     if (!r) return fail([`error: the server doesn't have a resource type "${t.type}"`])
-    if (r.kind !== 'Deployment')
+    if (r.kind !== 'Deployment' && r.kind !== 'DaemonSet')
       return fail([`error: no status viewer has been implemented for ${r.kind}`])
     const ns = namespaceOf(inv.flags)
-    const get = (s: ClusterState) => getObject(s, 'Deployment', ns, t.name)
+    const kind = r.kind
+    const get = (s: ClusterState) =>
+      getObject(s, kind, ns, t.name) as Deployment | DaemonSet | undefined
+    const statusOf = (o: Deployment | DaemonSet) =>
+      o.kind === 'DaemonSet' ? daemonSetRolloutStatus(o) : deploymentRolloutStatus(o)
     if (!get(env.sim.state))
-      return fail([`Error from server (NotFound): deployments.apps "${t.name}" not found`])
+      return fail([`Error from server (NotFound): ${r.resource}.apps "${t.name}" not found`])
     const timeoutText = str(inv.flags, 'timeout')
     const timeout = timeoutText ? parseDuration(timeoutText) : undefined
     if (timeoutText && timeout === undefined)
@@ -100,7 +135,7 @@ export const kubectlRolloutStatus: CommandSpec = {
     const report = (s: ClusterState): boolean => {
       const d = get(s)
       if (!d) return true
-      const st = deploymentRolloutStatus(d)
+      const st = statusOf(d)
       if (st.error) return true
       if (st.message !== last) {
         lines.push(out(st.message))
@@ -116,8 +151,11 @@ export const kubectlRolloutStatus: CommandSpec = {
     function finish() {
       const d = get(env.sim.state)
       if (!d)
-        return { lines: [...lines, err(`error: deployment "${t!.name}" was deleted`)], exitCode: 1 }
-      const st = deploymentRolloutStatus(d)
+        return {
+          lines: [...lines, err(`error: ${r!.singular} "${t!.name}" was deleted`)],
+          exitCode: 1,
+        }
+      const st = statusOf(d)
       if (st.error) return { lines: [...lines, err(`error: ${st.error}`)], exitCode: 1 }
       if (!st.done && bool(inv.flags, 'watch'))
         return { lines: [...lines, err('error: timed out waiting for the condition')], exitCode: 1 }

@@ -6,6 +6,7 @@ import { CREATE_COMMANDS } from './kubectl-create.ts'
 import { CREATE_SECRET_COMMANDS } from './kubectl-create-secret.ts'
 import { kubectlDelete } from './kubectl-delete.ts'
 import { kubectlScale } from './kubectl-scale.ts'
+import { kubectlSetEnv } from './kubectl-set-env.ts'
 import { kubectlRolloutRestart, kubectlRolloutStatus } from './kubectl-rollout.ts'
 import { kubectlWait } from './kubectl-wait.ts'
 import { kubectlLogs } from './kubectl-logs.ts'
@@ -23,6 +24,7 @@ export const KUBECTL_COMMANDS: CommandSpec[] = [
   ...CREATE_SECRET_COMMANDS,
   kubectlDelete,
   kubectlScale,
+  kubectlSetEnv,
   kubectlRolloutStatus,
   kubectlRolloutRestart,
   kubectlWait,

@@ -264,6 +264,8 @@ export function bootstrapAddons(ctx: Ctx): void {
           hostNetwork: true,
           priorityClassName: 'system-node-critical',
           serviceAccountName: 'aws-node',
+          // the EKS add-on manifests: aws-node and kube-proxy run on every node, NotReady ones included
+          tolerations: [{ operator: 'Exists' }],
           initContainers: [
             {
               name: 'aws-vpc-cni-init',
@@ -328,6 +330,7 @@ export function bootstrapAddons(ctx: Ctx): void {
           hostNetwork: true,
           priorityClassName: 'system-node-critical',
           serviceAccountName: 'kube-proxy',
+          tolerations: [{ operator: 'Exists' }],
           containers: [
             {
               name: 'kube-proxy',
@@ -445,8 +448,22 @@ export function createNodeGroup(
   for (let i = 0; i < count; i++) launchNode(ctx, name, pubs[i % pubs.length]!)
 }
 
-/** An EC2 instance boots, nodeadm configures the kubelet, and the kubelet registers the Node. */
-export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRuntime {
+/** What the kubelet reports until the VPC CNI has written its config (aws-node running). */
+export const CNI_NOT_READY_MESSAGE =
+  'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized'
+
+/**
+ * An EC2 instance boots, nodeadm configures the kubelet, and the kubelet registers the Node.
+ * `joinNotReady`: the Node registers NotReady (no CNI config yet) with the node.kubernetes.io/not-ready
+ * taint, and turns Ready when aws-node starts on it (aws/nodegroups.ts nodeNetworkReady). The cluster's
+ * first nodes and ASG replacements skip that step (simplified: Ready at registration).
+ */
+export function launchNode(
+  ctx: Ctx,
+  nodegroup: string,
+  subnet: Subnet,
+  opts: { joinNotReady?: boolean } = {},
+): NodeRuntime {
   const { state } = ctx
   const ng = state.aws.nodeGroups[nodegroup]!
   const type = INSTANCE_TYPES[ng.instanceType]!
@@ -545,7 +562,13 @@ export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRun
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
       },
     },
-    spec: { providerID: `aws:///${subnet.availabilityZone}/${instanceId}` },
+    spec: {
+      providerID: `aws:///${subnet.availabilityZone}/${instanceId}`,
+      // the node lifecycle controller taints a NotReady node (TaintNodesByCondition)
+      ...(opts.joinNotReady
+        ? { taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }] }
+        : {}),
+    },
     status: {
       capacity: res.capacity,
       allocatable: res.allocatable,
@@ -563,7 +586,9 @@ export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRun
           'KubeletHasSufficientPID',
           'kubelet has sufficient PID available',
         ),
-        cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+        opts.joinNotReady
+          ? cond('Ready', 'False', 'KubeletNotReady', CNI_NOT_READY_MESSAGE)
+          : cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
       ],
       addresses: [
         { type: 'InternalIP', address: ip },
@@ -613,7 +638,8 @@ export function launchNode(ctx: Ctx, nodegroup: string, subnet: Subnet): NodeRun
     `Node ${dns} event: Registered Node ${dns} in Controller`,
     { component: 'node-controller' },
   )
-  recordEvent(ctx, node, 'Normal', 'NodeReady', `Node ${dns} status is now: NodeReady`, src)
+  if (!opts.joinNotReady)
+    recordEvent(ctx, node, 'Normal', 'NodeReady', `Node ${dns} status is now: NodeReady`, src)
   return rt
 }
 

@@ -10,6 +10,7 @@ import { collectGarbage, reconcileNamespace } from './gc.ts'
 import { schedulePending } from '../scheduler/scheduler.ts'
 import { containerTick, nodeHeartbeat, syncPod } from '../kubelet/kubelet.ts'
 import { runLifecycle } from '../aws/terminate.ts'
+import { runNodeGroupWork } from '../aws/nodegroups.ts'
 import { fluentBitTick } from '../shipping/tick.ts'
 import { syncKubeProxy } from '../net/kubeproxy/sync.ts'
 
@@ -43,6 +44,9 @@ export function runWork(ctx: Ctx, work: WorkItem): void {
       return
     case 'aws.lifecycle':
       runLifecycle(ctx, work.step, work.instanceId, work.node)
+      return
+    case 'aws.nodegroup':
+      runNodeGroupWork(ctx, work.step, work.nodegroup, work.subnetId)
       return
     case 'kubelet.logRotate':
       logMonitorTick(ctx, work.node, work.podUid, work.container, work.containerId)

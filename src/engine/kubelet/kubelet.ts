@@ -11,7 +11,7 @@ import { rfc3339 } from '../time.ts'
 import { resolveImage } from '../workloads/images.ts'
 import { startProgram, startFailure, type Output } from '../workloads/programs.ts'
 import { cniAdd, cniDel } from '../net/ipam/cni.ts'
-import { reconcilePool } from '../net/ipam/ipamd.ts'
+import { awsNodeStarted } from '../net/ipam/ipamd.ts'
 import { enqueue } from '../apiserver/watch.ts'
 import { runProgramTick, programStartContext } from './programs.ts'
 import { curlAtStart } from '../workloads/curl.ts'
@@ -487,8 +487,8 @@ function startContainer(
   appendLogs(ctx, node, rt, c, output)
   // kube-proxy lists Services and EndpointSlices, then writes its rules (net/kubeproxy)
   if (image.info.behaviour === 'kube-proxy') kubeProxyStarted(ctx, node.name)
-  // a (re)started aws-node reads its env again: a new WARM_IP_TARGET takes effect here
-  if (image.info.behaviour === 'aws-node') reconcilePool(ctx, node)
+  // a (re)started aws-node reads its env again: WARM_* targets, SNAT/connmark rules (net/ipam)
+  if (image.info.behaviour === 'aws-node') awsNodeStarted(ctx, node, env)
   if (program.kind !== 'daemon')
     schedule(
       ctx,

@@ -91,11 +91,15 @@ export interface NodeGroup {
   desiredSize: number
   minSize: number
   maxSize: number
-  amiType: 'AL2023_x86_64_STANDARD'
+  amiType: 'AL2023_x86_64_STANDARD' | 'AL2023_ARM_64_STANDARD'
   capacityType: 'ON_DEMAND'
   subnetIds: string[]
   launchTemplateId: string
   createdAt: string
+  /** EKS's nodegroup status (absent: ACTIVE); eksctl-created groups go CREATING -> ACTIVE (aws/nodegroups.ts) */
+  status?: 'CREATING' | 'ACTIVE' | 'DELETING'
+  /** `--node-private-networking`: the nodes are in the private subnets, no public IPv4 */
+  privateNetworking?: boolean
 }
 
 export interface ControlPlane {

@@ -285,6 +285,7 @@ export interface DaemonSet {
     numberReady: number
     numberAvailable?: number
     updatedNumberScheduled?: number
+    numberUnavailable?: number
     observedGeneration?: number
   }
 }

@@ -40,6 +40,8 @@ export type WorkItem =
     }
   /** an EC2 instance's termination and what follows it (aws/terminate.ts) */
   | { kind: 'aws.lifecycle'; step: LifecycleStep; instanceId: string; node: string }
+  /** a managed node group's Auto Scaling group launches an instance, or the group finishes deleting (aws/nodegroups.ts) */
+  | { kind: 'aws.nodegroup'; step: 'launch' | 'deleted'; nodegroup: string; subnetId?: string }
 
 export type LifecycleStep =
   | 'shutdown' // the OS goes down: kubelet, containers and the node's disk with it
@@ -90,6 +92,8 @@ export interface ClusterState {
   config: SimulationConfig
   /** log shippers' own bookkeeping on the nodes (Fluent Bit's tail offsets DB); created on first use */
   shipping?: ShippingState
+  /** the DaemonSet controller's ControllerRevisions: per DaemonSet uid, template fingerprint -> controller-revision-hash */
+  daemonSetRevisions?: Record<string, Record<string, string>>
   /** the API servers' encryption at rest (etcd/kms.ts): KMS v2 DEKs and what they cover */
   encryption?: EncryptionState
 }

@@ -73,6 +73,15 @@ export function podRequests(p: Pod): { cpuMilli: number; memBytes: number } {
   return { cpuMilli: Math.round(cpuMilli), memBytes }
 }
 
+/** The node.kubernetes.io/not-ready:NoSchedule taint of a NotReady node (aws-node, kube-proxy: `operator: Exists`). */
+function toleratesNotReady(pod: Pod): boolean {
+  return (pod.spec.tolerations ?? []).some(
+    (t) =>
+      (t.operator === 'Exists' && !t.key && (!t.effect || t.effect === 'NoSchedule')) ||
+      (t.key === 'node.kubernetes.io/not-ready' && (!t.effect || t.effect === 'NoSchedule')),
+  )
+}
+
 function nodeReady(n: Node): boolean {
   return n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True')
 }
@@ -109,7 +118,7 @@ function scheduleOne(ctx: Ctx, pod: Pod, usage: Map<string, Usage>): void {
   const feasible: Node[] = []
   for (const n of nodes) {
     const u = usage.get(n.metadata.name) ?? { pods: 0, cpuMilli: 0, memBytes: 0 }
-    if (!nodeReady(n)) {
+    if (!nodeReady(n) && !toleratesNotReady(pod)) {
       fail('1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }')
       continue
     }

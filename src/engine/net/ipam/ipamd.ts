@@ -7,6 +7,9 @@ import { getObject } from '../../apiserver/store.ts'
 import { INSTANCE_TYPES, type InstanceType } from '../../aws/instanceTypes.ts'
 import { allocateAddressSeeded } from '../../aws/vpc.ts'
 import { hashHex } from '../../node/util.ts'
+import { snatConfigFromEnv, vpcCniHostRulesUpdate } from '../kubeproxy/baseline.ts'
+import { restoreOnNode } from '../kubeproxy/apply.ts'
+import { nodeNetworkReady } from '../../aws/nodegroups.ts'
 
 // ipamd, the half of aws-node that owns the node's addresses (aws/amazon-vpc-cni-k8s pkg/ipamd/ipamd.go,
 // pkg/ipamd/datastore/data_store.go; docs/eni-and-ip-target.md). It keeps a warm pool of secondary
@@ -250,4 +253,33 @@ export function addressInfo(
   const a = node.ipamd?.ips[ip]
   if (!a) return undefined
   return { eniId: a.eniId, deviceNumber: node.ipamd!.enis.indexOf(a.eniId) }
+}
+
+/**
+ * aws-node's container started on `node` (the kubelet calls this): ipamd reads its env again (a new
+ * WARM_* target takes effect through the pool) and SetupHostNetwork reconciles the SNAT/connmark
+ * rules (net/kubeproxy/baseline.ts vpcCniHostRulesUpdate) through iptables-restore --noflush.
+ * `env` is the container's own env, so a pod of the old revision keeps the old behaviour.
+ * Simplified: the rules are written as the container starts (ipamd first waits for the API server).
+ */
+export function awsNodeStarted(ctx: Ctx, node: NodeRuntime, env: Record<string, string>): void {
+  reconcilePool(ctx, node)
+  // aws-node writes /etc/cni/net.d/10-aws.conflist: a node that registered NotReady turns Ready
+  // (simplified: at once; the kubelet notices within its ~5 s runtime status check)
+  nodeNetworkReady(ctx, node.name)
+  const text = vpcCniHostRulesUpdate(
+    node.netfilter,
+    [ctx.state.aws.vpc.cidrBlock],
+    node.ip,
+    snatConfigFromEnv(env),
+  )
+  if (!text) return
+  const r = restoreOnNode(node, text)
+  if (r.ok)
+    emit(ctx, {
+      type: 'netfilter.baseline',
+      node: node.name,
+      writer: 'aws-node',
+      rules: text.split('\n').filter((l) => /^-[AI] /.test(l)).length,
+    })
 }

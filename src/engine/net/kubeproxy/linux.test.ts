@@ -1,6 +1,15 @@
 import { spawnSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
-import { kubeProxyEnsureRules, kubeletRules, vpcCniRules } from './baseline.ts'
+import {
+  kubeProxyEnsureRules,
+  kubeletRules,
+  snatConfigFromEnv,
+  vpcCniHostRulesUpdate,
+  vpcCniRules,
+} from './baseline.ts'
+import { emptyNetfilter } from '../netfilter/model.ts'
+import { iptablesRestore } from '../netfilter/restore.ts'
+import { iptablesRules } from '../netfilter/save.ts'
 import { buildRestore, eksProxierConfig, servicePortsFor } from './rules.ts'
 import { NODE, NODE_IP, VPC_CIDR, realisticCluster } from './fixtures.ts'
 import { chainsAndJumpsFromSave } from './testing.ts'
@@ -112,5 +121,34 @@ describe.skipIf(!canRun)('real iptables-restore accepts what the node programs w
     })
     expect(restore(fresh.text).rc).toBe(0)
     expect(incremental).toBe(dump())
+  })
+
+  it('aws-node restarts with EXTERNALSNAT / EXCLUDE_SNAT_CIDRS / RANDOMIZESNAT: the kernel agrees with the model', () => {
+    spawnSync('ip', ['netns', 'del', NETNS])
+    expect(spawnSync('ip', ['netns', 'add', NETNS]).status).toBe(0)
+    bootNode()
+    const model = emptyNetfilter()
+    for (const t of [kubeletRules(), vpcCniRules([VPC_CIDR], NODE_IP)])
+      iptablesRestore(model, t, { noflush: true })
+    iptablesRestore(model, kubeProxyEnsureRules(model), { noflush: true })
+    const rulesOf = (table: string) =>
+      spawnSync('ip', ['netns', 'exec', NETNS, 'iptables', '-t', table, '-S'], { encoding: 'utf8' })
+        .stdout
+    for (const env of [
+      {},
+      { AWS_VPC_K8S_CNI_EXTERNALSNAT: 'true' },
+      { AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: '10.0.0.0/8,172.16.0.0/12' },
+      {
+        AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: '172.16.0.0/12',
+        AWS_VPC_K8S_CNI_RANDOMIZESNAT: 'hashrandom',
+      },
+      { AWS_VPC_K8S_CNI_RANDOMIZESNAT: 'none' },
+    ]) {
+      const text = vpcCniHostRulesUpdate(model, [VPC_CIDR], NODE_IP, snatConfigFromEnv(env))
+      expect(restore(text)).toEqual({ rc: 0, err: '' })
+      expect(iptablesRestore(model, text, { noflush: true })).toEqual({ ok: true })
+      for (const table of ['nat', 'mangle'] as const)
+        expect(rulesOf(table)).toBe(iptablesRules(model.tables[table]).join('\n') + '\n')
+    }
   })
 })

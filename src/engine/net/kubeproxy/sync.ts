@@ -6,7 +6,7 @@ import { enqueue, WATCH_LATENCY_MS } from '../../apiserver/watch.ts'
 import { writeContainerLog } from '../../logs/rotate.ts'
 import { EPOCH_MS } from '../../time.ts'
 import { restoreOnNode } from './apply.ts'
-import { kubeProxyEnsureRules, kubeletRules, vpcCniRules } from './baseline.ts'
+import { kubeProxyEnsureRules, kubeletRules } from './baseline.ts'
 import {
   buildRestore,
   CLEANUP_PERIOD_MS,
@@ -43,13 +43,11 @@ export function kubeProxyContainer(
   return undefined
 }
 
-/** At node boot: the kubelet's chains, then the VPC CNI's rules (baseline.ts). */
+/** At node boot: the kubelet's chains (aws-node adds the VPC CNI's when it starts). */
 export function installNodeBaseline(ctx: Ctx, node: NodeRuntime): void {
   const count = (t: string) => t.split('\n').filter((l) => /^-[AI] /.test(l)).length
-  const writes: ['kubelet' | 'aws-node', string][] = [
-    ['kubelet', kubeletRules()],
-    ['aws-node', vpcCniRules([ctx.state.aws.vpc.cidrBlock], node.ip)],
-  ]
+  // the VPC CNI's rules come when aws-node starts (net/ipam/ipamd.ts awsNodeStarted)
+  const writes: ['kubelet' | 'aws-node', string][] = [['kubelet', kubeletRules()]]
   for (const [writer, text] of writes) {
     const r = restoreOnNode(node, text)
     if (r.ok) emit(ctx, { type: 'netfilter.baseline', node: node.name, writer, rules: count(text) })
