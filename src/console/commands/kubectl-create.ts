@@ -15,6 +15,7 @@ import { parseOutputFormat, renderStructured } from './kubectl-get.ts'
 import { applyOrCreate, dryRunSuffix } from './kubectl-apply.ts'
 import { toYaml } from '../format/yaml.ts'
 import { toJson } from '../format/json.ts'
+import { jsonPatch, mergePatch } from '../kubectl/patch.ts'
 
 // kubectl's generators: create deployment / namespace / service, run, expose. They build the object
 // client-side (the shapes `--dry-run=client -o yaml` shows) and POST it.
@@ -110,6 +111,18 @@ export const kubectlCreateDeployment: CommandSpec = {
       default: -1,
       description: 'The containerPort that this deployment exposes.',
     },
+    {
+      name: 'overrides',
+      type: 'string',
+      description:
+        'An inline JSON override for the generated object. If this is non-empty, it is used to override the generated object. Requires that the object supply a valid apiVersion field.',
+    },
+    {
+      name: 'override-type',
+      type: 'string',
+      default: 'merge',
+      description: 'The method used to override the generated object: json, merge, or strategic.',
+    },
     ...createFlags,
   ]),
   run(inv, env) {
@@ -129,10 +142,11 @@ export const kubectlCreateDeployment: CommandSpec = {
     if (images.length > 1 && inv.rest.length)
       return fail(['error: cannot specify multiple --image options and command'])
     const port = int(inv.flags, 'port') ?? -1
+    // Go's field order (what -o json prints; YAML sorts)
     const containers = images.map((image) => ({
-      ...(inv.rest.length ? { command: inv.rest } : {}),
-      image,
       name: containerNameFromImage(image),
+      image,
+      ...(inv.rest.length ? { command: inv.rest } : {}),
       ...(port > 0 ? { ports: [{ containerPort: port }] } : {}),
       resources: {},
     }))
@@ -144,8 +158,8 @@ export const kubectlCreateDeployment: CommandSpec = {
       spec: {
         replicas: int(inv.flags, 'replicas') ?? 1,
         selector: { matchLabels: labels },
-        strategy: {},
         template: { metadata: { creationTimestamp: null, labels }, spec: { containers } },
+        strategy: {},
       },
       status: {},
     }
@@ -263,8 +277,8 @@ function serviceGenerator(type: 'ClusterIP' | 'NodePort' | 'LoadBalancer'): Comm
         ports.push({
           // kubectl create_service.go: strings.Replace(tcpString, ":", "-", -1)
           name: t.replaceAll(':', '-'),
+          protocol: 'TCP', // ServicePort's Go field order (what -o json prints)
           port,
-          protocol: 'TCP',
           targetPort,
           ...(type === 'NodePort' && int(inv.flags, 'node-port')
             ? { nodePort: int(inv.flags, 'node-port') }
@@ -340,7 +354,7 @@ export const kubectlRun: CommandSpec = {
   modes: ['local'],
   summary: 'Run a particular image on the cluster (creates a pod)',
   usage:
-    'kubectl run NAME --image=image [--env="key=value"] [--port=port] [--labels=k=v] [--restart=Always|OnFailure|Never] [-- [COMMAND] [args...]]',
+    'kubectl run NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]',
   mutates: true,
   flags: withGlobals([
     { name: 'image', type: 'string', description: 'The image for the container to run.' },
@@ -364,6 +378,18 @@ export const kubectlRun: CommandSpec = {
       description:
         "If true and extra arguments are present, use them as the 'command' field in the container, rather than the 'args' field which is the default.",
     },
+    {
+      name: 'overrides',
+      type: 'string',
+      description:
+        'An inline JSON override for the generated object. If this is non-empty, it is used to override the generated object. Requires that the object supply a valid apiVersion field.',
+    },
+    {
+      name: 'override-type',
+      type: 'string',
+      default: 'merge',
+      description: 'The method used to override the generated object: json, merge, or strategic.',
+    },
     ...createFlags,
   ]),
   run(inv, env) {
@@ -386,26 +412,88 @@ export const kubectlRun: CommandSpec = {
       name: kv.split('=')[0]!,
       value: kv.split('=').slice(1).join('='),
     }))
+    // the Pod as kubectl's generator builds it, in Go's field order (what `-o json` prints): no
+    // namespace unless -n was given, creationTimestamp null and an empty status, as the typed object
+    // serialises
+    const explicitNs = str(inv.flags, 'namespace')
     const container = {
+      name,
+      image,
       ...(inv.rest.length
         ? bool(inv.flags, 'command')
           ? { command: inv.rest }
           : { args: inv.rest }
         : {}),
-      ...(envVars.length ? { env: envVars } : {}),
-      image,
-      name,
       ...(int(inv.flags, 'port') ? { ports: [{ containerPort: int(inv.flags, 'port')! }] } : {}),
+      ...(envVars.length ? { env: envVars } : {}),
       resources: {},
     }
-    const obj = {
-      apiVersion: 'v1',
+    const generated = {
       kind: 'Pod',
-      metadata: { labels, name, namespace: namespaceOf(inv.flags) },
-      spec: { containers: [container], dnsPolicy: 'ClusterFirst', restartPolicy: restart },
+      apiVersion: 'v1',
+      metadata: {
+        name,
+        ...(explicitNs ? { namespace: explicitNs } : {}),
+        creationTimestamp: null,
+        labels,
+      },
+      spec: { containers: [container], restartPolicy: restart, dnsPolicy: 'ClusterFirst' },
+      status: {},
     }
-    return submit(env, inv, obj as NewObjectLike, `pod/${name}`, 'created', '')
+    const overridden = applyOverrides(
+      generated,
+      str(inv.flags, 'overrides'),
+      str(inv.flags, 'override-type') ?? 'merge',
+    )
+    if (typeof overridden === 'string') return fail([`error: ${overridden}`])
+    if (str(inv.flags, 'dry-run') === 'client')
+      return submit(env, inv, overridden as NewObjectLike, `pod/${name}`, 'created', '')
+    const { creationTimestamp: _c, ...meta } = (overridden.metadata ?? {}) as Record<
+      string,
+      unknown
+    >
+    const { status: _s, ...rest } = overridden
+    return submit(
+      env,
+      inv,
+      {
+        ...rest,
+        metadata: { ...meta, namespace: namespaceOf(inv.flags) },
+      } as unknown as NewObjectLike,
+      `pod/${name}`,
+      'created',
+      '',
+    )
   },
+}
+
+/**
+ * `--overrides`: kubectl's Overrider (kubectl/pkg/cmd/util/override_options.go) patches the generated
+ * object with the JSON given, as an RFC 7396 merge patch by default. The error texts are those of
+ * evanphx/json-patch, which kubectl prints after `error: `. Strategic merge is applied as a merge
+ * patch (lists replaced whole), a simplification that matters only for patches of list items.
+ */
+function applyOverrides(
+  obj: Record<string, unknown>,
+  overrides: string | undefined,
+  type: string,
+): Record<string, unknown> | string {
+  if (!overrides) return obj
+  if (!['json', 'merge', 'strategic'].includes(type)) return `invalid override type: ${type}`
+  let patch: unknown
+  try {
+    patch = JSON.parse(overrides)
+  } catch {
+    return type === 'json' ? 'invalid character in JSON patch' : 'Invalid JSON Patch'
+  }
+  let out: unknown
+  try {
+    out = type === 'json' ? jsonPatch(obj, patch) : mergePatch(obj, patch)
+  } catch (e) {
+    return (e as Error).message
+  }
+  if (!out || typeof out !== 'object' || Array.isArray(out)) return 'Invalid JSON Patch'
+  return out as Record<string, unknown>
 }
 
 export const kubectlExpose: CommandSpec = {

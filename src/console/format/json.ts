@@ -1,7 +1,8 @@
-// `kubectl get -o json` prints the object as the API server encoded it: Go struct field order
-// (apiVersion, kind, metadata, spec, status; ObjectMeta in its own order), 4-space indent.
+// Objects kubectl builds itself (`create … --dry-run=client -o json`, `run`) print as Go encodes the
+// typed struct: TypeMeta (kind, then apiVersion), metadata, spec, status; ObjectMeta in its own
+// order; 4-space indent. Checked against kubectl 1.32.5.
 
-const TOP = ['apiVersion', 'kind', 'metadata']
+const TOP = ['kind', 'apiVersion', 'metadata']
 const TOP_LAST = ['spec', 'status']
 const META = [
   'name',
@@ -64,7 +65,7 @@ export function orderApiObject(v: unknown): unknown {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return v
   const o = v as Record<string, unknown>
   if (!('kind' in o) || !('metadata' in o)) return v
-  // a List is encoded as metav1.List: apiVersion, items, kind, metadata
+  // a List is encoded as metav1.List: apiVersion, items, kind, metadata (as the tests have it)
   if (Array.isArray(o.items))
     return {
       apiVersion: o.apiVersion,

@@ -43,12 +43,17 @@ function parsePath(expr: string): Seg[] {
       i += m[0].length
     } else if (p[i] === '.') {
       i++
-      const m = /^[\w\-/]+|^\*/.exec(p.slice(i))
+      // `\.` escapes a dot inside a key (client-go parser.go parseField): labels.kubernetes\.io/os
+      const m = /^(?:[\w\-/]|\\\.)+|^\*/.exec(p.slice(i))
       if (!m) {
         if (i >= p.length) break
         throw new JsonPathError(`unrecognized character in action: ${p}`)
       }
-      segs.push(m[0] === '*' ? { t: 'index', all: true } : { t: 'field', name: m[0] })
+      segs.push(
+        m[0] === '*'
+          ? { t: 'index', all: true }
+          : { t: 'field', name: m[0].replaceAll('\\.', '.') },
+      )
       i += m[0].length
     } else if (p[i] === '[') {
       const close = matchBracket(p, i)
