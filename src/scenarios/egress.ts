@@ -145,7 +145,7 @@ export const egress = {
     {
       id: 'snat',
       title: 'The rule that rewrites, and the entry that remembers',
-      say: 'Open a shell on `client`’s node with `ssh {node}` and print the VPC CNI’s chain: `iptables -t nat -S AWS-SNAT-CHAIN-0`. The first rule RETURNs for the VPC CIDR `192.168.0.0/16`; everything else is SNATed to the node’s primary IP, with `--random-fully` picking the port. Then `conntrack -L`: the example.com entry pairs the pod’s tuple with a reply addressed to the node IP.',
+      say: 'Open a shell on `client`’s node (`ssh` and the NODE that `kubectl get pod client -o wide` shows) and print the VPC CNI’s chain: `iptables -t nat -S AWS-SNAT-CHAIN-0`. The first rule RETURNs for the VPC CIDR `192.168.0.0/16`; everything else is SNATed to the node’s primary IP, with `--random-fully` picking the port. Then `conntrack -L`: the example.com entry pairs the pod’s tuple with a reply addressed to the node IP.',
       highlight: [CLIENT],
       complete: { command: 'conntrack -L', mode: 'node' },
       hints: [
@@ -345,7 +345,7 @@ export const egress = {
     {
       id: 'pod-to-pod',
       title: 'The pod IP, end to end',
-      say: `Call the Service with \`${WEB_CURL}\`, then read nginx’s last access log line: \`kubectl logs web --tail=1\`. The first field is \`client\`’s pod IP. In the Packet path, pick this flow and choose **Compare with…** the example.com flow: one keeps its source end to end, the other is translated twice.`,
+      say: `Call the Service with \`${WEB_CURL}\`, then read nginx’s last access log line: \`kubectl logs web --tail=1\`. The first field is \`client\`’s pod IP. In the Packet path, pick this flow (\`HTTP GET /\` to the ClusterIP) and choose **Compare with…** \`private-client\`’s checkip flow: one keeps its source end to end, the other is translated twice.`,
       highlight: [CLIENT, WEB],
       complete: { command: 'kubectl logs web' },
       hints: [

@@ -234,7 +234,14 @@ export function PacketPath() {
       </div>
       {current && (
         <div className="pp-detail">
-          <div className="pp-hop" data-testid="packets.hop">
+          {/* focusable: at narrow widths the header table scrolls sideways (axe scrollable-region-focusable) */}
+          <div
+            className="pp-hop"
+            data-testid="packets.hop"
+            tabIndex={0}
+            role="region"
+            aria-label="This hop's headers, before and after"
+          >
             <h3 className="pp-hop-title">{hopTitle(current)}</h3>
             <p className="sr-only" aria-live={playing ? 'off' : 'polite'}>
               {describeHop(current)}
