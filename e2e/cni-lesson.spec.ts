@@ -1,9 +1,9 @@
-import AxeBuilder from '@axe-core/playwright'
-import { test, expect, type Page } from '@playwright/test'
+import { test, expect } from '@playwright/test'
 import { ScenarioPanel } from './pages/ScenarioPanel.ts'
 import { transcript } from './pages/Lesson.ts'
 import { cni as data, EIGHTEENTH } from '../src/scenarios/cni.ts'
 import type { Scenario } from '../src/scenarios/types.ts'
+import { expectNoSeriousAxe } from './support/axe.ts'
 
 const cni: Scenario = data
 const NODE = 'ip-192-168-20-109.us-west-2.compute.internal'
@@ -14,16 +14,6 @@ const NODE = 'ip-192-168-20-109.us-west-2.compute.internal'
 // the 18th pod Pending with `Too many pods`, then failing to get an address until bb's has cooled
 // down, then getting exactly that address. The 18th pod's name is read from the console, as the
 // narration asks. No serious or critical axe violations; screenshots at 1280x720.
-
-async function noSeriousAxe(page: Page) {
-  const axe = await new AxeBuilder({ page }).analyze()
-  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(
-    bad.map(
-      (v) => `${v.id}: ${v.help} (${v.nodes.length} nodes, e.g. ${v.nodes[0]?.target.join(' ')})`,
-    ),
-  ).toEqual([])
-}
 
 test('a learner plays the CNI lesson: the 18th pod on a t3.medium', async ({ page }) => {
   test.setTimeout(180_000)
@@ -73,7 +63,7 @@ test('a learner plays the CNI lesson: the 18th pod on a t3.medium', async ({ pag
       await expect(lesson.verdict).toHaveText(choice === right ? /^Right/ : /^Not quite/)
       for (let c = 0; c < step.complete.predict.choices.length; c++)
         await expect(page.getByTestId(`lesson.explanation.${c}`)).toBeVisible()
-      if (step.id === 'eighteenth') await noSeriousAxe(page)
+      if (step.id === 'eighteenth') await expectNoSeriousAxe(page)
       await lesson.pressNext()
     } else if ('event' in step.complete) {
       // 30 s of simulated cooldown: let the clock run faster, as the hint suggests
@@ -133,7 +123,7 @@ test('a learner plays the CNI lesson: the 18th pod on a t3.medium', async ({ pag
   }
   await expect(lesson.recap).toBeVisible({ timeout: 60_000 })
   await expect(page).toHaveURL(/\/learn\/cni\/done$/)
-  await noSeriousAxe(page)
+  await expectNoSeriousAxe(page)
   await page.screenshot({ path: 'screenshots/cni-recap.png' })
 })
 

@@ -1,8 +1,8 @@
-import AxeBuilder from '@axe-core/playwright'
 import { test, expect, type Page } from '@playwright/test'
 import { playLesson, transcript } from './pages/Lesson.ts'
 import { egress as data } from '../src/scenarios/egress.ts'
 import type { Scenario } from '../src/scenarios/types.ts'
+import { expectNoSeriousAxe } from './support/axe.ts'
 
 const egress: Scenario = data
 
@@ -17,13 +17,6 @@ const CLIENT_IP = '192.168.95.197'
 const NODE_IP = '192.168.83.74'
 const NODE_PUBLIC = '35.34.195.98'
 const NAT_EIP = '34.104.138.73'
-
-async function noSeriousAxe(page: Page, include?: string) {
-  const builder = new AxeBuilder({ page })
-  const axe = await (include ? builder.include(include) : builder).analyze()
-  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes[0]?.target.join(' ')})`)).toEqual([])
-}
 
 async function pickFlow(page: Page, select: 'packets.flow' | 'packets.compare', text: string) {
   const sel = page.getByTestId(select)
@@ -57,7 +50,7 @@ test('a learner plays the egress lesson and reads the translations in the packet
           `${NODE_IP} → ${NODE_PUBLIC} at the internet gateway`,
         )
         await page.screenshot({ path: 'screenshots/egress-igw-1280x720.png' })
-        await noSeriousAxe(page, '[data-testid="packets"]')
+        await expectNoSeriousAxe(page, '[data-testid="packets"]')
         await toTab('map')
       }
       if (id === 'snat') {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
-import AxeBuilder from '@axe-core/playwright'
 import { test, expect } from './fixtures.ts'
 import type { Page } from '@playwright/test'
+import { expectNoSeriousAxe } from './support/axe.ts'
 
 // A node's plumbing in its Network tab (issue #7): the ENIs in device order with their addresses,
 // a pod's network namespace joined by its veth to the host (the same name `ip link` prints on the
@@ -28,12 +28,6 @@ async function lastOutput(page: Page): Promise<string> {
       .locator('pre.line')
       .allInnerTexts()
   ).join('\n')
-}
-
-async function axe(page: Page, selector: string) {
-  const results = await new AxeBuilder({ page }).include(selector).analyze()
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes[0]?.target.join(' ')})`)).toEqual([])
 }
 
 const used = (text: string) => Number(/^(\d+) of \d+ secondary IPs used/.exec(text)?.[1] ?? NaN)
@@ -110,7 +104,7 @@ test("a node's plumbing: ENIs, a pod's veth as ip link names it, counts that fol
   await page.screenshot({ path: 'screenshots/node-network-plumbing-1440x900.png' })
   await plumbing.evaluate((el) => el.scrollIntoView({ block: 'start' }))
   await page.screenshot({ path: 'screenshots/node-network-plumbing-top-1440x900.png' })
-  await axe(page, '[data-testid="details"]')
+  await expectNoSeriousAxe(page, '[data-testid="details"]')
 
   // scale 1 -> 5: the node's used count grows by the web pods it got; every one has a veth
   const before = used(await plumbing.getByTestId('network.plumbing.counts').innerText())
@@ -150,7 +144,7 @@ test("a node's plumbing: ENIs, a pod's veth as ip link names it, counts that fol
   await projector(page)
   await plumbing.scrollIntoViewIfNeeded()
   await page.screenshot({ path: 'screenshots/node-network-projector-1280x720.png' })
-  await axe(page, '[data-testid="details"]')
+  await expectNoSeriousAxe(page, '[data-testid="details"]')
 })
 
 test('the packet path compares two flows: a pod-to-pod curl under its DNS query', async ({
@@ -197,7 +191,7 @@ test('the packet path compares two flows: a pod-to-pod curl under its DNS query'
     'Request:',
   )
   await page.screenshot({ path: 'screenshots/node-network-compare-1280x720.png' })
-  await axe(page, '[data-testid="packets"]')
+  await expectNoSeriousAxe(page, '[data-testid="packets"]')
   await compare.selectOption('')
   await expect(compared).toHaveCount(0)
 })
@@ -377,9 +371,9 @@ test('egress flows: route tables, the NAT gateway and the IGW, two translations 
   )
   await page.setViewportSize({ width: 1440, height: 900 })
   await page.screenshot({ path: 'screenshots/node-network-egress-compare-1440x900.png' })
-  await axe(page, '[data-testid="packets"]')
+  await expectNoSeriousAxe(page, '[data-testid="packets"]')
   await page.setViewportSize({ width: 1280, height: 720 })
   await projector(page, '.main-view')
   await page.screenshot({ path: 'screenshots/node-network-egress-projector-1280x720.png' })
-  await axe(page, '[data-testid="packets"]')
+  await expectNoSeriousAxe(page, '[data-testid="packets"]')
 })

@@ -1,9 +1,9 @@
-import AxeBuilder from '@axe-core/playwright'
 import { test, expect, type Page } from '@playwright/test'
 import { ClusterMap } from './pages/ClusterMap.ts'
 import { ScenarioPanel } from './pages/ScenarioPanel.ts'
 import { secrets as secretsData } from '../src/scenarios/secrets.ts'
 import type { Scenario } from '../src/scenarios/types.ts'
+import { expectNoSeriousAxe } from './support/axe.ts'
 
 const secrets: Scenario = secretsData
 
@@ -44,17 +44,6 @@ async function openJourney(page: Page, map: ClusterMap) {
   const journey = page.getByRole('dialog', { name: /The journey of one Secret/ })
   await expect(journey).toBeVisible()
   return journey
-}
-
-async function noSeriousAxe(page: Page, include?: string) {
-  const builder = new AxeBuilder({ page })
-  const axe = await (include ? builder.include(include) : builder).analyze()
-  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(
-    bad.map(
-      (v) => `${v.id}: ${v.help} (${v.nodes.length} nodes, e.g. ${v.nodes[0]?.target.join(' ')})`,
-    ),
-  ).toEqual([])
 }
 
 test('a learner plays the Secrets lesson and follows the journey of db', async ({ page }) => {
@@ -141,7 +130,7 @@ async function journeyAfterEncryption(page: Page, map: ClusterMap) {
   await expect(detail).toContainText('Raft term')
   await expect(detail).toContainText('/registry/secrets/default/db')
   await page.screenshot({ path: 'screenshots/secrets-journey-etcd.png' })
-  await noSeriousAxe(page, '[data-testid="journey"]')
+  await expectNoSeriousAxe(page, '[data-testid="journey"]')
 
   // Play runs to the end by itself: the node stops say nobody has it yet
   await page.getByTestId('journey.stop.kubectl').click()
@@ -168,7 +157,7 @@ async function journeyOnTheNode(page: Page, map: ClusterMap) {
   await page.screenshot({ path: 'screenshots/secrets-journey-tmpfs.png' })
   await page.getByTestId('journey.step').click()
   await expect(detail).toContainText('/etc/creds/password')
-  await noSeriousAxe(page)
+  await expectNoSeriousAxe(page)
   await page.getByTestId('journey.close').click()
   await expect(journey).toBeHidden()
 }

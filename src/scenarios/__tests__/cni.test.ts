@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { SimEvent } from '../../engine/index.ts'
 import { createSimulationStore } from '../../state/simulationStore.ts'
 import { createScenarioPlayer } from '../../state/scenarioPlayer.ts'
+import { replayScenario } from './replay.ts'
 import { cni, EIGHTEENTH } from '../cni.ts'
 
 // Every number and name the CNI lesson's narration states is what the seed-1 replay shows: the
@@ -9,33 +9,7 @@ import { cni, EIGHTEENTH } from '../cni.ts'
 // pod's `Too many pods`, the CNI ADD failing while bb's address cools down, then taking it.
 
 describe('scenario cni: what the learner sees', () => {
-  const sim = createSimulationStore({ seed: cni.seed })
-  const player = createScenarioPlayer(cni, sim)
-  const out: Record<string, string> = {}
-  const eventsOf: Record<string, SimEvent[]> = {}
-  for (const step of cni.steps) {
-    const start = sim.getState().transcript.length
-    const firstEvent = sim.getState().events.at(-1)?.id ?? 0
-    if ('command' in step.complete)
-      for (const c of step.solution!.commands as string[]) sim.getState().run(c, 'terminal')
-    else if ('predict' in step.complete) {
-      player.getState().answer(step.solution!.answer as number)
-      player.getState().next()
-    } else if ('event' in step.complete) {
-      sim.getState().play()
-      for (let t = 0; t < 5 * 60_000 && player.getState().index < cni.steps.length; t += 250)
-        sim.getState().tick(250)
-    } else player.getState().next()
-    out[step.id] = sim
-      .getState()
-      .transcript.slice(start)
-      .flatMap((t) => t.lines.map((l) => l.text))
-      .join('\n')
-    eventsOf[step.id] = sim
-      .getState()
-      .events.filter((e) => e.id > firstEvent)
-      .map((e) => e.event)
-  }
+  const { sim, player, out, eventsOf } = replayScenario(cni)
   const cluster = () => sim.getState().cluster
 
   it('runs one t3.medium node and finishes', () => {

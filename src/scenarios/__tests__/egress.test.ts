@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SimEvent } from '../../engine/index.ts'
-import { createSimulationStore } from '../../state/simulationStore.ts'
-import { createScenarioPlayer } from '../../state/scenarioPlayer.ts'
+import { replayScenario } from './replay.ts'
 import { egress } from '../egress.ts'
 
 // What the egress lesson states is what the seed-1 replay shows: checkip answers the public IP of
@@ -13,29 +12,7 @@ type Flow = Extract<SimEvent, { type: 'packet.flow' }>
 type Hop = Extract<SimEvent, { type: 'packet.hop' }>
 
 describe('scenario egress: what the learner sees', () => {
-  const sim = createSimulationStore({ seed: egress.seed })
-  const player = createScenarioPlayer(egress, sim)
-  const out: Record<string, string> = {}
-  const eventsOf: Record<string, SimEvent[]> = {}
-  for (const step of egress.steps) {
-    const start = sim.getState().transcript.length
-    const firstEvent = sim.getState().events.at(-1)?.id ?? 0
-    if ('command' in step.complete)
-      for (const c of step.solution!.commands as string[]) sim.getState().run(c, 'terminal')
-    else if ('predict' in step.complete) {
-      player.getState().answer(step.solution!.answer as number)
-      player.getState().next()
-    } else player.getState().next()
-    out[step.id] = sim
-      .getState()
-      .transcript.slice(start)
-      .flatMap((t) => t.lines.map((l) => l.text))
-      .join('\n')
-    eventsOf[step.id] = sim
-      .getState()
-      .events.filter((e) => e.id > firstEvent)
-      .map((e) => e.event)
-  }
+  const { sim, player, out, eventsOf } = replayScenario(egress)
   const cluster = () => sim.getState().cluster
   const pod = (name: string) =>
     Object.values(cluster().nodes)

@@ -1,30 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { createSimulationStore } from '../../state/simulationStore.ts'
-import { createScenarioPlayer } from '../../state/scenarioPlayer.ts'
+import { replayScenario } from './replay.ts'
 import { secrets } from '../secrets.ts'
 
 // The lesson's claims hold in the replay: the 1.27 cluster stores `s3cr3t` in clear, the same
 // Secret is `k8s:enc:kms:v2:` after the rewrite, the pod's node (and only it) has the tmpfs.
 
 describe('scenario secrets: what the learner sees', () => {
-  const sim = createSimulationStore({ seed: secrets.seed })
-  const player = createScenarioPlayer(secrets, sim)
-  const out: Record<string, string> = {}
-  for (const step of secrets.steps) {
-    const start = sim.getState().transcript.length
-    if ('command' in step.complete)
-      for (const c of step.solution!.commands as string[]) sim.getState().run(c, 'terminal')
-    else if ('predict' in step.complete) {
-      player.getState().answer(step.solution!.answer as number)
-      player.getState().next()
-      continue
-    } else player.getState().next()
-    out[step.id] = sim
-      .getState()
-      .transcript.slice(start)
-      .flatMap((t) => t.lines.map((l) => l.text))
-      .join('\n')
-  }
+  const { sim, player, out } = replayScenario(secrets)
 
   it('runs on Kubernetes 1.27 and finishes', () => {
     expect(sim.getState().cluster.aws.cluster.version).toBe('1.27')
