@@ -111,18 +111,6 @@ export const kubectlCreateDeployment: CommandSpec = {
       default: -1,
       description: 'The containerPort that this deployment exposes.',
     },
-    {
-      name: 'overrides',
-      type: 'string',
-      description:
-        'An inline JSON override for the generated object. If this is non-empty, it is used to override the generated object. Requires that the object supply a valid apiVersion field.',
-    },
-    {
-      name: 'override-type',
-      type: 'string',
-      default: 'merge',
-      description: 'The method used to override the generated object: json, merge, or strategic.',
-    },
     ...createFlags,
   ]),
   run(inv, env) {

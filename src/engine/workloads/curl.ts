@@ -21,7 +21,7 @@ import {
   isInternetName,
   serveInternetHttp,
 } from '../net/internet.ts'
-import { runVerboseCurl } from './curlVerbose.ts'
+import { runVerboseCurl, writeOutLines } from './curlVerbose.ts'
 
 // curl (8.17, curlimages/curl and the nginx image's Debian curl) as a program: its options, its
 // real output (the progress meter on stderr when stdout is not a terminal, the error lines and exit
@@ -380,17 +380,8 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
   }
   if (o.output !== undefined && o.output !== '/dev/null')
     lines.push(stderr(`(Cutaway does not keep files written by curl: ${o.output} was not saved.)`))
-  if (o.writeOut !== undefined) {
-    const text = o.writeOut
-      .replaceAll('%{http_code}', String(res.status))
-      .replaceAll('%{response_code}', String(res.status))
-      .replaceAll('%{remote_ip}', conn.ip)
-      .replaceAll('%{remote_port}', String(url.port))
-      .replaceAll('\\n', '\n')
-    const parts = text.split('\n')
-    if (parts[parts.length - 1] === '') parts.pop()
-    lines.push(...parts.map(stdout))
-  }
+  if (o.writeOut !== undefined)
+    lines.push(...writeOutLines(o.writeOut, res.status, conn.ip, url.port).map(stdout))
   return done(lines, 0, waited)
 }
 

@@ -200,17 +200,7 @@ export function runVerboseCurl(
   )
   if (o.output !== undefined && o.output !== '/dev/null')
     trace(`(Cutaway does not keep files written by curl: ${o.output} was not saved.)`)
-  if (o.writeOut !== undefined) {
-    const text = o.writeOut
-      .replaceAll('%{http_code}', String(res.status))
-      .replaceAll('%{response_code}', String(res.status))
-      .replaceAll('%{remote_ip}', conn.ip)
-      .replaceAll('%{remote_port}', String(url.port))
-      .replaceAll('\\n', '\n')
-    const parts = text.split('\n')
-    if (parts[parts.length - 1] === '') parts.pop()
-    stdout(...parts)
-  }
+  if (o.writeOut !== undefined) stdout(...writeOutLines(o.writeOut, res.status, conn.ip, url.port))
   return finish(0, conn.elapsedMs)
 }
 
@@ -244,4 +234,17 @@ function render(
     } else out.push(p)
   }
   return out
+}
+
+/** curl's `-w` text with the variables Cutaway knows filled in, as lines (a final newline ends one). */
+export function writeOutLines(format: string, status: number, ip: string, port: number): string[] {
+  const parts = format
+    .replaceAll('%{http_code}', String(status))
+    .replaceAll('%{response_code}', String(status))
+    .replaceAll('%{remote_ip}', ip)
+    .replaceAll('%{remote_port}', String(port))
+    .replaceAll('\\n', '\n')
+    .split('\n')
+  if (parts[parts.length - 1] === '') parts.pop()
+  return parts
 }
