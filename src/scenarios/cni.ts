@@ -204,7 +204,7 @@ export const cni = {
     {
       id: 'enis',
       title: 'Ask EC2',
-      say: `List every address of the node’s ENIs: \`${ENIS}\`. Each ENI is one line with its ID, then its addresses: the first is the ENI’s own primary address (\`${NODE_IP}\` is the node’s), never given to a pod; the other five are secondary IPs. \`${BB_IP}\` is among them: \`bb\` holds a real VPC address, and EC2 knows which ENI carries it.`,
+      say: `List every address of the node’s ENIs: \`${ENIS}\`. Each ENI prints two lines, its ID, then its addresses: the first is the ENI’s own primary address (\`${NODE_IP}\` is the node’s), never given to a pod; the other five are secondary IPs. \`${BB_IP}\` is among them: \`bb\` holds a real VPC address, and EC2 knows which ENI carries it.`,
       highlight: [THE_NODE, { kind: 'Subnet', name: SUBNET }],
       complete: { command: 'aws ec2 describe-network-interfaces' },
       hints: [
@@ -213,7 +213,7 @@ export const cni = {
         '`aws ec2 describe-subnets` shows `AvailableIpAddressCount` of the subnet going down by one for every address ipamd takes, used or warm.',
       ],
       notes: {
-        say: 'Count with the class: 2 lines, 6 addresses each, 2 of them primaries, so 10 secondary IPs for 3 pods. Then ask what happens when pods eat into the spare ENI.',
+        say: 'Count with the class: 2 ENIs, 6 addresses each, 2 of them primaries, so 10 secondary IPs for 3 pods. Then ask what happens when pods eat into the spare ENI.',
         question:
           'Can something outside the cluster reach 192.168.21.196? Yes, any host in the VPC whose security group allows it, and a peered VPC too: it is an ordinary VPC address.',
         minutes: 3,
@@ -356,7 +356,7 @@ export const cni = {
     {
       id: 'free-a-slot',
       title: 'Free a slot',
-      say: 'Make room with `kubectl delete pod bb`; it returns after bb’s 30 s grace period, because `sleep` ignores SIGTERM. The CNI DEL gives bb’s address back to ipamd, and the scheduler binds the 18th pod at once. Describe that pod again: its sandbox fails with `failed to assign an IP address to container`, because the only free address is still cooling down.',
+      say: 'Make room with `kubectl delete pod bb`; it returns after bb’s 30 s grace period, because `sleep` runs as the container’s PID 1 with no SIGTERM handler, and the kernel does not deliver a signal’s default action to a namespace’s init, so the kubelet waits, then kills it. The CNI DEL gives bb’s address back to ipamd, and the scheduler binds the 18th pod at once. Describe that pod again: its sandbox fails with `failed to assign an IP address to container`, because the only free address is still cooling down.',
       highlight: [WEB],
       complete: { command: 'kubectl describe pod {name}' },
       hints: [

@@ -119,7 +119,7 @@ export const egress = {
       notes: {
         say: 'DNS is the first egress of every request, and it stays inside the VPC: CoreDNS to the Amazon-provided resolver at the VPC base address plus two.',
         question:
-          'Why five search domains and `ndots:5`? A name with fewer than five dots is tried with each search suffix first; `example.com.` with a trailing dot skips them.',
+          'Why four search domains and `ndots:5`? A name with fewer than five dots is tried with each search suffix first; `example.com.` with a trailing dot skips them.',
         minutes: 3,
       },
       solution: { commands: ['kubectl exec client -- nslookup example.com'] },
@@ -155,7 +155,7 @@ export const egress = {
       notes: {
         say: 'kube-proxy is not involved: no Service here. The SNAT rule belongs to the VPC CNI (aws-node writes it at start), and the kernel does the work.',
         question:
-          'Why SNAT to the node IP and not leave the pod IP? Only the node’s primary private IP has a public IP (or NAT path) behind it; see the next question.',
+          'Why SNAT to the node IP and not leave the pod IP? The internet gateway translates only the node’s primary private IP, which has a public IP; see the next question. (A NAT gateway would translate a pod IP too: that is what `AWS_VPC_K8S_CNI_EXTERNALSNAT=true` relies on.)',
         minutes: 4,
       },
       solution: {

@@ -480,8 +480,22 @@ function applyOverrides(
   } catch (e) {
     return (e as Error).message
   }
-  if (!out || typeof out !== 'object' || Array.isArray(out)) return 'Invalid JSON Patch'
+  // the patched JSON is decoded back into a v1.Pod: Go's encoding/json errors for the shapes a typo
+  // gives (texts of kubectl 1.32.5)
+  if (!out || typeof out !== 'object' || Array.isArray(out))
+    return `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(out)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`
+  const spec = (out as { spec?: unknown }).spec
+  const containers = (spec as { containers?: unknown } | undefined)?.containers
+  if (containers !== undefined && !Array.isArray(containers))
+    return `json: cannot unmarshal ${jsonKind(containers)} into Go struct field PodSpec.spec.containers of type []v1.Container`
   return out as Record<string, unknown>
+}
+
+/** encoding/json's name for a JSON value's type in its UnmarshalTypeError */
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array'
+  if (v === null) return 'null'
+  return typeof v === 'boolean' ? 'bool' : typeof v
 }
 
 export const kubectlExpose: CommandSpec = {

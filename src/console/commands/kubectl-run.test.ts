@@ -19,6 +19,15 @@ describe('kubectl run', () => {
     expect(text(c, `kubectl run pc --image=nginx --overrides='{}' --override-type=bogus`)).toBe(
       'error: invalid override type: bogus',
     )
+    // the patched JSON must still decode into a v1.Pod
+    expect(
+      text(c, `kubectl run z --image=busybox --overrides='{"spec":{"containers":"no"}}'`),
+    ).toBe(
+      'error: json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container',
+    )
+    expect(text(c, `kubectl run z --image=busybox --overrides='[1,2]'`)).toBe(
+      'error: couldn\'t get version/kind; json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }',
+    )
     expect(c.sim.state).toBe(before)
   })
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createSimulation, createObject } from '../../engine/index.ts'
 import { iptablesCommand } from '../../engine/net/netfilter/command.ts'
 import { Console } from '../session.ts'
+import { session, text } from '../__tests__/helpers.ts'
 
 type Sim = ReturnType<typeof createSimulation>
 
@@ -357,5 +358,37 @@ describe('traceroute', () => {
     const n = run(`kubectl exec ${pod('web-').name} -- traceroute web`)
     // no shell in between: the runtime itself finds no such program in the Debian image
     expect(n.text).toContain('exec: "traceroute": executable file not found in $PATH')
+  })
+})
+
+describe('curl over TLS to the internet: the verdicts of the -v trace, with and without it', () => {
+  const c = session(1)
+  text(c, 'kubectl run client --image=curlimages/curl --command -- sleep infinity')
+  text(c, 'sleep 20')
+
+  it('speaks HTTP/1.1 to a host whose TLS server accepts only http/1.1 (checkip)', () => {
+    const out = text(c, 'kubectl exec client -- curl -sv https://checkip.amazonaws.com')
+    expect(out).toContain('* ALPN: server accepted http/1.1')
+    expect(out).toContain('* using HTTP/1.x')
+    expect(out).toMatch(/^< HTTP\/1\.1 200 OK$/m)
+    expect(out).not.toContain('HTTP/2')
+  })
+
+  it('refuses a certificate for a name when the URL is an address (exit 60), plain and verbose', () => {
+    const plain = text(c, 'kubectl exec client -- curl -sS https://104.20.23.154')
+    expect(plain.split('\n')[0]).toBe(
+      "curl: (60) SSL: no alternative certificate subject name matches target host name '104.20.23.154'",
+    )
+    expect(plain).toContain('More details here: https://curl.se/docs/sslcerts.html')
+    expect(plain).toContain('command terminated with exit code 60')
+    expect(plain).not.toContain('Example Domain')
+    const verbose = text(c, 'kubectl exec client -- curl -sv https://104.20.23.154')
+    expect(verbose).toContain('*   subjectAltName does not match hostname 104.20.23.154')
+  })
+
+  it('accepts dns.google by address: its certificate lists 8.8.8.8', () => {
+    const out = text(c, 'kubectl exec client -- curl -sv https://8.8.8.8')
+    expect(out).toContain('*   subjectAltName: host "8.8.8.8" matched cert\'s IP address!')
+    expect(out).toContain('* SSL certificate verified via OpenSSL.')
   })
 })

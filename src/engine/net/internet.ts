@@ -7,10 +7,12 @@ import type { Response } from './http.ts'
 // real addresses, answering what the real ones answer. Everything else on the internet does not
 // exist here: names outside this table get NXDOMAIN (with a note from the tool saying so) and a
 // packet to an address outside it is lost past the internet gateway.
-// Simplified: the internet is one hop (no routers between the gateway and the host, so traceroute
-// would show the host right after the NAT gateway); no TLS (https is served like http, with the
-// same page); a name has no CNAME chain (checkip.amazonaws.com really is a CNAME to
-// checkip.check-ip.aws.a2z.com and then to a regional name).
+// Simplified: the routers between the internet gateway and a host are not simulated (traceroute
+// prints `* * *` for them: workloads/traceroute.ts); TLS is a handshake described, not performed
+// (curl -v prints it from workloads/curlTls.ts; the page is the same as over http); the hosts have
+// IPv4 addresses only (the real example.com and dns.google also have AAAA records; pods on an IPv4
+// EKS cluster cannot use them); a name has no CNAME chain (checkip.amazonaws.com really is a CNAME
+// to checkip.check-ip.aws.a2z.com and then to a regional name).
 
 export type InternetHostKind = 'web' | 'checkip' | 'dns'
 
@@ -21,6 +23,8 @@ export interface InternetHost {
   tcp: number[]
   udp: number[]
   kind: InternetHostKind
+  /** what the host's TLS server accepts of curl's ALPN offer (h2,http/1.1): the protocol spoken on 443 */
+  alpn: 'h2' | 'http/1.1'
 }
 
 const HOSTS: readonly InternetHost[] = [
@@ -33,6 +37,7 @@ const HOSTS: readonly InternetHost[] = [
     tcp: [80, 443],
     udp: [],
     kind: 'web',
+    alpn: 'h2',
   },
   // AWS's "what is my IP" service: the body is the caller's public address and a newline. The
   // address is one observed for it (a regional Amazon address; the real name rotates several).
@@ -42,9 +47,17 @@ const HOSTS: readonly InternetHost[] = [
     tcp: [80, 443],
     udp: [],
     kind: 'checkip',
+    alpn: 'http/1.1',
   },
   // Google Public DNS (developers.google.com/speed/public-dns): DNS on 53 (udp and tcp), DoH on 443
-  { name: 'dns.google', addrs: ['8.8.8.8', '8.8.4.4'], tcp: [53, 443], udp: [53], kind: 'dns' },
+  {
+    name: 'dns.google',
+    addrs: ['8.8.8.8', '8.8.4.4'],
+    tcp: [53, 443],
+    udp: [53],
+    kind: 'dns',
+    alpn: 'h2',
+  },
 ]
 
 /** The names Cutaway's internet answers for, for the tools' notes. */
@@ -100,7 +113,8 @@ export interface InternetRequest {
   port: number
   /** the client's address as the host sees it: a node's public IP or the NAT gateway's EIP */
   peer: string
-  /** the client offered h2 in its TLS handshake (curl does; BusyBox wget does not) */
+  /** the client offered h2 in its TLS handshake (curl does; BusyBox wget does not); HTTP/2 is spoken
+   * only when the host's TLS server accepts it too */
   h2?: boolean
 }
 
@@ -127,7 +141,7 @@ export function serveInternetHttp(
   req: InternetRequest,
 ): Response | undefined {
   const r = serveHttp1(state, host, req)
-  return r && req.h2 && req.port === 443 ? overH2(r) : r
+  return r && req.h2 && req.port === 443 && host.alpn === 'h2' ? overH2(r) : r
 }
 
 function serveHttp1(

@@ -22,6 +22,7 @@ import {
   serveInternetHttp,
 } from '../net/internet.ts'
 import { runVerboseCurl, writeOutLines } from './curlVerbose.ts'
+import { CURL_60_ADVICE, TLS_NOT_SPOKEN, tlsServerFor } from './curlTls.ts'
 
 // curl (8.17, curlimages/curl and the nginx image's Debian curl) as a program: its options, its
 // real output (the progress meter on stderr when stdout is not a terminal, the error lines and exit
@@ -349,6 +350,18 @@ export function runCurl(ctx: Ctx, from: Place, args: string[], env: NetEnv): Pro
       break
   }
   const res = fetched.response
+  if (url.scheme === 'https') {
+    // the same TLS verdicts as the -v trace (curlTls.ts), without the trace
+    const tls = tlsServerFor(url.host, conn.exchange.server?.place.internet?.name)
+    if (!tls && res) return fail(35, TLS_NOT_SPOKEN)
+    if (tls && tls.sanMatch === undefined) {
+      const r = fail(
+        60,
+        `SSL: no alternative certificate subject name matches target host name '${url.host}'`,
+      )
+      return showErr ? { ...r, output: [...r.output, ...CURL_60_ADVICE.map(stderr)] } : r
+    }
+  }
   if (!res)
     return done(
       [

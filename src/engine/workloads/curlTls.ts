@@ -34,6 +34,8 @@ export interface TlsServerInfo {
   issuer: string
   /** the certificate's subjectAltName entry that matches the host name (absent: none does) */
   sanMatch?: string
+  /** IP address entries of the subjectAltName (dns.google lists 8.8.8.8 and 8.8.4.4) */
+  ipSans?: string[]
   /** `Jul 29 22:10:08 2026 GMT` (ASN1_TIME_print: day space-padded) */
   startDate: string
   expireDate: string
@@ -114,10 +116,39 @@ export function tlsHandshakeLines(
     return { lines, error: { code: 60, text } }
   }
   lines.push(
-    `*   subjectAltName: "${host}" matches cert's "${info.sanMatch}"`,
+    // ossl_verifyhost(): an IP address is matched against the certificate's IP entries
+    /^\d+\.\d+\.\d+\.\d+$/.test(host)
+      ? `*   subjectAltName: host "${host}" matched cert's IP address!`
+      : `*   subjectAltName: "${host}" matches cert's "${info.sanMatch}"`,
     '* SSL certificate verified via OpenSSL.',
   )
   return { lines }
+}
+
+/** What curl prints after a failed verification (exit 60), verbose or not (lib/strerror + tool_operate.c). */
+export const CURL_60_ADVICE = [
+  'More details here: https://curl.se/docs/sslcerts.html',
+  '',
+  'curl failed to verify the legitimacy of the server and therefore could not',
+  'establish a secure connection to it. To learn more about this situation and',
+  'how to fix it, please visit the webpage mentioned above.',
+]
+
+/**
+ * The TLS server curl meets at `urlHost`: by name, or, when the URL names an address, the server of
+ * the internet host that holds it (`hostName`), whose certificate must then list the address itself
+ * (curl sends no SNI for an address; a certificate for example.com does not match 104.20.23.154).
+ */
+export function tlsServerFor(
+  urlHost: string,
+  hostName: string | undefined,
+): TlsServerInfo | undefined {
+  const byName = TLS_SERVERS[urlHost]
+  if (byName) return byName
+  const info = hostName ? TLS_SERVERS[hostName] : undefined
+  if (!info) return undefined
+  const { sanMatch: _name, ...rest } = info
+  return info.ipSans?.includes(urlHost) ? { ...rest, sanMatch: urlHost } : rest
 }
 
 /** The HTTP/2 request as curl's trace shows it: stream 1's pseudo-headers, then `> GET / HTTP/2`. */
@@ -157,8 +188,11 @@ export function sessionTicketLines(info: TlsServerInfo, data: boolean): string[]
  * plain port 80): OpenSSL reads an HTTP answer where it expects a record and gives up; curl exits
  * 35 (CURLE_SSL_CONNECT_ERROR). The OpenSSL version is Alpine 3.22's.
  */
+/** OpenSSL's error when the server answers a ClientHello in plain HTTP (curl exits 35) */
+export const TLS_NOT_SPOKEN = 'OpenSSL/3.5.4: error:0A00010B:SSL routines::wrong version number'
+
 export function tlsNotSpokenLines(data: boolean): { lines: string[]; code: 35; text: string } {
-  const text = 'OpenSSL/3.5.4: error:0A00010B:SSL routines::wrong version number'
+  const text = TLS_NOT_SPOKEN
   const lines = ['* ALPN: curl offers h2,http/1.1']
   if (data) lines.push('} [5 bytes data]')
   lines.push('* TLSv1.3 (OUT), TLS handshake, Client hello (1):')
@@ -217,6 +251,7 @@ export const TLS_SERVERS: Record<string, TlsServerInfo> = {
     subject: 'CN=dns.google',
     issuer: 'C=US; O=Google Trust Services; CN=WR2',
     sanMatch: 'dns.google',
+    ipSans: ['8.8.8.8', '8.8.4.4'],
     startDate: 'Feb  9 08:37:32 2026 GMT',
     expireDate: 'May  4 08:37:31 2026 GMT',
     chain: [

@@ -6,7 +6,8 @@ import {
   sessionTicketLines,
   tlsHandshakeLines,
   tlsNotSpokenLines,
-  TLS_SERVERS,
+  CURL_60_ADVICE,
+  tlsServerFor,
   type TlsServerInfo,
 } from './curlTls.ts'
 import type { Output } from './programs.ts'
@@ -116,7 +117,7 @@ export function runVerboseCurl(
   const res = fetched.response
   let tls: TlsServerInfo | undefined
   if (url.scheme === 'https') {
-    tls = TLS_SERVERS[url.host]
+    tls = tlsServerFor(url.host, conn.exchange.server?.place.internet?.name)
     if (!tls) {
       if (!res) {
         trace(
@@ -138,14 +139,7 @@ export function runVerboseCurl(
       pieces.push(METER_END)
       trace('* shutting down connection #0')
       if (!o.silent || o.showError)
-        trace(
-          `curl: (${hs.error.code}) ${hs.error.text}`,
-          'More details here: https://curl.se/docs/sslcerts.html',
-          '',
-          'curl failed to verify the legitimacy of the server and therefore could not',
-          'establish a secure connection to it. To learn more about this situation and',
-          'how to fix it, please visit the webpage mentioned above.',
-        )
+        trace(`curl: (${hs.error.code}) ${hs.error.text}`, ...CURL_60_ADVICE)
       return finish(hs.error.code, conn.elapsedMs)
     }
   }
