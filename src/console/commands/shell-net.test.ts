@@ -392,3 +392,18 @@ describe('curl over TLS to the internet: the verdicts of the -v trace, with and 
     expect(out).toContain('* SSL certificate verified via OpenSSL.')
   })
 })
+
+describe('an internet host’s answers cross the routers traceroute shows as * * *', () => {
+  it('ping 8.8.8.8 from a pod: Google’s initial TTL 128, less the unsimulated routers and the node', () => {
+    const c = session(1)
+    text(c, 'kubectl run bb --image=busybox -- sleep 3600')
+    text(c, 'sleep 20')
+    const trace = text(c, 'kubectl exec bb -- traceroute -n 8.8.8.8')
+    // hop 1: the node; then the unsimulated routers; the last line is 8.8.8.8 itself
+    const hops = trace.split('\n').filter((l) => /^ ?\d+ /.test(l))
+    expect(hops.at(-1)).toMatch(/^ ?\d+ +8\.8\.8\.8 /)
+    const routersBeyondNode = hops.length - 2
+    const ping = text(c, 'kubectl exec bb -- ping -c 1 8.8.8.8')
+    expect(ping).toContain(`ttl=${128 - routersBeyondNode - 1} `)
+  })
+})

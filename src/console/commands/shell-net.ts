@@ -11,7 +11,12 @@ import {
 } from '../../engine/net/netfilter/conntrack.ts'
 import type { Place } from '../../engine/net/path.ts'
 import { fetchUrl, runCurl, unresolvedNote } from '../../engine/workloads/curl.ts'
-import { internetNote, isInternetName } from '../../engine/net/internet.ts'
+import {
+  internetHostByIp,
+  internetNote,
+  isInternetName,
+  ttlFromInternet,
+} from '../../engine/net/internet.ts'
 import type { Output } from '../../engine/workloads/programs.ts'
 import type { CommandEnv, CommandResult, CommandSpec, OutputLine } from '../types.ts'
 import { dim, err, out, textLines } from '../types.ts'
@@ -302,6 +307,12 @@ const nslookup: CommandSpec = {
 
 // ---- BusyBox nc -------------------------------------------------------------------------------
 
+/** An echo reply's TTL: 64 from a Linux host in the cluster, less what forwarded it back. */
+function ttlOf(ip: string, forwards: number): number {
+  const host = internetHostByIp(ip)
+  return host ? ttlFromInternet(host, forwards) : 64 - forwards
+}
+
 const nc: CommandSpec = {
   path: ['nc'],
   modes: ['container'],
@@ -444,7 +455,7 @@ const ping: CommandSpec = {
         got.push(t)
         lines.push(
           out(
-            `64 bytes from ${r.ip}: seq=${seq} ttl=${64 - (x.answerForwards ?? 0)} time=${t.toFixed(3)} ms`,
+            `64 bytes from ${r.ip}: seq=${seq} ttl=${ttlOf(r.ip, x.answerForwards ?? 0)} time=${t.toFixed(3)} ms`,
           ),
         )
       })

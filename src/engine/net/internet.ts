@@ -14,6 +14,10 @@ import type { Response } from './http.ts'
 // EKS cluster cannot use them); a name has no CNAME chain (checkip.amazonaws.com really is a CNAME
 // to checkip.check-ip.aws.a2z.com and then to a regional name).
 
+/** Routers between the internet gateway and an internet host that Cutaway does not simulate: each
+ * shows as `* * *` in traceroute and takes one off the TTL of the host's answers. */
+export const UNSIMULATED_INTERNET_HOPS = 5
+
 export type InternetHostKind = 'web' | 'checkip' | 'dns'
 
 export interface InternetHost {
@@ -25,6 +29,14 @@ export interface InternetHost {
   kind: InternetHostKind
   /** what the host's TLS server accepts of curl's ALPN offer (h2,http/1.1): the protocol spoken on 443 */
   alpn: 'h2' | 'http/1.1'
+  /** the TTL the host's own packets start with (Linux 64; Google's public DNS answers pings with 128:
+   * `ping 8.8.8.8` shows ttl=11x from most networks) */
+  initialTtl?: number
+}
+
+/** The TTL of a packet `host` sends, as it arrives after the unsimulated routers and `forwards` more. */
+export function ttlFromInternet(host: InternetHost, forwards: number): number {
+  return (host.initialTtl ?? 64) - UNSIMULATED_INTERNET_HOPS - forwards
 }
 
 const HOSTS: readonly InternetHost[] = [
@@ -57,6 +69,7 @@ const HOSTS: readonly InternetHost[] = [
     udp: [53],
     kind: 'dns',
     alpn: 'h2',
+    initialTtl: 128,
   },
 ]
 

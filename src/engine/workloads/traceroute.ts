@@ -5,7 +5,7 @@ import { isIpv4 } from '../net/http.ts'
 import { addressOf, transmit, type Delivery, type Hop, type Place } from '../net/path.ts'
 import type { Output } from './programs.ts'
 import type { ProgramRun } from './curl.ts'
-import { internetNote, isInternetName } from '../net/internet.ts'
+import { internetNote, isInternetName, UNSIMULATED_INTERNET_HOPS } from '../net/internet.ts'
 
 // BusyBox traceroute (networking/traceroute.c, the applet in busybox, alpine and curlimages/curl)
 // over the simulated network. Which hosts answer is derived from one probe's walk through the
@@ -45,8 +45,7 @@ export interface WalkLookup {
   natPrivateIp(label: string): string | undefined
 }
 
-/** Routers between the internet gateway and an internet host that Cutaway does not simulate. */
-export const UNSIMULATED_INTERNET_HOPS = 5
+export { UNSIMULATED_INTERNET_HOPS } from '../net/internet.ts'
 
 /** REJECT's --reject-with as the ICMP unreachable BusyBox marks it with (traceroute.c). */
 function rejectMark(rejectWith: string | undefined): string | undefined {
