@@ -12,6 +12,7 @@ import {
 import type { Place } from '../../engine/net/path.ts'
 import { fetchUrl, runCurl, unresolvedNote } from '../../engine/workloads/curl.ts'
 import {
+  INTERNET_RTT_MS,
   internetHostByIp,
   internetNote,
   isInternetName,
@@ -430,7 +431,10 @@ const ping: CommandSpec = {
           const id = 1 + Math.floor(nextFloat(ctx.state.rng) * 65535)
           const echoes: Exchange[] = []
           for (let seq = 0; seq < sent; seq++) echoes.push(icmpEcho(ctx, n.place, ip, id))
-          const rtts = echoes.map((x) => 0.04 + 0.2 * x.elapsedMs + nextFloat(ctx.state.rng) * 0.08)
+          const far = internetHostByIp(ip) ? INTERNET_RTT_MS : 0
+          const rtts = echoes.map(
+            (x) => 0.04 + far + 0.2 * x.elapsedMs + nextFloat(ctx.state.rng) * 0.08,
+          )
           return { ip, echoes, rtts }
         },
         // one echo a second

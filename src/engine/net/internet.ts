@@ -18,6 +18,10 @@ import type { Response } from './http.ts'
  * shows as `* * *` in traceroute and takes one off the TTL of the host's answers. */
 export const UNSIMULATED_INTERNET_HOPS = 5
 
+/** Milliseconds the unsimulated part of the internet adds to a round trip (traceroute, ping): an AWS
+ * region to a nearby Cloudflare or Google edge is a millisecond or two. */
+export const INTERNET_RTT_MS = 1.2
+
 export type InternetHostKind = 'web' | 'checkip' | 'dns'
 
 export interface InternetHost {

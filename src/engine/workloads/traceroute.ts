@@ -5,7 +5,12 @@ import { isIpv4 } from '../net/http.ts'
 import { addressOf, transmit, type Delivery, type Hop, type Place } from '../net/path.ts'
 import type { Output } from './programs.ts'
 import type { ProgramRun } from './curl.ts'
-import { internetNote, isInternetName, UNSIMULATED_INTERNET_HOPS } from '../net/internet.ts'
+import {
+  INTERNET_RTT_MS,
+  internetNote,
+  isInternetName,
+  UNSIMULATED_INTERNET_HOPS,
+} from '../net/internet.ts'
 
 // BusyBox traceroute (networking/traceroute.c, the applet in busybox, alpine and curlimages/curl)
 // over the simulated network. Which hosts answer is derived from one probe's walk through the
@@ -171,7 +176,7 @@ function lookupFor(state: ClusterState): WalkLookup {
 
 /** Made-up but stable round-trip times: a little longer per hop, an internet host further away. */
 function rtt(ttl: number, probe: number, internet: boolean): string {
-  const base = 0.04 + 0.18 * (ttl - 1) + (internet ? 1.2 : 0)
+  const base = 0.04 + 0.18 * (ttl - 1) + (internet ? INTERNET_RTT_MS : 0)
   return (base * [1, 0.82, 0.74][probe % 3]!).toFixed(3)
 }
 
