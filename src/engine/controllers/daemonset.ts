@@ -48,13 +48,27 @@ function nodeOf(p: Pod): string | undefined {
  * state.daemonSetRevisions, not as ControllerRevision objects in etcd.
  */
 export function daemonSetRevisionHash(state: ClusterState, ds: DaemonSet): string {
-  const fingerprint = computeTemplateHash(ds.spec.template)
+  const fingerprint = templateFingerprint(state, ds)
   const revs = ((state.daemonSetRevisions ??= {})[ds.metadata.uid] ??= {})
   revs[fingerprint] ??=
     Object.keys(revs).length === 0
       ? (ds.metadata.annotations?.['cutaway/revision-hash'] ?? '6d8cfb5c6f')
       : fingerprint
   return revs[fingerprint]
+}
+
+/**
+ * computeTemplateHash of the DaemonSet's template, remembered per generation (the controller runs
+ * on every change of its pods; the API server bumps metadata.generation whenever the spec changes).
+ */
+function templateFingerprint(state: ClusterState, ds: DaemonSet): string {
+  const memo = (state.daemonSetTemplateHashes ??= {})
+  const generation = ds.metadata.generation ?? 0
+  const seen = memo[ds.metadata.uid]
+  if (seen && seen[0] === generation) return seen[1]
+  const f = computeTemplateHash(ds.spec.template)
+  memo[ds.metadata.uid] = [generation, f]
+  return f
 }
 
 /** intstr.GetScaledValueFromIntOrPercent(maxUnavailable, desired, roundUp=true); default 1. */
@@ -162,9 +176,17 @@ function rollingUpdate(ctx: Ctx, ds: DaemonSet, nodes: string[], hash: string): 
   let numUnavailable = 0
   const replaceNow: Pod[] = []
   const candidates: Pod[] = []
+  // findUpdatedPodsOnNode skips terminating pods; grouped once (a reconcile runs per pod change)
+  const liveByNode = new Map<string, Pod[]>()
+  for (const p of pods) {
+    const n = nodeOf(p)
+    if (n === undefined || p.metadata.deletionTimestamp) continue
+    const list = liveByNode.get(n)
+    if (list) list.push(p)
+    else liveByNode.set(n, [p])
+  }
   for (const node of [...nodes].sort()) {
-    // findUpdatedPodsOnNode skips terminating pods
-    const live = pods.filter((p) => nodeOf(p) === node && !p.metadata.deletionTimestamp)
+    const live = liveByNode.get(node) ?? []
     const fresh = live.filter((p) => p.metadata.labels?.['controller-revision-hash'] === hash)
     const old = live.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== hash)
     if (live.length > 1 || live.length === 0) {

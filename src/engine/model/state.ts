@@ -94,6 +94,8 @@ export interface ClusterState {
   shipping?: ShippingState
   /** the DaemonSet controller's ControllerRevisions: per DaemonSet uid, template fingerprint -> controller-revision-hash */
   daemonSetRevisions?: Record<string, Record<string, string>>
+  /** DaemonSet uid -> [metadata.generation, its template's hash]: a memo for the controller */
+  daemonSetTemplateHashes?: Record<string, [number, string]>
   /** the API servers' encryption at rest (etcd/kms.ts): KMS v2 DEKs and what they cover */
   encryption?: EncryptionState
 }
