@@ -137,8 +137,11 @@ describe('scenario cni: what the learner sees', () => {
   })
 
   it('the hints: ipamd introspection counts 10 and 3; after the fill, ip rule has tables 2 and 3', () => {
-    expect(lookAt('max-pods', `curl -s http://192.168.20.109:61679/v1/enis`)).toMatch(
+    expect(lookAt('max-pods', `curl -s localhost:61679/v1/enis`)).toMatch(
       /^\{"TotalIPs":10,"AssignedIPs":3,"ENIs":/,
+    )
+    expect(lookAt('max-pods', `curl http://192.168.20.109:61679/v1/enis`)).toBe(
+      'curl: (7) Failed to connect to 192.168.20.109 port 61679 after 0 ms: Could not connect to server',
     )
     const rules = lookAt('eighteenth', 'ip rule')
     expect(rules).toMatch(/^1536:\tfrom 192\.168\.\d+\.\d+ lookup 2$/m)
