@@ -75,13 +75,12 @@ export class Console {
     this.history.push(trimmed.split('\n')[0]!.length < trimmed.length ? trimmed : trimmed)
     let cleared = false
     const lines: OutputLine[] = []
-    let exitCode = 0
     let stream: OutputStream | undefined
     // command substitution first, as the shell does: $(kubectl get pods -o name | head -1)
     const substituted = this.substitute(input, source, lines)
     const parsed = parseCommandLine(substituted, this.shellVars())
     // $?: the status of the last command line, then of each pipeline of this one as it ends
-    exitCode = this.log[this.log.length - 1]?.exitCode ?? 0
+    let exitCode = this.log[this.log.length - 1]?.exitCode ?? 0
     if (!parsed.ok) {
       lines.push(err(parsed.error))
       exitCode = 2
