@@ -21,4 +21,26 @@ describe('the node loopback', () => {
       expect([host, r.exitCode, r.text]).toEqual([host, 0, '200'])
     }
   })
+
+  it('a host process to localhost: OUTPUT -> POSTROUTING -> lo -> INPUT, from 127.0.0.1, no PREROUTING', () => {
+    const c = session(7)
+    const node = Object.values(c.sim.state.nodes)[0]!
+    c.run(`ssh ${node.name}`)
+    const hops: { kind: string; label: string; src: string; direction: string }[] = []
+    c.sim.subscribe((evs) => {
+      for (const e of evs)
+        if (e.type === 'packet.hop')
+          hops.push({ kind: e.kind, label: e.label, src: e.before.src, direction: e.direction })
+    })
+    expect(c.run('curl -s -o /dev/null localhost:61679/v1/enis').exitCode).toBe(0)
+    const syn = hops.filter((h) => h.direction === 'request').slice(0, 5)
+    expect(syn.map((h) => h.label)).toEqual([
+      'OUTPUT',
+      'POSTROUTING',
+      '127.0.0.1 dev lo: local',
+      'INPUT',
+      `${node.name} host`,
+    ])
+    expect(syn.every((h) => h.src === '127.0.0.1')).toBe(true)
+  })
 })
