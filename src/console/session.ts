@@ -1,7 +1,8 @@
 import type { Simulation } from '../engine/index.ts'
 import { COMMANDS, resolveCommand, commandsForMode } from './commands/index.ts'
 import { parseFlags } from './flags.ts'
-import { needsMoreInput, parseCommandLine } from './tokenize.ts'
+import { EXIT_STATUS, needsMoreInput, parseCommandLine } from './tokenize.ts'
+import { shellCtx } from './commands/shell-context.ts'
 import type {
   CommandEnv,
   CommandResult,
@@ -74,17 +75,19 @@ export class Console {
     this.history.push(trimmed.split('\n')[0]!.length < trimmed.length ? trimmed : trimmed)
     let cleared = false
     const lines: OutputLine[] = []
-    let exitCode = 0
     let stream: OutputStream | undefined
     // command substitution first, as the shell does: $(kubectl get pods -o name | head -1)
     const substituted = this.substitute(input, source, lines)
-    const parsed = parseCommandLine(substituted)
+    const parsed = parseCommandLine(substituted, this.shellVars())
+    // $?: the status of the last command line, then of each pipeline of this one as it ends
+    let exitCode = this.log[this.log.length - 1]?.exitCode ?? 0
     if (!parsed.ok) {
       lines.push(err(parsed.error))
       exitCode = 2
     } else {
-      for (const pipeline of parsed.pipelines) {
-        if (pipeline.andThen && exitCode !== 0) break
+      for (const [n, pipeline] of parsed.pipelines.entries()) {
+        // `a && b; c`: when `a` fails, `b` is skipped (the status stays a's) but `c` still runs
+        if (n > 0 && pipeline.andThen && exitCode !== 0) continue
         let stdin: string | undefined
         let stdinBytes: string | undefined
         let last: CommandResult = { lines: [], exitCode: 0 }
@@ -92,7 +95,7 @@ export class Console {
           const cmd = pipeline.commands[i]!
           const isLast = i === pipeline.commands.length - 1
           last = this.runOne(
-            cmd.argv,
+            withStatus(cmd.argv, exitCode),
             cmd.heredoc ?? stdin,
             source,
             () => {
@@ -168,17 +171,25 @@ export class Console {
     return out + input.slice(firstLineEnd)
   }
 
+  /** The variables of the shell the learner is in (bash on the node, the container's shell). */
+  private shellVars(): Record<string, string> {
+    if (this.mode.kind === 'local') return {}
+    const ctx = shellCtx({ sim: this.sim, mode: this.mode } as CommandEnv)
+    return 'gone' in ctx ? {} : ctx.env()
+  }
+
   /** Runs a command line without recording it (for command substitution). */
   private runLine(input: string, source: CommandSource): CommandResult {
-    const parsed = parseCommandLine(input)
+    const parsed = parseCommandLine(input, this.shellVars())
     if (!parsed.ok) return { lines: [err(parsed.error)], exitCode: 2 }
-    let last: CommandResult = { lines: [], exitCode: 0 }
+    let last: CommandResult = { lines: [], exitCode: this.log[this.log.length - 1]?.exitCode ?? 0 }
     for (const pipeline of parsed.pipelines) {
       let stdin: string | undefined
       let stdinBytes: string | undefined
+      const status = last.exitCode
       for (const cmd of pipeline.commands) {
         last = this.runOne(
-          cmd.argv,
+          withStatus(cmd.argv, status),
           cmd.heredoc ?? stdin,
           source,
           () => {},
@@ -253,6 +264,11 @@ export class Console {
     if (this.settle && spec.mutates && result.exitCode === 0) this.sim.settle()
     return result
   }
+}
+
+/** The words of a command with `$?` expanded to `status`. */
+function withStatus(argv: string[], status: number): string[] {
+  return argv.map((a) => a.replaceAll(EXIT_STATUS, String(status)))
 }
 
 function flagErrorLines(spec: CommandSpec, error: string): OutputLine[] {

@@ -45,7 +45,18 @@ export function needsMoreInput(text: string): boolean {
   return quote !== null
 }
 
-export function parseCommandLine(input: string): ParseResult {
+/**
+ * Stands for `$?` in parsed words until the command runs: the status it expands to is known only
+ * then (`ls /nope; echo $?`). A private-use character, so no typed text can contain it.
+ */
+export const EXIT_STATUS = '\uE000'
+
+/**
+ * Parses a command line. `vars` are the shell's variables, expanded where bash expands them
+ * (unquoted and in double quotes, not in single quotes); `$?` becomes EXIT_STATUS; other names
+ * are left as written (the simulated shells expand the few they know later, or not at all).
+ */
+export function parseCommandLine(input: string, vars: Record<string, string> = {}): ParseResult {
   const lines = input.replace(/\r\n/g, '\n').split('\n')
   let first = lines[0] ?? ''
   let heredoc: string | undefined
@@ -65,8 +76,9 @@ export function parseCommandLine(input: string): ParseResult {
   }
   let tokens: ReturnType<typeof parse>
   try {
-    // leave $VARS as written: the simulated shells expand the few they know
-    tokens = parse(first, (key) => `$${key}`)
+    tokens = parse(first, (key) =>
+      key === '?' ? EXIT_STATUS : Object.hasOwn(vars, key) ? vars[key]! : `$${key}`,
+    )
   } catch {
     return { ok: false, error: 'bash: syntax error: unterminated quoted string' }
   }

@@ -208,7 +208,7 @@ export const cni = {
       highlight: [THE_NODE, { kind: 'Subnet', name: SUBNET }],
       complete: { command: 'aws ec2 describe-network-interfaces' },
       hints: [
-        `ipamd’s own view of the same pool, from the node: \`curl -s http://${NODE_IP}:61679/v1/enis\` starts with \`"TotalIPs":10,"AssignedIPs":3\`. A real ipamd listens on 127.0.0.1 only, so there you type \`curl -s localhost:61679/v1/enis\`; Cutaway does not simulate the node’s loopback path yet.`,
+        `ipamd’s own view of the same pool, from the node: \`curl -s localhost:61679/v1/enis\` starts with \`"TotalIPs":10,"AssignedIPs":3\`. ipamd listens on 127.0.0.1 only: \`curl http://${NODE_IP}:61679/v1/enis\` is refused at once.`,
         'The second ENI’s description is `aws-K8S-i-…`: ipamd created it, and it is deleted with the instance.',
         '`aws ec2 describe-subnets` shows `AvailableIpAddressCount` of the subnet going down by one for every address ipamd takes, used or warm.',
       ],

@@ -50,6 +50,25 @@ describe('kubectl on a seeded cluster (golden transcripts)', () => {
 })
 
 describe('output formats', () => {
+  // -L/--label-columns: one column per key, headed by the key's last path segment upper-cased
+  // (cli-runtime printers/tableprinter.go formatLabelHeaders), before LABELS; a missing label is an
+  // empty cell. A string slice flag: comma-separated and repeatable.
+  it('-L / --label-columns adds a column per label key', () => {
+    const c = session(7)
+    const nodes = text(c, 'kubectl get nodes -L eks.amazonaws.com/nodegroup').split('\n')
+    expect(nodes[0]).toMatch(/^NAME +STATUS +ROLES +AGE +VERSION +NODEGROUP$/)
+    for (const row of nodes.slice(1)) expect(row).toMatch(/ \S+$/)
+    const both = text(
+      c,
+      'kubectl get nodes -L eks.amazonaws.com/nodegroup,topology.kubernetes.io/zone --label-columns nope --show-labels',
+    ).split('\n')
+    expect(both[0]).toMatch(/ VERSION +NODEGROUP +ZONE +NOPE +LABELS$/)
+    expect(both[1]).toMatch(/ us-west-2[a-z] {3,}\S*eks\.amazonaws\.com\/nodegroup=/)
+    expect(text(c, 'kubectl get pods -n kube-system -l k8s-app=kube-dns -L k8s-app')).toMatch(
+      /^NAME +READY +STATUS +RESTARTS +AGE +K8S-APP\n(coredns-\S+ .* kube-dns\n?)+$/,
+    )
+  })
+
   it('-o yaml / json / name / jsonpath / custom-columns', () => {
     const c = session(7)
     c.run('kubectl create deployment web --image=nginx --replicas=2')

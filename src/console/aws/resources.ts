@@ -555,12 +555,7 @@ export function ec2NetworkInterfaces(aws: AwsState): Obj[] {
       SourceDestCheck: true,
       Status: inst ? 'in-use' : 'available',
       SubnetId: eni.subnetId,
-      TagSet: isPrimary
-        ? []
-        : tags({
-            'cluster.k8s.amazonaws.com/name': aws.cluster.name,
-            'node.k8s.amazonaws.com/instance_id': eni.attachedTo ?? '',
-          }),
+      TagSet: tags(eni.tags ?? {}),
       VpcId: aws.vpc.vpcId,
       AvailabilityZoneId: azOf(eni.subnetId)?.availabilityZoneId ?? '',
     })

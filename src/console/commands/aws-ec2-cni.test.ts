@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createSimulation } from '../../engine/index.ts'
+import { rfc3339 } from '../../engine/time.ts'
 import { Console } from '../session.ts'
 
 // What the VPC CNI does, seen from EC2: the ENIs it attaches and the subnet addresses it takes.
@@ -37,6 +38,27 @@ describe('aws ec2 and the VPC CNI', () => {
     )
     for (const p of Object.values(node.pods))
       if (!p.hostNetwork) expect(secondaries).toContain(p.ip)
+  })
+
+  it('the ENIs ipamd creates carry its tags: instance_id, createdAt (RFC 3339) and the cluster name', () => {
+    const sim = createSimulation({ seed: 7, config: { nodeCount: 1 } })
+    const c = new Console(sim, { settleAfterCommands: true })
+    const node = Object.values(sim.state.nodes)[0]!
+    const eniId = node.ipamd!.enis[1]!
+    const attachedAt = sim.state.aws.enis[eniId]!.attachedAt!
+    const r = json(c, `aws ec2 describe-network-interfaces --network-interface-ids ${eniId}`)
+    expect(r.NetworkInterfaces[0].TagSet).toEqual([
+      { Key: 'cluster.k8s.amazonaws.com/name', Value: sim.state.config.clusterName },
+      { Key: 'node.k8s.amazonaws.com/createdAt', Value: rfc3339(attachedAt) },
+      { Key: 'node.k8s.amazonaws.com/instance_id', Value: node.instanceId },
+    ])
+    expect(rfc3339(attachedAt)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    // the filter the VPC CNI's leaked-ENI cleanup uses finds it by its tag
+    const byTag = json(
+      c,
+      `aws ec2 describe-network-interfaces --filters Name=tag-key,Values=node.k8s.amazonaws.com/createdAt --query NetworkInterfaces[].NetworkInterfaceId`,
+    )
+    expect(byTag).toContain(eniId)
   })
 
   it('describe-subnets: AvailableIpAddressCount goes down as the warm pool grows', () => {

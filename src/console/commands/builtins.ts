@@ -153,9 +153,23 @@ const cat: CommandSpec = {
   },
 }
 
+/** bash's `true` and `false` builtins (BusyBox has them as applets): a status and nothing else. */
+function status(name: string, code: number): CommandSpec {
+  return {
+    path: [name],
+    modes: ['local', 'node', 'container'],
+    summary: `Return exit status ${code}`,
+    usage: name,
+    rawArgs: true,
+    run: () => ({ lines: [], exitCode: code }),
+  }
+}
+
 export const BUILTIN_COMMANDS: CommandSpec[] = [
   help,
   echo,
+  status('true', 0),
+  status('false', 1),
   printf,
   cat,
   base64,

@@ -134,6 +134,14 @@ export interface TableOptions {
   withKind: boolean
   showLabels: boolean
   noHeaders: boolean
+  /** -L keys: a column each, after the printer's and before LABELS */
+  labelColumns?: readonly string[]
+}
+
+/** -L's header: the key's last path segment, upper-cased (cli-runtime tableprinter.go
+ * formatLabelHeaders): eks.amazonaws.com/nodegroup -> NODEGROUP. */
+function labelHeader(key: string): string {
+  return key.split('/').pop()!.toUpperCase()
 }
 
 export function renderTable(
@@ -144,8 +152,14 @@ export function renderTable(
 ): string[] {
   const printer = PRINTERS[r.resource]
   const now = state.now
+  const keys = o.labelColumns ?? []
+  // a missing label is an empty cell (labelValues: itemLabels[key])
+  const labelCells = (obj: KObject) => keys.map((k) => obj.metadata.labels?.[k] ?? '')
   if (!printer) {
-    const rows = [['NAME', 'AGE'], ...objs.map((x) => [x.metadata.name, ''])]
+    const rows = [
+      ['NAME', 'AGE', ...keys.map(labelHeader)],
+      ...objs.map((x) => [x.metadata.name, '', ...labelCells(x)]),
+    ]
     return formatTable(rows)
   }
   const cols = printer.columns.map((c, i) => ({ ...c, i })).filter((c) => o.wide || !c.wide)
@@ -155,6 +169,7 @@ export function renderTable(
     rows.push([
       ...(o.allNamespaces && r.namespaced ? ['NAMESPACE'] : []),
       ...header,
+      ...keys.map(labelHeader),
       ...(o.showLabels ? ['LABELS'] : []),
     ])
   for (const obj of objs) {
@@ -164,6 +179,7 @@ export function renderTable(
     rows.push([
       ...(o.allNamespaces && r.namespaced ? [obj.metadata.namespace ?? ''] : []),
       ...cells,
+      ...labelCells(obj),
       ...(o.showLabels ? [formatLabels(obj.metadata.labels)] : []),
     ])
   }
@@ -186,6 +202,13 @@ export const kubectlGet: CommandSpec = {
       type: 'bool',
       description:
         'When printing, show all labels as the last column (default hide labels column).',
+    },
+    {
+      name: 'label-columns',
+      short: 'L',
+      type: 'strings',
+      description:
+        'Accepts a comma separated list of labels that are going to be presented as columns. Names are case-sensitive. You can also use multiple flag options like -L label1 -L label2...',
     },
     {
       name: 'no-headers',
@@ -228,6 +251,11 @@ export const kubectlGet: CommandSpec = {
     const sel = selText !== undefined ? parseSelector(selText) : []
     if (typeof sel === 'string') return fail([`error: ${sel}`])
     const sortPath = str(inv.flags, 'sort-by')
+    // a string slice flag: each value is comma-separated (pflag's readAsCSV)
+    const labelColumnsFlag = inv.flags['label-columns']
+    const labelColumns = (Array.isArray(labelColumnsFlag) ? labelColumnsFlag : [])
+      .flatMap((v) => String(v).split(','))
+      .filter((k) => k !== '')
     // values as typed: the apiserver's unescaping of `\,` `\=` is not modelled here (yet)
     const fieldSel = fieldSelectorFilter(str(inv.flags, 'field-selector'), false)
     if (typeof fieldSel === 'string') return fail([`error: ${fieldSel}`])
@@ -270,6 +298,7 @@ export const kubectlGet: CommandSpec = {
             withKind,
             showLabels: bool(inv.flags, 'show-labels'),
             noHeaders: bool(inv.flags, 'no-headers'),
+            labelColumns,
           }).map(out),
         )
       })

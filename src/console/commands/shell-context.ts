@@ -7,7 +7,7 @@ import { containerFs, type ContainerView } from '../../engine/node/containerFs.t
 import { fieldRefEnv } from '../../engine/node/processes.ts'
 import type { VirtualFs } from '../../engine/node/vfs.ts'
 import { parseFlags } from '../flags.ts'
-import { parseCommandLine } from '../tokenize.ts'
+import { EXIT_STATUS, parseCommandLine } from '../tokenize.ts'
 import type { CommandEnv, CommandResult, OutputLine, ShellMode } from '../types.ts'
 import { err, dim } from '../types.ts'
 import { resolveCommand } from './index.ts'
@@ -161,11 +161,13 @@ export function runLine(
   const lines: OutputLine[] = []
   let exitCode = 0
   for (const p of pipelines) {
-    if (p.andThen && exitCode !== 0) break
+    if (p.andThen && exitCode !== 0) continue
     let stdin: string | undefined
     let last: CommandResult = { lines: [], exitCode: 0 }
+    // $? in a new shell is 0, then the status of the pipeline before
+    const status = String(exitCode)
     p.commands.forEach((argv0, i) => {
-      const argv = vars ? argv0.map((a) => expandEnv(a, vars)) : argv0
+      const argv = argv0.map((a) => (vars ? expandEnv(a, vars) : a).replaceAll(EXIT_STATUS, status))
       const piped = i < p.commands.length - 1
       last = runArgv(argv, mode, piped ? ({ ...env, piped } as CommandEnv) : env, stdin)
       if (i === p.commands.length - 1) lines.push(...last.lines)

@@ -78,10 +78,10 @@ describe('ip', () => {
 })
 
 describe('ipamd introspection', () => {
-  it('curl -s <node IP>:61679/v1/enis on the node (localhost: the loopback path is not simulated yet): the datastore as JSON', () => {
+  it('curl -s localhost:61679/v1/enis on the node: the datastore as JSON', () => {
     const { run, node, sim } = setup()
     run(`ssh ${node.name}`)
-    const r = run('curl -s http://' + node.ip + ':61679/v1/enis')
+    const r = run('curl -s localhost:61679/v1/enis')
     expect(r.exitCode).toBe(0)
     const j = JSON.parse(r.text)
     const n = sim.state.nodes[node.name]!
@@ -110,6 +110,25 @@ describe('ipamd introspection', () => {
       'IPv6Cidrs',
       'RouteTableID',
     ])
-    expect(run('curl -s http://' + node.ip + ':61679/v1/nope').text).toBe('404 page not found')
+    expect(run('curl 127.0.0.1:61679/v1/enis').exitCode).toBe(0)
+  })
+
+  // ipamd binds introspection to INTROSPECTION_BIND_ADDRESS, default 127.0.0.1:61679
+  // (amazon-vpc-cni-k8s pkg/ipamd/introspect.go), and metrics to ":61678" (pkg/ipamd/metrics.go)
+  it('answers on 127.0.0.1 only: the node IP is refused at once; metrics (:61678) on every address', () => {
+    const { run, node } = setup()
+    run(`ssh ${node.name}`)
+    const r = run('curl http://' + node.ip + ':61679/v1/enis')
+    expect(r.exitCode).toBe(7)
+    expect(r.text).toBe(
+      `curl: (7) Failed to connect to ${node.ip} port 61679 after 0 ms: Could not connect to server`,
+    )
+    expect(run('curl -s localhost:61679/v1/nope').text).toBe('404 page not found')
+    expect(
+      run('curl -s -o /dev/null -w %{http_code} http://' + node.ip + ':61678/metrics').exitCode,
+    ).not.toBe(7)
+    expect(
+      run('curl -s -o /dev/null -w %{http_code} http://127.0.0.1:61678/metrics').exitCode,
+    ).not.toBe(7)
   })
 })

@@ -343,3 +343,34 @@ describe('kubectl exec', () => {
     expect(r.errText).toBe('error: unable to upgrade connection: container not found ("nginx")')
   })
 })
+
+describe('shell variables', () => {
+  it('$? is the status of the last command (bash: unquoted and in double quotes, not in single quotes)', () => {
+    const { run, node } = setup()
+    expect(run('echo $?').text).toBe('0')
+    run('false')
+    expect(run('echo $?').text).toBe('1')
+    run(`ssh ${node.name}`)
+    expect(run('ls /nope').exitCode).toBe(2)
+    expect(run('echo $? "$?" ${?}').text).toBe('2 2 2')
+    expect(run("echo '$?'").text).toBe('$?')
+    expect(run('ls /nope; echo $?').text).toBe(
+      "ls: cannot access '/nope': No such file or directory\n2",
+    )
+    // `a && b; c`: b is skipped, c runs and sees a's status
+    expect(run('false && echo no; echo $?').text).toBe('1')
+    expect(run('true; echo $?').text).toBe('0')
+    expect(run('echo $HOME $USER $HOSTNAME').text).toBe(`/root root ${node.name}`)
+  })
+
+  it('in a container shell: its own environment, and $? of a sh -c line', () => {
+    const { run } = setup(withWorkloads)
+    expect(run("kubectl exec bb -- sh -c 'ls /nope; echo $?'").text).toBe(
+      'ls: /nope: No such file or directory\n1',
+    )
+    run('kubectl exec -it bb -- sh')
+    run('ls /nope')
+    expect(run('echo $?').text).toBe('1')
+    expect(run('echo $HOME $HOSTNAME').text).toBe('/root bb')
+  })
+})

@@ -75,6 +75,7 @@ export function syncPod(ctx: Ctx, key: string): void {
   if (pod.metadata.deletionTimestamp) {
     if (!rt) {
       if (node.mountBackoff) delete node.mountBackoff[pod.metadata.uid]
+      if (node.sandboxBackoff) delete node.sandboxBackoff[pod.metadata.uid]
       removePod(ctx, pod)
       return
     }
@@ -83,6 +84,13 @@ export function syncPod(ctx: Ctx, key: string): void {
   }
 
   if (!rt) {
+    // the pod worker backs off after a failed sync: updates meanwhile (its own status write among
+    // them) wait for the retry queued at the end of the back-off
+    const notBefore = node.sandboxBackoff?.[pod.metadata.uid]
+    if (notBefore !== undefined && state.now < notBefore) {
+      enqueue(ctx, 'kubelet', key, notBefore - state.now)
+      return
+    }
     // volumes first (WaitForAttachAndMount), then the sandbox: a missing Secret stops the pod here
     const volumes = mountVolumes(ctx, node, pod)
     if (!volumes) return
@@ -141,7 +149,8 @@ function specOf(pod: Pod, c: ContainerRuntime): Container {
   return list.find((x) => x.name === c.name)!
 }
 
-/** The pod worker's back-off after a failed sync (kubelet.go: backOffPeriod). */
+/** The pod worker's back-off after a failed sync (kubelet.go: backOffPeriod). Simplified: the real
+ * worker jitters it by up to half (pod_workers.go workerBackOffPeriodJitterFactor = 0.5: 10-15 s). */
 const SANDBOX_RETRY_MS = 10_000
 
 function createSandbox(ctx: Ctx, node: NodeRuntime, pod: Pod): PodRuntime | undefined {
@@ -163,11 +172,14 @@ function createSandbox(ctx: Ctx, node: NodeRuntime, pod: Pod): PodRuntime | unde
         `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${sandboxId}": plugin type="aws-cni" name="aws-cni" failed (add): ${r.error}`,
         kubeletSource(node.name),
       )
+      node.sandboxBackoff ??= {}
+      node.sandboxBackoff[pod.metadata.uid] = state.now + SANDBOX_RETRY_MS
       writePendingStatus(ctx, node, pod)
       enqueue(ctx, 'kubelet', `${ns}/${pod.metadata.name}`, SANDBOX_RETRY_MS)
       return undefined
     }
     ip = r.ip
+    if (node.sandboxBackoff) delete node.sandboxBackoff[pod.metadata.uid]
   }
   const rt: PodRuntime = {
     uid: pod.metadata.uid,

@@ -65,6 +65,8 @@ export interface Eni {
   description: string
   /** simulated ms of AttachNetworkInterface (ENIs the VPC CNI attached); absent = at launch */
   attachedAt?: number
+  /** the tags it was created with (the VPC CNI's ENIs); absent = none */
+  tags?: Record<string, string>
 }
 
 export interface Instance {

@@ -162,6 +162,8 @@ export interface NodeRuntime {
     string,
     { attempts: number; nextAt: number; since: number; timeoutAt: number }
   >
+  /** pods whose sandbox failed (a CNI ADD error): no new attempt before this time, by pod uid */
+  sandboxBackoff?: Record<string, number>
   /** what this node's kube-proxy remembers between syncs (net/kubeproxy/sync.ts); set once it runs */
   kubeProxy?: KubeProxyState
   /** the host's xt_recent lists (kube-proxy's sessionAffinity: ClientIP) */

@@ -8,6 +8,7 @@ import type { TcpFlags } from './netfilter/conntrack.ts'
 import { headersOf, type Headers, type Packet } from './netfilter/evaluate.ts'
 import { addressOf, forwarders, transmit, type Delivery, type Hop, type Place } from './path.ts'
 import { internetHostByName } from './internet.ts'
+import { cidrContains } from './ip.ts'
 
 // Connections as programs make them: a TCP connect (handshake, one request, one response, close)
 // or a UDP exchange (a query and its answer), each packet sent through `transmit`. The first
@@ -73,6 +74,8 @@ export function isListening(
   place: Place,
   proto: 'tcp' | 'udp' | 'icmp',
   port: number,
+  /** the address the packet was sent to (after DNAT): a socket bound to one address takes only that */
+  ip?: string,
 ): PodRuntime | 'host' | undefined {
   if (place.internet) {
     const host = internetHostByName(place.internet.name)
@@ -90,6 +93,8 @@ export function isListening(
       if (c.init || c.state !== 'running') return false
       const info = resolveImage(c.image)?.info
       if (!info?.listens.includes(port)) return false
+      const bound = info.bindAddress?.[port]
+      if (bound && ip !== undefined && bound !== ip) return false
       // CoreDNS serves DNS on udp and tcp; everything else in the catalogue is a TCP server
       return proto === 'tcp' || (proto === 'udp' && info.behaviour === 'coredns')
     })
@@ -182,7 +187,12 @@ function exchange(
   const { state } = ctx
   const node = state.nodes[from.node]!
   const flow = flowId(state, node)
-  const clientIp = addressOf(state, from) ?? node.ip
+  // source address selection: to a loopback address the kernel picks the route's `src 127.0.0.1`
+  // (local table: `local 127.0.0.0/8 dev lo ... src 127.0.0.1`)
+  const clientIp =
+    !from.internet && !from.vpc && cidrContains('127.0.0.0/8', dst)
+      ? '127.0.0.1'
+      : (addressOf(state, from) ?? node.ip)
   const sport = opts.sport ?? ephemeralPort(state)
   const client = { ip: clientIp, port: sport }
   const first: Headers =
@@ -244,7 +254,8 @@ function exchange(
 
   const serverPlace = out.place
   // every host answers an echo request; ports need a socket
-  const listener = proto === 'icmp' ? 'host' : isListening(state, serverPlace, proto, out.pkt.dport)
+  const listener =
+    proto === 'icmp' ? 'host' : isListening(state, serverPlace, proto, out.pkt.dport, out.pkt.dst)
   const server = {
     place: serverPlace,
     ...(out.pod

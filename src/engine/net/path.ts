@@ -279,9 +279,30 @@ function leaveHost(
   hops: Hop[],
 ): { kind: 'done'; delivery: Delivery } | { kind: 'vpc'; next: NodeRuntime; iface: string } {
   if (route.kind === 'local') {
-    // a host process talking to its own host: loopback, INPUT
-    const input = hook(host, 'POSTROUTING', f, hops) ?? hook(host, 'INPUT', f, hops)
+    // a host process talking to its own host (127.0.0.0/8 or one of its addresses): POSTROUTING,
+    // then back in through lo (loopback_xmit -> netif_rx), which skips PREROUTING: INPUT
+    const post = hook(host, 'POSTROUTING', f, hops)
+    if (post) return { kind: 'done', delivery: post }
+    const h = headersOf(f.pkt)
+    // the label ends in ': local' as every local route hop's does (traceroute counts no router)
+    hops.push({
+      kind: 'route',
+      node: node.name,
+      label: `${h.dst} dev lo: local`,
+      before: h,
+      after: h,
+    })
+    f.pkt.inIface = 'lo'
+    const input = hook(host, 'INPUT', f, hops)
     if (input) return { kind: 'done', delivery: input }
+    const at = headersOf(f.pkt)
+    hops.push({
+      kind: 'socket',
+      node: node.name,
+      label: `${node.name} host`,
+      before: at,
+      after: at,
+    })
     return { kind: 'done', delivery: { kind: 'delivered', place: { node: node.name }, pkt: f.pkt } }
   }
   const post = hook(host, 'POSTROUTING', f, hops)

@@ -26,6 +26,8 @@ export interface ImageInfo {
   env: Record<string, string>
   /** listening ports (for describe and, later, the network model) */
   listens: number[]
+  /** ports bound to one address only (the rest listen on every address, 0.0.0.0) */
+  bindAddress?: Record<number, string>
 }
 
 const ECR = '602401143452.dkr.ecr.us-west-2.amazonaws.com'
@@ -101,6 +103,10 @@ const CATALOGUE: ImageInfo[] = [
     cmd: ['/app/aws-vpc-cni'],
     env: {},
     listens: [61678, 61679],
+    // ipamd's introspection: INTROSPECTION_BIND_ADDRESS, default 127.0.0.1:61679
+    // (amazon-vpc-cni-k8s pkg/ipamd/introspect.go); its metrics server binds ":61678", every
+    // address (pkg/ipamd/metrics.go)
+    bindAddress: { 61679: '127.0.0.1' },
   },
   {
     repository: `${ECR}/amazon-k8s-cni-init`,

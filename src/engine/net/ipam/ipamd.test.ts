@@ -263,6 +263,36 @@ describe('CNI ADD failure', () => {
     expect(cni).toBeDefined()
   })
 
+  it('the pod worker retries a failed sandbox once per back-off period (kubelet.go backOffPeriod)', () => {
+    const t = new TestCluster({ seed: 3, config: { nodeCount: 1 } })
+    const node = Object.values(t.state.nodes)[0]!
+    t.sim.transact((ctx) => {
+      const nd = ctx.state.nodes[node.name]!
+      for (const a of Object.values(nd.ipamd!.ips))
+        a.pod ??= { namespace: 'x', name: 'y', containerId: 'z' }
+      const s = ctx.state.aws.subnets.find((x) => x.subnetId === nd.subnetId)!
+      const [base, bits] = s.cidrBlock.split('/')
+      const b = base!.split('.').map(Number)
+      const start = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0
+      for (let i = 0; i < 2 ** (32 - Number(bits)); i++) {
+        const n = start + i
+        const ip = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
+        ctx.state.aws.addresses[ip] ??= 'someone else'
+      }
+    })
+    t.deployment('web', 'nginx', 1)
+    // listeners hear a whole run at once: step a second at a time to see when each ADD failed
+    const at: number[] = []
+    const failed = () => t.events.filter((e) => e.type === 'cni.add' && e.error).length
+    for (let i = 0; i < 36; i++) {
+      const before = failed()
+      t.advance(1_000)
+      for (let n = before; n < failed(); n++) at.push(t.state.now)
+    }
+    expect(at.length).toBeGreaterThanOrEqual(3)
+    expect(at.slice(1).map((x, i) => x - at[i]!)).toEqual(Array(at.length - 1).fill(10_000))
+  })
+
   it('a pod start emits the CNI ADD steps; its deletion the DEL', () => {
     const t = new TestCluster({ seed: 3, config: { nodeCount: 1 } })
     t.deployment('web', 'nginx', 1)

@@ -7,6 +7,7 @@ import { getObject } from '../../apiserver/store.ts'
 import { INSTANCE_TYPES, type InstanceType } from '../../aws/instanceTypes.ts'
 import { allocateAddressSeeded } from '../../aws/vpc.ts'
 import { hashHex } from '../../node/util.ts'
+import { rfc3339 } from '../../time.ts'
 import { snatConfigFromEnv, vpcCniHostRulesUpdate } from '../kubeproxy/baseline.ts'
 import { restoreOnNode } from '../kubeproxy/apply.ts'
 import { nodeNetworkReady } from '../../aws/nodegroups.ts'
@@ -164,6 +165,23 @@ export function reconcilePool(ctx: Ctx, node: NodeRuntime): void {
   }
 }
 
+/**
+ * The tags ipamd creates an ENI with (pkg/awsutils/awsutils.go createENI: buildENITags, then
+ * `node.k8s.amazonaws.com/createdAt` in Go's time.RFC3339; the cluster tag only when aws-node's
+ * CLUSTER_NAME is set, as the EKS add-on sets it). ADDITIONAL_ENI_TAGS is not modelled. EC2
+ * documents no order for a TagSet: they are listed by key.
+ */
+function eniTags(state: ClusterState, instanceId: string): Record<string, string> {
+  const ds = getObject(state, 'DaemonSet', 'kube-system', 'aws-node')
+  const env = ds?.spec.template.spec?.containers.find((c) => c.name === 'aws-node')?.env ?? []
+  const cluster = env.find((e) => e.name === 'CLUSTER_NAME')?.value
+  return {
+    ...(cluster ? { 'cluster.k8s.amazonaws.com/name': cluster } : {}),
+    'node.k8s.amazonaws.com/createdAt': rfc3339(state.now),
+    'node.k8s.amazonaws.com/instance_id': instanceId,
+  }
+}
+
 function attachEni(ctx: Ctx, node: NodeRuntime): string | undefined {
   const { state } = ctx
   const ipamd = node.ipamd!
@@ -185,6 +203,7 @@ function attachEni(ctx: Ctx, node: NodeRuntime): string | undefined {
     // what ipamd writes on the ENIs it creates (pkg/awsutils/awsutils.go: eniDescriptionPrefix)
     description: `aws-K8S-${node.instanceId}`,
     attachedAt: state.now,
+    tags: eniTags(state, node.instanceId),
   }
   state.aws.enis[eniId] = eni
   inst.eniIds.push(eniId)
