@@ -11,9 +11,8 @@ import type { Scenario } from './types.ts'
 // the scheduler's `Too many pods`; deleting `bb` lets it be scheduled, and its CNI ADD fails until
 // bb's address has cooled down for 30 s, then takes that very address.
 //
-// Simplification, said in a hint: the real ipamd introspection endpoint listens on 127.0.0.1:61679
-// only (INTROSPECTION_BIND_ADDRESS, aws/amazon-vpc-cni-k8s README), but Cutaway does not simulate
-// the node's loopback path yet, so the lesson reads it through the node IP.
+// ipamd's introspection endpoint listens on 127.0.0.1:61679 only (INTROSPECTION_BIND_ADDRESS,
+// aws/amazon-vpc-cni-k8s pkg/ipamd/introspect.go), as the hint says: `curl localhost:61679/v1/enis`.
 
 const NODE = 'ip-192-168-20-109.us-west-2.compute.internal'
 const NODE_IP = '192.168.20.109'
