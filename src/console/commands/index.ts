@@ -7,7 +7,7 @@ import { SHELL_COMMANDS } from './shell.group.ts'
 import { AWS_COMMANDS } from './aws.group.ts'
 import { TEXT_COMMANDS } from './textutils.ts'
 import { ETCD_COMMANDS } from './etcd.group.ts'
-import { EKSCTL_COMMANDS } from './eksctl.ts'
+import { EKSCTL_COMMANDS, eksctlAlias, eksctlUnknownCommand, eksctlVerbHelp } from './eksctl.ts'
 import { choicesMessage, usageError } from '../aws/cli.ts'
 import { withAccessCheck } from '../kubectl/access.ts'
 
@@ -145,7 +145,8 @@ function kubectlGroupError(args: readonly string[], subs: CommandSpec[]): Output
   ]
 }
 
-export function resolveCommand(argv: readonly string[], mode: ShellMode): Resolved {
+export function resolveCommand(words: readonly string[], mode: ShellMode): Resolved {
+  const argv = eksctlAlias(words)
   const available = commandsForMode(mode)
   let best: CommandSpec | undefined
   for (const spec of available) {
@@ -194,15 +195,9 @@ export function resolveCommand(argv: readonly string[], mode: ShellMode): Resolv
     // cobra: root flags and `version` go to the root command; anything else is unknown
     if (best && (sub.startsWith('-') || sub === 'version'))
       return { ok: true, spec: best, rest: argv.slice(1) }
-    return {
-      ok: false,
-      lines: [
-        err(`Error: unknown command "${sub}" for "eksctl"`),
-        err("Run 'eksctl --help' for usage."),
-        dim("(Cutaway simulates eksctl's nodegroup commands: create, scale, delete, get.)"),
-      ],
-      exitCode: 1,
-    }
+    const verbHelp = eksctlVerbHelp(sub)
+    if (verbHelp) return { ok: false, lines: verbHelp, exitCode: 0 }
+    return { ok: false, lines: eksctlUnknownCommand(sub, editDistance), exitCode: 1 }
   }
   if (tool === 'kubectl') {
     const group = kubectlGroupError(argv.slice(1), subs)
