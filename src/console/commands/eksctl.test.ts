@@ -269,7 +269,7 @@ describe('eksctl aliases and unknown words (cobra, eksctl-io/eksctl pkg/ctl/*/no
     const v = run('eksctl get bogus')
     expect(v.exitCode).toBe(0)
     expect(v.text).toMatch(
-      /^Get resource\(s\)\n\nUsage: eksctl get \[flags\]\n\nCommands:\n  eksctl get nodegroup +Get nodegroup\(s\)\n/,
+      /^Get resource\(s\)\n\nUsage: eksctl get \[flags\]\n\nCommands:\n {2}eksctl get nodegroup +Get nodegroup\(s\)\n/,
     )
     expect(run('eksctl create nodegroups --cluster demo').text).toMatch(/^Create resource\(s\)\n/)
   })
