@@ -274,3 +274,21 @@ describe('eksctl aliases and unknown words (cobra, eksctl-io/eksctl pkg/ctl/*/no
     expect(run('eksctl create nodegroups --cluster demo').text).toMatch(/^Create resource\(s\)\n/)
   })
 })
+
+describe('eksctl --help', () => {
+  it('lists the verbs with their Short text, as eksctl root help does, and says the rest is not simulated', () => {
+    const { c } = setup()
+    const r = c.run('eksctl --help')
+    const text = r.lines.map((l) => l.text)
+    expect(text.slice(4, 10)).toEqual([
+      'Commands:',
+      '  eksctl create   Create resource(s)',
+      '  eksctl delete   Delete resource(s)',
+      '  eksctl get      Get resource(s)',
+      '  eksctl scale    Scale resources(s)',
+      '  eksctl version  Output the version of eksctl',
+    ])
+    expect(r.lines.at(-1)!.tone).toBe('dim')
+    expect(r.lines.filter((l) => l.tone === 'dim')).toHaveLength(1)
+  })
+})

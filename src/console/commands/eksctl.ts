@@ -679,26 +679,32 @@ export const eksctlRoot: CommandSpec = {
         ],
         exitCode: 1,
       }
-    return ok([
-      'The official CLI for Amazon EKS',
-      '',
-      'Usage: eksctl [command] [flags]',
-      '',
-      'Commands:',
-      '  eksctl create nodegroup                Create a nodegroup',
-      '  eksctl delete nodegroup                Delete a nodegroup',
-      '  eksctl get nodegroup                   Get nodegroup(s)',
-      '  eksctl scale nodegroup                 Scale a nodegroup',
-      '  eksctl version                         Output the version of eksctl',
-      '',
-      'Common flags:',
-      '  -C, --color string   toggle colorized logs (valid options: true, false, fabulous) (default "true")',
-      '  -d, --dumpLogs       dump logs to disk on failure if set to true',
-      '  -h, --help           help for this command',
-      '  -v, --verbose int    set log level, use 0 to silence, 4 for debugging and 5 for debugging with AWS debug logging (default 3)',
-      '',
-      "Use 'eksctl [command] --help' for more information about a command.",
-    ])
+    return {
+      lines: [
+        ...[
+          'The official CLI for Amazon EKS',
+          '',
+          'Usage: eksctl [command] [flags]',
+          '',
+          'Commands:',
+          ...commandList([
+            ...Object.entries(EKSCTL_VERBS).map(([v, { short }]): [string, string] => [
+              `eksctl ${v}`,
+              short,
+            ]),
+            ['eksctl version', 'Output the version of eksctl'],
+          ]),
+          '',
+          ...COMMON_FLAG_LINES,
+          '',
+          "Use 'eksctl [command] --help' for more information about a command.",
+        ].map((t) => out(t)),
+        dim(
+          "(Cutaway simulates these verbs for node groups only; eksctl's other verbs (anywhere, associate, completion, drain, info, update, upgrade, utils, …) are not simulated.)",
+        ),
+      ],
+      exitCode: 0,
+    }
   },
 }
 
