@@ -232,3 +232,63 @@ describe('eksctl nodegroups', () => {
     ).toEqual(['CLUSTER\t\tNODEGROUP\tTYPE', 'eksworkshop\tng-0ec6130f\tmanaged'])
   })
 })
+
+describe('eksctl aliases and unknown words (cobra, eksctl-io/eksctl pkg/ctl/*/nodegroup.go)', () => {
+  it('ng for every verb, nodegroups for get only', () => {
+    const { run } = setup()
+    const table = run('eksctl get nodegroup --cluster demo').text
+    expect(run('eksctl get ng --cluster demo').text).toBe(table)
+    expect(run('eksctl get nodegroups --cluster demo').text).toBe(table)
+    expect(run('eksctl create ng --cluster demo --name web --nodes 1 --nodes-max 2').exitCode).toBe(
+      0,
+    )
+    expect(run('eksctl scale ng web --cluster demo --nodes 2').exitCode).toBe(0)
+    expect(run('eksctl get ng web --cluster demo').text).toMatch(/\bweb\b.*\b2\b/)
+    expect(run('eksctl delete ng --cluster demo --name web').exitCode).toBe(0)
+    expect(run('eksctl get ng web --cluster demo').exitCode).toBe(1)
+  })
+
+  it('No nodegroups found once every group is deleted (table output only)', () => {
+    const { run, sim } = setup()
+    for (const g of Object.keys(sim.state.aws.nodeGroups))
+      expect(run(`eksctl delete nodegroup --cluster demo --name ${g}`).exitCode).toBe(0)
+    expect(run('eksctl get nodegroup --cluster demo')).toEqual({
+      text: 'Error: No nodegroups found',
+      exitCode: 1,
+    })
+    expect(run('eksctl get nodegroup --cluster demo -o json')).toEqual({ text: '[]', exitCode: 0 })
+  })
+
+  it('an unknown word at the root is named, with cobra suggestions; under a verb, the verb help', () => {
+    const { run } = setup()
+    const r = run('eksctl gett nodegroup')
+    expect(r.exitCode).toBe(1)
+    expect(r.text).toContain(
+      'Error: unknown command "gett" for "eksctl"\n\nDid you mean this?\n\tget\n',
+    )
+    const v = run('eksctl get bogus')
+    expect(v.exitCode).toBe(0)
+    expect(v.text).toMatch(
+      /^Get resource\(s\)\n\nUsage: eksctl get \[flags\]\n\nCommands:\n {2}eksctl get nodegroup +Get nodegroup\(s\)\n/,
+    )
+    expect(run('eksctl create nodegroups --cluster demo').text).toMatch(/^Create resource\(s\)\n/)
+  })
+})
+
+describe('eksctl --help', () => {
+  it('lists the verbs with their Short text, as eksctl root help does, and says the rest is not simulated', () => {
+    const { c } = setup()
+    const r = c.run('eksctl --help')
+    const text = r.lines.map((l) => l.text)
+    expect(text.slice(4, 10)).toEqual([
+      'Commands:',
+      '  eksctl create   Create resource(s)',
+      '  eksctl delete   Delete resource(s)',
+      '  eksctl get      Get resource(s)',
+      '  eksctl scale    Scale resources(s)',
+      '  eksctl version  Output the version of eksctl',
+    ])
+    expect(r.lines.at(-1)!.tone).toBe('dim')
+    expect(r.lines.filter((l) => l.tone === 'dim')).toHaveLength(1)
+  })
+})

@@ -547,7 +547,8 @@ export const eksctlGetNodegroup: CommandSpec = {
       )
       return ok(toYaml(sorted).replace(/\n$/, '').split('\n'))
     }
-    if (rows.length === 0) return ok([])
+    // pkg/ctl/get/nodegroup.go: an empty table is an error; json and yaml print the empty list
+    if (rows.length === 0) return errorResult([], 'No nodegroups found')
     return ok(
       tabwriter([
         [
@@ -581,6 +582,82 @@ export const eksctlGetNodegroup: CommandSpec = {
   },
 }
 
+// ---------------------------------------------------------------- verbs and aliases
+
+/**
+ * The verbs Cutaway simulates, with their cobra Short text and the nodegroup command's aliases:
+ * eksctl-io/eksctl pkg/ctl/{create,scale,delete,get}/nodegroup.go `cmd.SetDescription("nodegroup",
+ * …, "ng")`, and "ng", "nodegroups" for get only; the Shorts from each verb's NewVerbCmd
+ * (pkg/ctl/scale/scale.go really says "Scale resources(s)").
+ */
+export const EKSCTL_VERBS: Record<string, { short: string; aliases: readonly string[] }> = {
+  create: { short: 'Create resource(s)', aliases: ['ng'] },
+  delete: { short: 'Delete resource(s)', aliases: ['ng'] },
+  get: { short: 'Get resource(s)', aliases: ['ng', 'nodegroups'] },
+  scale: { short: 'Scale resources(s)', aliases: ['ng'] },
+}
+
+/** `eksctl get ng …` → `eksctl get nodegroup …`: cobra resolves an alias to its command. */
+export function eksctlAlias(argv: readonly string[]): readonly string[] {
+  const verb = EKSCTL_VERBS[argv[1] ?? '']
+  if (argv[0] !== 'eksctl' || !verb || !verb.aliases.includes(argv[2] ?? '')) return argv
+  return [argv[0], argv[1]!, 'nodegroup', ...argv.slice(3)]
+}
+
+const COMMON_FLAG_LINES = [
+  'Common flags:',
+  '  -C, --color string   toggle colorized logs (valid options: true, false, fabulous) (default "true")',
+  '  -d, --dumpLogs       dump logs to disk on failure if set to true',
+  '  -h, --help           help for this command',
+  '  -v, --verbose int    set log level, use 0 to silence, 4 for debugging and 5 for debugging with AWS debug logging (default 3)',
+]
+
+/** eksctl's usage template for a command with subcommands: "  eksctl get nodegroup  Get nodegroup(s)". */
+function commandList(rows: [string, string][]): string[] {
+  const width = Math.max(...rows.map(([p]) => p.length)) + 2
+  return rows.map(([p, short]) => `  ${p.padEnd(width)}${short}`)
+}
+
+/**
+ * A verb alone or with a word it does not know (`eksctl get bogus`): NewVerbCmd's Run prints the
+ * verb's help, exit 0 (cobra checks unknown subcommands only at the root).
+ */
+export function eksctlVerbHelp(verb: string): OutputLine[] | undefined {
+  const v = EKSCTL_VERBS[verb]
+  const spec = EKSCTL_COMMANDS.find((c) => c.path[1] === verb && c.path.length === 3)
+  if (!v || !spec) return undefined
+  return [
+    ...[
+      v.short,
+      '',
+      `Usage: eksctl ${verb} [flags]`,
+      '',
+      'Commands:',
+      ...commandList([[`eksctl ${verb} nodegroup`, spec.summary]]),
+      '',
+      ...COMMON_FLAG_LINES,
+      '',
+      `Use 'eksctl ${verb} [command] --help' for more information about a command.`,
+    ].map((t) => out(t)),
+    dim(`(Cutaway simulates only the nodegroup resource of eksctl ${verb}.)`),
+  ]
+}
+
+/** cobra's legacyArgs at the root, with its suggestions (Levenshtein ≤ 2 or a prefix). */
+export function eksctlUnknownCommand(word: string, distance: (a: string, b: string) => number) {
+  const close = [...Object.keys(EKSCTL_VERBS), 'version']
+    .sort()
+    .filter((n) => distance(n, word) <= 2 || (word !== '' && n.startsWith(word)))
+  return [
+    err(`Error: unknown command "${word}" for "eksctl"`),
+    ...(close.length
+      ? [err(''), err('Did you mean this?'), ...close.map((c) => err(`\t${c}`)), err('')]
+      : []),
+    err("Run 'eksctl --help' for usage."),
+    dim("(Cutaway simulates eksctl's nodegroup commands: create, scale, delete, get.)"),
+  ]
+}
+
 // ---------------------------------------------------------------- eksctl (root)
 
 export const eksctlRoot: CommandSpec = {
@@ -602,26 +679,32 @@ export const eksctlRoot: CommandSpec = {
         ],
         exitCode: 1,
       }
-    return ok([
-      'The official CLI for Amazon EKS',
-      '',
-      'Usage: eksctl [command] [flags]',
-      '',
-      'Commands:',
-      '  eksctl create nodegroup                Create a nodegroup',
-      '  eksctl delete nodegroup                Delete a nodegroup',
-      '  eksctl get nodegroup                   Get nodegroup(s)',
-      '  eksctl scale nodegroup                 Scale a nodegroup',
-      '  eksctl version                         Output the version of eksctl',
-      '',
-      'Common flags:',
-      '  -C, --color string   toggle colorized logs (valid options: true, false, fabulous) (default "true")',
-      '  -d, --dumpLogs       dump logs to disk on failure if set to true',
-      '  -h, --help           help for this command',
-      '  -v, --verbose int    set log level, use 0 to silence, 4 for debugging and 5 for debugging with AWS debug logging (default 3)',
-      '',
-      "Use 'eksctl [command] --help' for more information about a command.",
-    ])
+    return {
+      lines: [
+        ...[
+          'The official CLI for Amazon EKS',
+          '',
+          'Usage: eksctl [command] [flags]',
+          '',
+          'Commands:',
+          ...commandList([
+            ...Object.entries(EKSCTL_VERBS).map(([v, { short }]): [string, string] => [
+              `eksctl ${v}`,
+              short,
+            ]),
+            ['eksctl version', 'Output the version of eksctl'],
+          ]),
+          '',
+          ...COMMON_FLAG_LINES,
+          '',
+          "Use 'eksctl [command] --help' for more information about a command.",
+        ].map((t) => out(t)),
+        dim(
+          "(Cutaway simulates these verbs for node groups only; eksctl's other verbs (anywhere, associate, completion, drain, info, update, upgrade, utils, …) are not simulated.)",
+        ),
+      ],
+      exitCode: 0,
+    }
   },
 }
 

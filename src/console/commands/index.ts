@@ -7,7 +7,7 @@ import { SHELL_COMMANDS } from './shell.group.ts'
 import { AWS_COMMANDS } from './aws.group.ts'
 import { TEXT_COMMANDS } from './textutils.ts'
 import { ETCD_COMMANDS } from './etcd.group.ts'
-import { EKSCTL_COMMANDS } from './eksctl.ts'
+import { EKSCTL_COMMANDS, eksctlAlias, eksctlUnknownCommand, eksctlVerbHelp } from './eksctl.ts'
 import { choicesMessage, usageError } from '../aws/cli.ts'
 import { withAccessCheck } from '../kubectl/access.ts'
 
@@ -69,7 +69,84 @@ function notFound(word: string, mode: ShellMode): OutputLine[] {
   }
 }
 
-export function resolveCommand(argv: readonly string[], mode: ShellMode): Resolved {
+const VALUE_FLAGS = ['-n', '--namespace', '--context', '--kubeconfig', '--as', '--as-group']
+
+// The subcommands of kubectl's command groups in 1.32 (`kubectl set`, `kubectl rollout`,
+// `kubectl config` with no subcommand print them): a real one Cutaway lacks gets a note rather
+// than "unknown command".
+const KUBECTL_GROUPS: Record<string, Record<string, string>> = {
+  set: {
+    env: 'Update environment variables on a pod template',
+    image: 'Update the image of a pod template',
+    resources: 'Update resource requests/limits on objects with pod templates',
+    selector: 'Set the selector on a resource',
+    serviceaccount: 'Update the service account of a resource',
+    subject: 'Update the user, group, or service account in a role binding or cluster role binding',
+  },
+  rollout: {
+    history: 'View rollout history',
+    pause: 'Mark the provided resource as paused',
+    restart: 'Restart a resource',
+    resume: 'Resume a paused resource',
+    status: 'Show the status of the rollout',
+    undo: 'Undo a previous rollout',
+  },
+  config: {
+    'current-context': 'Display the current-context',
+    'delete-cluster': 'Delete the specified cluster from the kubeconfig',
+    'delete-context': 'Delete the specified context from the kubeconfig',
+    'delete-user': 'Delete the specified user from the kubeconfig',
+    'get-clusters': 'Display clusters defined in the kubeconfig',
+    'get-contexts': 'Describe one or many contexts',
+    'get-users': 'Display users defined in the kubeconfig',
+    'rename-context': 'Rename a context from the kubeconfig file',
+    set: 'Set an individual value in a kubeconfig file',
+    'set-cluster': 'Set a cluster entry in kubeconfig',
+    'set-context': 'Set a context entry in kubeconfig',
+    'set-credentials': 'Set a user entry in kubeconfig',
+    unset: 'Unset an individual value in a kubeconfig file',
+    'use-context': 'Set the current-context in a kubeconfig file',
+    view: 'Display merged kubeconfig settings or a specified kubeconfig file',
+  },
+}
+
+/**
+ * `kubectl set bogus`: cobra fails client-side with the unknown word and the group's help
+ * (kubectl 1.32, checked with the real binary); a real subcommand Cutaway lacks says so instead.
+ */
+function kubectlGroupError(args: readonly string[], subs: CommandSpec[]): OutputLine[] | undefined {
+  const words = args.filter((a, i) => !a.startsWith('-') && !VALUE_FLAGS.includes(args[i - 1]!))
+  const [group, sub] = words
+  if (!group || !subs.some((s) => s.path.length > 2 && s.path[1] === group)) return undefined
+  const known = KUBECTL_GROUPS[group] ?? {}
+  if (!sub) {
+    // cmdutil.DefaultSubCommandRun: the group's help on stderr, exit 1 (abridged to its commands)
+    const width = Math.max(...Object.keys(known).map((k) => k.length)) + 3
+    return [
+      err('Available Commands:'),
+      ...Object.entries(known).map(([k, d]) => err(`  ${k.padEnd(width)}${d}`)),
+      err(''),
+      err('Usage:'),
+      err(`  kubectl ${group} SUBCOMMAND [options]`),
+    ]
+  }
+  if (Object.hasOwn(known, sub))
+    return [
+      dim(
+        `(Cutaway does not simulate \`kubectl ${group} ${sub}\`; nothing was changed. Simulated: ${subs
+          .filter((s) => s.path[1] === group && s.path.length > 2)
+          .map((s) => `kubectl ${s.path.slice(1).join(' ')}`)
+          .join(', ')}.)`,
+      ),
+    ]
+  return [
+    err(`error: unknown command "${sub}"`),
+    err(`See 'kubectl ${group} -h' for help and examples`),
+  ]
+}
+
+export function resolveCommand(words: readonly string[], mode: ShellMode): Resolved {
+  const argv = eksctlAlias(words)
   const available = commandsForMode(mode)
   let best: CommandSpec | undefined
   for (const spec of available) {
@@ -81,12 +158,7 @@ export function resolveCommand(argv: readonly string[], mode: ShellMode): Resolv
   if (best && argv[0] === 'kubectl' && best.path.length === 1) {
     const args = argv.slice(1)
     let i = 0
-    while (i < args.length && args[i]!.startsWith('-'))
-      i += ['-n', '--namespace', '--context', '--kubeconfig', '--as', '--as-group'].includes(
-        args[i]!,
-      )
-        ? 2
-        : 1
+    while (i < args.length && args[i]!.startsWith('-')) i += VALUE_FLAGS.includes(args[i]!) ? 2 : 1
     const sub = args[i]
     if (sub) {
       // `kubectl --as=x auth can-i …`, `kubectl -n ns create role …`: a third word right after
@@ -123,17 +195,13 @@ export function resolveCommand(argv: readonly string[], mode: ShellMode): Resolv
     // cobra: root flags and `version` go to the root command; anything else is unknown
     if (best && (sub.startsWith('-') || sub === 'version'))
       return { ok: true, spec: best, rest: argv.slice(1) }
-    return {
-      ok: false,
-      lines: [
-        err(`Error: unknown command "${sub}" for "eksctl"`),
-        err("Run 'eksctl --help' for usage."),
-        dim("(Cutaway simulates eksctl's nodegroup commands: create, scale, delete, get.)"),
-      ],
-      exitCode: 1,
-    }
+    const verbHelp = eksctlVerbHelp(sub)
+    if (verbHelp) return { ok: false, lines: verbHelp, exitCode: 0 }
+    return { ok: false, lines: eksctlUnknownCommand(sub, editDistance), exitCode: 1 }
   }
   if (tool === 'kubectl') {
+    const group = kubectlGroupError(argv.slice(1), subs)
+    if (group) return { ok: false, lines: group, exitCode: 1 }
     const names = [...new Set(subs.map((s) => s.path[1]!))]
     const close = names.filter(
       (n) => editDistance(n, sub) <= 2 || (sub.length > 2 && n.startsWith(sub)),

@@ -107,3 +107,57 @@ describe('kubectl set env', () => {
     ])
   })
 })
+
+describe('kubectl set env: every word without KEY= is another resource name (SplitEnvironmentFromResources)', () => {
+  const dsEnv = (sim: ReturnType<typeof setup>['sim']) =>
+    JSON.stringify(
+      Object.values(sim.state.etcd.buckets['daemonsets']!).map((e) => JSON.stringify(e.value)),
+    )
+
+  it('a missing name fails like the real 1.32 binary and changes nothing', () => {
+    const { run, sim } = setup()
+    const before = dsEnv(sim)
+    expect(run('kubectl set env daemonset aws-node -n kube-system A')).toEqual({
+      text: 'Error from server (NotFound): daemonsets.apps "A" not found',
+      exitCode: 1,
+    })
+    expect(run('kubectl set env daemonset aws-node -n kube-system =B')).toEqual({
+      text: 'Error from server (NotFound): daemonsets.apps "=B" not found',
+      exitCode: 1,
+    })
+    expect(run('kubectl set env ds aws-node B C X=1 -n kube-system')).toEqual({
+      text: [
+        'Error from server (NotFound): daemonsets.apps "B" not found',
+        'Error from server (NotFound): daemonsets.apps "C" not found',
+      ].join('\n'),
+      exitCode: 1,
+    })
+    expect(dsEnv(sim)).toBe(before)
+  })
+
+  it('changes each named object; --dry-run=client changes none and -o prints the result', () => {
+    const { run, sim } = setup()
+    const before = dsEnv(sim)
+    expect(
+      run('kubectl set env ds aws-node kube-proxy X=1 -n kube-system --dry-run=client'),
+    ).toEqual({
+      text: 'daemonset.apps/aws-node env updated (dry run)\ndaemonset.apps/kube-proxy env updated (dry run)',
+      exitCode: 0,
+    })
+    expect(
+      run('kubectl set env ds aws-node X=1 -n kube-system --dry-run=client -o name').text,
+    ).toBe('daemonset.apps/aws-node')
+    const yaml = run('kubectl set env ds aws-node X=1 -n kube-system --dry-run=client -o yaml').text
+    expect(yaml).toMatch(/^apiVersion: apps\/v1\nkind: DaemonSet\n/)
+    expect(yaml).toContain('        - name: X\n          value: "1"')
+    const json = JSON.parse(
+      run('kubectl set env ds/aws-node -n kube-system X=1 --dry-run=client -o json').text,
+    )
+    expect(json.spec.template.spec.containers[0].env.at(-1)).toEqual({ name: 'X', value: '1' })
+    expect(dsEnv(sim)).toBe(before)
+    expect(run('kubectl set env ds/aws-node ds/kube-proxy -n kube-system Y=2').text).toBe(
+      'daemonset.apps/aws-node env updated\ndaemonset.apps/kube-proxy env updated',
+    )
+    expect(run('kubectl set env ds/aws-node kube-proxy -n kube-system Y=2').exitCode).toBe(1)
+  })
+})

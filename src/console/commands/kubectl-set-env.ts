@@ -1,8 +1,12 @@
 import { ApiError, getObject, lookupResource, patchObject } from '../../engine/index.ts'
+import type { ResourceInfo } from '../../engine/index.ts'
 import type { CommandSpec, OutputLine } from '../types.ts'
 import { err, fail, ok, out } from '../types.ts'
 import { bool, str, strs } from '../flags.ts'
-import { namespaceOf, withGlobals } from './kubectlFlags.ts'
+import { DRY_RUN_FLAG, OUTPUT_FLAG, namespaceOf, withGlobals } from './kubectlFlags.ts'
+import { dryRunSuffix } from './kubectl-apply.ts'
+import { toYaml } from '../format/yaml.ts'
+import { toJson } from '../format/json.ts'
 import { groupResource, objectRef } from '../kubectl/resources.ts'
 import { apiErrorLines } from '../errors.ts'
 
@@ -11,7 +15,9 @@ import { apiErrorLines } from '../errors.ts'
 // containers included, as the real command does (`kubectl set env daemonset aws-node -n kube-system
 // AWS_VPC_K8S_CNI_EXTERNALSNAT=true` also writes the variable into aws-vpc-cni-init and
 // aws-eks-nodeagent). Outputs and errors checked against the real 1.32 binary with --local.
-// Simplified: no -f, --from, --keys, --all, --prefix, -o, `-e -` from stdin.
+// Simplified: no -f, --from, --keys, --all, --prefix, `-e -` from stdin; -o only yaml, json, name (the
+// yaml matches the real binary byte for byte; the json follows kubectl's Go field order only as far as
+// format/json.ts's orderApiObject knows it).
 
 interface EnvVar {
   name: string
@@ -33,7 +39,8 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/
 const ENV_NAME_ERROR =
   "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"
 
-const isEnvArg = (a: string) => a.includes('=') || a.endsWith('-')
+// envutil.IsEnvironmentArgument (`^(.+)=(.*)$`): `=B` has no key, so it is a resource name
+const isEnvArg = (a: string) => /^.+=/s.test(a) || a.endsWith('-')
 
 /** envutil.ParseEnv: KEY=VALUE sets, KEY- removes. */
 export function parseEnvArgs(
@@ -158,6 +165,8 @@ export const kubectlSetEnv: CommandSpec = {
       description:
         'If true, allow environment to be overwritten, otherwise reject updates that overwrite existing environment.',
     },
+    DRY_RUN_FLAG,
+    { ...OUTPUT_FLAG, values: ['json', 'yaml', 'name'] },
   ]),
   run(inv, env) {
     // SplitEnvironmentFromResources: resources first, then the env changes
@@ -172,68 +181,120 @@ export const kubectlSetEnv: CommandSpec = {
       return fail([
         'error: one or more resources must be specified as <resource> <name> or <resource>/<name>',
       ])
-    const [typeArg, nameArg] = resources[0]!.includes('/') ? resources[0]!.split('/') : resources
-    if (!typeArg || !nameArg)
-      return fail(['error: resource(s) were provided, but no name was specified'])
+    const targets = splitTargets(resources)
+    if ('error' in targets) return fail([targets.error])
     const parsed = parseEnvArgs([...strs(inv.flags, 'env'), ...envArgs])
     if ('error' in parsed) return fail([`error: ${parsed.error}`])
-    const r = lookupResource(typeArg)
-    if (!r) return fail([`error: the server doesn't have a resource type "${typeArg}"`])
-    if (!(KINDS as readonly string[]).includes(r.kind))
+    const dry = dryRunSuffix(str(inv.flags, 'dry-run'))
+    if (typeof dry !== 'string') return fail([dry.error])
+    const output = str(inv.flags, 'output')
+    if (output !== undefined && !['yaml', 'json', 'name'].includes(output))
       return fail([
-        `error: ${objectRef(r, nameArg)} does not have any containers: Cutaway's kubectl set env changes deployments, daemonsets and replicasets`,
+        `error: Cutaway's kubectl set env prints -o yaml, json or name, not "${output}"`,
       ])
-    const kind = r.kind as SetEnvKind
     const ns = namespaceOf(inv.flags)
     const pattern = str(inv.flags, 'containers') ?? '*'
-    const obj = getObject(env.sim.state, kind, ns, nameArg)
-    if (!obj)
-      return fail([`Error from server (NotFound): ${groupResource(r)} "${nameArg}" not found`])
+    // the builder fetches every object first: one missing name fails the command, nothing changes
+    const found: { r: ResourceInfo; kind: SetEnvKind; name: string }[] = []
+    const missing: string[] = []
+    for (const t of targets) {
+      const r = lookupResource(t.type)
+      if (!r) return fail([`error: the server doesn't have a resource type "${t.type}"`])
+      if (!(KINDS as readonly string[]).includes(r.kind))
+        return fail([
+          `error: ${objectRef(r, t.name)} does not have any containers: Cutaway's kubectl set env changes deployments, daemonsets and replicasets`,
+        ])
+      if (getObject(env.sim.state, r.kind as SetEnvKind, ns, t.name))
+        found.push({ r, kind: r.kind as SetEnvKind, name: t.name })
+      else missing.push(`Error from server (NotFound): ${groupResource(r)} "${t.name}" not found`)
+    }
+    if (missing.length) return fail(missing)
     const pick = (spec: { containers: Ctr[]; initContainers?: Ctr[] }) =>
       [...spec.containers, ...(spec.initContainers ?? [])].filter((c) => globMatch(pattern, c.name))
-    const chosen = pick(obj.spec.template.spec as never)
-    const warn: OutputLine[] = chosen.length
-      ? []
-      : [
-          {
-            text: `Warning: ${kind}/${nameArg} does not have any containers matching "${pattern}"`,
-            tone: 'warn',
-          },
-        ]
-    if (bool(inv.flags, 'list')) {
-      const shown = chosen.map((c) => ({
-        ...c,
-        env: updateEnv(c.env ?? [], parsed.set, parsed.remove),
-      }))
-      return ok([...warn, ...listLines(kind, nameArg, shown)])
-    }
-    if (!bool(inv.flags, 'overwrite'))
-      for (const c of chosen)
-        for (const e of parsed.set)
-          if ((c.env ?? []).some((x) => x.name === e.name))
-            return fail([
-              `error: ${objectRef(r, nameArg)}: 'overwrite' is false but found environment variable ${e.name}`,
-            ])
-    const changed = chosen.some(
-      (c) =>
-        JSON.stringify(c.env ?? []) !==
-        JSON.stringify(updateEnv(c.env ?? [], parsed.set, parsed.remove)),
-    )
-    // an empty patch: kubectl sends nothing and prints nothing
-    if (!changed) return ok(warn)
-    const res = env.sim.transact((ctx) =>
-      patchObject(ctx, kind, ns, nameArg, (o) => {
+    const lines: OutputLine[] = []
+    const printed: unknown[] = []
+    for (const { r, kind, name } of found) {
+      const obj = getObject(env.sim.state, kind, ns, name)!
+      const chosen = pick(obj.spec.template.spec as never)
+      if (!chosen.length)
+        lines.push({
+          text: `Warning: ${kind}/${name} does not have any containers matching "${pattern}"`,
+          tone: 'warn',
+        })
+      if (bool(inv.flags, 'list')) {
+        const shown = chosen.map((c) => ({
+          ...c,
+          env: updateEnv(c.env ?? [], parsed.set, parsed.remove),
+        }))
+        lines.push(...listLines(kind, name, shown))
+        continue
+      }
+      if (!bool(inv.flags, 'overwrite'))
+        for (const c of chosen)
+          for (const e of parsed.set)
+            if ((c.env ?? []).some((x) => x.name === e.name))
+              return fail([
+                `error: ${objectRef(r, name)}: 'overwrite' is false but found environment variable ${e.name}`,
+              ])
+      const edit = (o: typeof obj) => {
         for (const c of pick(o.spec.template.spec as never)) {
           const next = updateEnv(c.env ?? [], parsed.set, parsed.remove)
           if (next.length) c.env = next as never
           else delete c.env
         }
-      }),
-    )
-    if (!res.ok) {
-      if (res.error instanceof ApiError) return { lines: apiErrorLines(res.error), exitCode: 1 }
-      return { lines: [err(String(res.error))], exitCode: 1 }
+      }
+      const changed = chosen.some(
+        (c) =>
+          JSON.stringify(c.env ?? []) !==
+          JSON.stringify(updateEnv(c.env ?? [], parsed.set, parsed.remove)),
+      )
+      // an empty patch: kubectl sends nothing and prints nothing (but -o still prints the object).
+      // Simplified: --dry-run=server edits a copy here instead of asking the API server.
+      if (changed && !dry) {
+        const res = env.sim.transact((ctx) => patchObject(ctx, kind, ns, name, edit))
+        if (!res.ok) {
+          if (res.error instanceof ApiError)
+            return { lines: [...lines, ...apiErrorLines(res.error)], exitCode: 1 }
+          return { lines: [...lines, err(String(res.error))], exitCode: 1 }
+        }
+      }
+      const after = dry
+        ? (JSON.parse(JSON.stringify(obj)) as typeof obj)
+        : getObject(env.sim.state, kind, ns, name)!
+      if (dry) edit(after)
+      if (output === 'name') lines.push(out(objectRef(r, name)))
+      else if (output) printed.push(after)
+      else if (changed) lines.push(out(`${objectRef(r, name)} env updated${dry}`))
     }
-    return ok([...warn, `${objectRef(r, nameArg)} env updated`])
+    if (output === 'yaml')
+      lines.push(
+        ...printed.flatMap((o, i) => [...(i ? [out('---')] : []), ...textLines(toYaml(o))]),
+      )
+    if (output === 'json') lines.push(...printed.flatMap((o) => textLines(toJson(o))))
+    return ok(lines)
   },
+}
+
+/** TYPE NAME… or TYPE/NAME…, not both (the resource builder's rule). */
+function splitTargets(
+  resources: readonly string[],
+): { type: string; name: string }[] | { error: string } {
+  if (resources[0]!.includes('/')) {
+    if (resources.some((x) => !x.includes('/')))
+      return {
+        error:
+          "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'",
+      }
+    return resources.map((x) => {
+      const i = x.indexOf('/')
+      return { type: x.slice(0, i), name: x.slice(i + 1) }
+    })
+  }
+  const [type, ...names] = resources as [string, ...string[]]
+  if (!names.length) return { error: 'error: resource(s) were provided, but no name was specified' }
+  return names.map((name) => ({ type, name }))
+}
+
+function textLines(text: string): OutputLine[] {
+  return text.replace(/\n$/, '').split('\n').map(out)
 }

@@ -11,7 +11,7 @@ import {
 import { containerProcesses } from '../../engine/node/containerFs.ts'
 import { KERNEL_BUILD } from '../../engine/node/fs.ts'
 import { nodeMountTable } from '../../engine/node/mounts.ts'
-import { NODE_OS } from '../../engine/aws/nodeInfo.ts'
+import { kernelVersionFor, machineOf, nodeArch } from '../../engine/aws/nodeInfo.ts'
 import { absPath, runArgv, shellCtx, type ShellCtx } from './shell-context.ts'
 
 // The coreutils a learner uses on a node (GNU coreutils 8.32 on AL2023) and inside containers
@@ -365,18 +365,23 @@ const uname: CommandSpec = {
       if (p.bad) return usageError(ctx, 'uname', p.bad)
       const f = p.flags
       const gnuNode = ctx.kind === 'node'
+      // a container shares its node's kernel: uname there reports the host's release and machine
+      const host = ctx.node ?? ctx.view?.node
+      const arch = host ? nodeArch(env.sim.state, host) : 'amd64'
+      const kernel = kernelVersionFor(arch)
+      const machine = machineOf(arch)
       if (f.has('a')) {
-        const tail = gnuNode ? 'x86_64 x86_64 x86_64 GNU/Linux' : 'x86_64 GNU/Linux'
-        return ok([`Linux ${ctx.hostname} ${NODE_OS.kernelVersion} ${KERNEL_BUILD} ${tail}`])
+        const tail = gnuNode ? `${machine} ${machine} ${machine} GNU/Linux` : `${machine} GNU/Linux`
+        return ok([`Linux ${ctx.hostname} ${kernel} ${KERNEL_BUILD} ${tail}`])
       }
       const parts: string[] = []
       if (f.has('s') || f.size === 0) parts.push('Linux')
       if (f.has('n')) parts.push(ctx.hostname)
-      if (f.has('r')) parts.push(NODE_OS.kernelVersion)
+      if (f.has('r')) parts.push(kernel)
       if (f.has('v')) parts.push(KERNEL_BUILD)
-      if (f.has('m')) parts.push('x86_64')
-      if (f.has('p') && gnuNode) parts.push('x86_64')
-      if (f.has('i') && gnuNode) parts.push('x86_64')
+      if (f.has('m')) parts.push(machine)
+      if (f.has('p') && gnuNode) parts.push(machine)
+      if (f.has('i') && gnuNode) parts.push(machine)
       if (f.has('o')) parts.push('GNU/Linux')
       return ok([parts.join(' ')])
     }),

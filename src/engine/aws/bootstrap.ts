@@ -15,7 +15,7 @@ import { recordEvent } from '../apiserver/recorder.ts'
 import { allocateAddress } from './vpc.ts'
 import { startIpamd } from '../net/ipam/ipamd.ts'
 import { INSTANCE_TYPES, nodeResources } from './instanceTypes.ts'
-import { NODE_OS } from './nodeInfo.ts'
+import { NODE_OS, kernelVersionFor } from './nodeInfo.ts'
 import { IMAGES } from '../workloads/images.ts'
 import { ipDnsLabel } from '../net/ip.ts'
 import { startApiServers } from '../etcd/kms.ts'
@@ -602,7 +602,7 @@ export function launchNode(
         machineID: rt.machineId,
         systemUUID: `ec2${randomHex(state.rng, 5)}-${randomHex(state.rng, 4)}-${randomHex(state.rng, 4)}-${randomHex(state.rng, 4)}-${randomHex(state.rng, 12)}`,
         bootID: rt.bootId,
-        kernelVersion: NODE_OS.kernelVersion,
+        kernelVersion: kernelVersionFor(type.arch),
         osImage: NODE_OS.osImage,
         containerRuntimeVersion: NODE_OS.containerRuntimeVersion,
         kubeletVersion: NODE_OS.kubeletVersion,

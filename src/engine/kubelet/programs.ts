@@ -5,7 +5,7 @@ import type { ContainerRuntime, NodeRuntime, PodRuntime } from '../model/node.ts
 import { EPOCH_MS } from '../time.ts'
 import { compileCached, runScript, type StartContext } from '../workloads/programs.ts'
 import { appendLogs, containerExited } from './kubelet.ts'
-import { NODE_OS } from '../aws/nodeInfo.ts'
+import { kernelVersionFor, nodeArch } from '../aws/nodeInfo.ts'
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
@@ -34,7 +34,7 @@ export function programStartContext(
       time: `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${us}`,
     },
     isoTime: d.toISOString(),
-    kernel: NODE_OS.kernelVersion,
+    kernel: kernelVersionFor(nodeArch(state, node)),
     nodeName: node.name,
   }
 }

@@ -2,7 +2,7 @@ import type { ClusterState } from '../model/state.ts'
 import type { ContainerRuntime, NodeRuntime, PodRuntime } from '../model/node.ts'
 import type { Pod } from '../model/k8s.ts'
 import { getObject } from '../apiserver/store.ts'
-import { NODE_OS } from '../aws/nodeInfo.ts'
+import { kernelVersionFor, nodeArch } from '../aws/nodeInfo.ts'
 import { resolveImage, type Behaviour } from '../workloads/images.ts'
 import { EPOCH_MS } from '../time.ts'
 import { FsBuilder, type VirtualFs } from './vfs.ts'
@@ -436,7 +436,7 @@ export function containerFs(
   b.file('/proc/1/cmdline', ps.args.join('\0') + '\0', { perm: 0o444, mtime: started })
   b.file(
     '/proc/version',
-    `Linux version ${NODE_OS.kernelVersion} (mockbuild@ip-10-0-54-1) (gcc (GCC) 11.5.0 20240719 (Red Hat 11.5.0-5), GNU ld version 2.41-50.amzn2023.0.3) ${KERNEL_BUILD}\n`,
+    `Linux version ${kernelVersionFor(nodeArch(state, node))} (mockbuild@ip-10-0-54-1) (gcc (GCC) 11.5.0 20240719 (Red Hat 11.5.0-5), GNU ld version 2.41-50.amzn2023.0.3) ${KERNEL_BUILD}\n`,
     { perm: 0o444, mtime: started },
   )
   const mounted =

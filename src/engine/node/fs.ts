@@ -5,7 +5,7 @@ import { nodeMountTable, procMounts } from './mounts.ts'
 import { decodedLength } from '../apiserver/secrets.ts'
 import type { Pod } from '../model/k8s.ts'
 import { getObject } from '../apiserver/store.ts'
-import { NODE_OS } from '../aws/nodeInfo.ts'
+import { NODE_OS, kernelVersionFor, machineOf, nodeArch } from '../aws/nodeInfo.ts'
 import { EPOCH_MS } from '../time.ts'
 import { cniLogMtime, cniLogText } from '../net/ipam/cniLogs.ts'
 import { FsBuilder, type VirtualFs } from './vfs.ts'
@@ -348,6 +348,8 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
   if (!node) return undefined
   const boot = node.bootTime
   const configured = boot + 8_000
+  const arch = nodeArch(state, node)
+  const kernel = kernelVersionFor(arch)
   const b = new FsBuilder(
     { uid: 0, gid: 0, perm: 0o755, mtime: AMI_BUILT, fs: 'xfs' },
     NODE_USERS,
@@ -405,7 +407,7 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
   b.file('/run/systemd/resolve/resolv.conf', () => nodeResolvConf(state), { mtime: boot + 2_000 })
   b.file(
     '/etc/eks/release',
-    `BASE_AMI_ID="ami-0f1a2b3c4d5e6f708"\nBUILD_TIME="Tue Jan 20 21:14:33 UTC 2026"\nBUILD_KERNEL="${NODE_OS.kernelVersion}"\nARCH="x86_64"\n`,
+    `BASE_AMI_ID="ami-0f1a2b3c4d5e6f708"\nBUILD_TIME="Tue Jan 20 21:14:33 UTC 2026"\nBUILD_KERNEL="${kernel}"\nARCH="${machineOf(arch)}"\n`,
   )
   b.file(
     '/etc/eks/kubelet/environment',
@@ -537,7 +539,7 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
   b.chardev('/dev/urandom', { mtime: boot })
   b.file(
     '/proc/version',
-    `Linux version ${NODE_OS.kernelVersion} (mockbuild@ip-10-0-54-1) (gcc (GCC) 11.5.0 20240719 (Red Hat 11.5.0-5), GNU ld version 2.41-50.amzn2023.0.3) ${KERNEL_BUILD}\n`,
+    `Linux version ${kernel} (mockbuild@ip-10-0-54-1) (gcc (GCC) 11.5.0 20240719 (Red Hat 11.5.0-5), GNU ld version 2.41-50.amzn2023.0.3) ${KERNEL_BUILD}\n`,
     { perm: 0o444, mtime: boot },
   )
   b.file(
@@ -550,7 +552,7 @@ export function nodeFs(state: ClusterState, nodeName: string): VirtualFs | undef
   )
   b.file(
     '/proc/cmdline',
-    `BOOT_IMAGE=(hd0,gpt1)/boot/vmlinuz-${NODE_OS.kernelVersion} root=UUID=${hashHex(`root|${node.instanceId}`, 8)}-${hashHex(`r2|${node.instanceId}`, 4)}-4${hashHex(`r3|${node.instanceId}`, 3)}-8${hashHex(`r4|${node.instanceId}`, 3)}-${hashHex(`r5|${node.instanceId}`, 12)} ro console=tty0 console=ttyS0,115200n8 nvme_core.io_timeout=4294967295 rd.emergency=poweroff rd.shell=0 selinux=1 security=selinux quiet\n`,
+    `BOOT_IMAGE=(hd0,gpt1)/boot/vmlinuz-${kernel} root=UUID=${hashHex(`root|${node.instanceId}`, 8)}-${hashHex(`r2|${node.instanceId}`, 4)}-4${hashHex(`r3|${node.instanceId}`, 3)}-8${hashHex(`r4|${node.instanceId}`, 3)}-${hashHex(`r5|${node.instanceId}`, 12)} ro console=tty0 console=ttyS0,115200n8 nvme_core.io_timeout=4294967295 rd.emergency=poweroff rd.shell=0 selinux=1 security=selinux quiet\n`,
     { perm: 0o444, mtime: boot },
   )
   b.file('/proc/mounts', () => procMounts(nodeMountTable(state, nodeName)), {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { TestCluster } from '../../testing/TestCluster.ts'
 import { nodeFs } from '../../node/fs.ts'
 import { cniLogText } from './cniLogs.ts'
@@ -70,6 +71,62 @@ describe('/var/log/aws-routed-eni', () => {
     await expect(text).toMatchFileSnapshot('./__golden__/ipamd.log')
     await expect(cniLogText(tc.state.nodes[node]!, 'plugin')).toMatchFileSnapshot(
       './__golden__/plugin.log',
+    )
+  })
+})
+
+describe('ipamd.log at boot and after', () => {
+  const msgs = (tc: TestCluster, node: string) =>
+    parse(cniLogText(tc.state.nodes[node]!, 'ipamd')).map((l) => l.msg)
+
+  it("starts with L-IPAMD's start block, before any AddNetwork or ENI line", () => {
+    const tc = new TestCluster({ seed: 1 })
+    tc.settle()
+    for (const node of Object.keys(tc.state.nodes)) {
+      const m = msgs(tc, node)
+      expect(m[0]).toBe('Constructed new logger instance')
+      expect(m[1]).toBe('Starting L-IPAMD   ...')
+      const serving = m.findIndex((x) => x.startsWith('Serving RPC Handler'))
+      const firstAdd = m.findIndex((x) => x.startsWith('Received AddNetwork'))
+      expect(serving).toBeGreaterThan(0)
+      if (firstAdd >= 0) expect(firstAdd).toBeGreaterThan(serving)
+      expect(m.filter((x) => x.startsWith('Starting L-IPAMD'))).toHaveLength(1)
+    }
+  })
+
+  it('property: in every file on every node, timestamps never decrease', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1000 }),
+        fc.array(
+          fc.oneof(
+            fc.record({ op: fc.constant('deploy' as const), n: fc.integer({ min: 1, max: 12 }) }),
+            fc.record({ op: fc.constant('delete' as const) }),
+            fc.record({
+              op: fc.constant('advance' as const),
+              ms: fc.integer({ min: 0, max: 90_000 }),
+            }),
+          ),
+          { maxLength: 5 },
+        ),
+        (seed, ops) => {
+          const tc = new TestCluster({ seed })
+          let i = 0
+          const live: string[] = []
+          for (const o of ops) {
+            if (o.op === 'deploy') tc.deployment(live[live.push(`app${i++}`) - 1]!, 'nginx', o.n)
+            else if (o.op === 'delete' && live.length) tc.delete('Deployment', live.pop()!)
+            else if (o.op === 'advance') tc.advance(o.ms)
+            tc.settle()
+          }
+          for (const node of Object.values(tc.state.nodes))
+            for (const file of ['ipamd', 'plugin'] as const) {
+              const ts = parse(cniLogText(node, file) || '{"ts":""}').map((l) => l.ts)
+              for (let k = 1; k < ts.length; k++) expect(ts[k]! >= ts[k - 1]!).toBe(true)
+            }
+        },
+      ),
+      { numRuns: 15 },
     )
   })
 })

@@ -35,11 +35,22 @@ function zapTs(simMs: number): string {
 
 type Level = 'debug' | 'info' | 'warn' | 'error'
 
+const TS = /"ts":"([^"]+)"/
+
+/** when the file's last line was written, in simulated ms (-Infinity when empty) */
+function lastTs(lines: readonly string[]): number {
+  const m = lines.length ? TS.exec(lines[lines.length - 1]!) : null
+  return m ? Date.parse(m[1]!) - EPOCH_MS : -Infinity
+}
+
 function writer(node: NodeRuntime, file: 'ipamd' | 'plugin') {
   return (at: number, level: Level, caller: string, msg: string) => {
     node.cniLogs ??= { ipamd: [], plugin: [] }
     const lines = node.cniLogs[file]
-    lines.push(JSON.stringify({ level, ts: zapTs(at), caller, msg }))
+    // a file is appended in time order: lines the engine stamps out of order (one event's
+    // +N ms offsets overlapping the next event's) take the last line's time
+    const ts = Math.max(at, lastTs(lines))
+    lines.push(JSON.stringify({ level, ts: zapTs(ts), caller, msg }))
     if (lines.length > MAX_LINES) lines.splice(0, lines.length - MAX_LINES)
   }
 }
@@ -48,6 +59,9 @@ function deviceNumber(node: NodeRuntime, eniId: string | undefined): number {
   const i = eniId ? (node.ipamd?.enis.indexOf(eniId) ?? -1) : -1
   return i < 0 ? 0 : i
 }
+
+/** how long ipamd takes from its container's start to serving gRPC (the last line of ipamdStart) */
+const IPAMD_START_MS = 1200
 
 /** ipamd's start: what aws-k8s-agent logs until its gRPC server listens (aws-node container start). */
 function ipamdStart(state: ClusterState, node: NodeRuntime, at: number): void {
@@ -81,7 +95,7 @@ function ipamdStart(state: ClusterState, node: NodeRuntime, at: number): void {
     `IP pool stats: Total IPs/Prefixes = ${ips.length}/0, AssignedIPs/CooldownIPs: ${assigned}/0, c.maxIPsPerENI = ${instanceTypeOf(state, node).ipv4PerEni - 1}`,
   )
   log(
-    at + 1200,
+    at + IPAMD_START_MS,
     'info',
     'aws-k8s-agent/main.go:74',
     'Serving RPC Handler version v1.19.2 on 127.0.0.1:50051',
@@ -213,7 +227,41 @@ function cniEvent(
   )
 }
 
-/** Appends the log lines for the transaction's events (called by the simulation, on the draft). */
+/**
+ * Where ipamd's start block goes on nodes whose ipamd.log is still empty: at aws-node's start, or,
+ * when the engine ran a CNI ADD first (at boot it places CoreDNS before aws-node's container
+ * starts, which a real node cannot: the ADD waits for ipamd's gRPC server), just before that ADD.
+ * Returns the start time per node, and which aws-node starts that block stands for.
+ */
+function freshStarts(state: ClusterState, sorted: readonly SimEvent[]) {
+  const starts = new Map<string, number>()
+  const covered = new Set<SimEvent>()
+  const coveredNodes = new Set<string>()
+  for (const e of sorted) {
+    const name = 'node' in e ? e.node : undefined
+    if (!name || state.nodes[name]?.cniLogs?.ipamd.length) continue
+    if (
+      e.type === 'container.start' &&
+      e.namespace === 'kube-system' &&
+      e.container === 'aws-node'
+    ) {
+      // the first aws-node start on the node is the one the block stands for, early or not
+      if (!coveredNodes.has(name)) covered.add(e)
+      coveredNodes.add(name)
+      if (!starts.has(name)) starts.set(name, e.at)
+    } else if ((e.type === 'cni.add' || e.type === 'cni.del') && !starts.has(name))
+      starts.set(name, Math.max(0, e.at - IPAMD_START_MS - 1))
+  }
+  return { starts, covered }
+}
+
+/**
+ * Appends the log lines for the transaction's events (called by the simulation, on the draft).
+ * A node's first lines are always ipamd's start block. Simplified: on such a node the pool
+ * growth of this transaction is not logged line by line; the start block (read from the state at
+ * the end of the transaction) already lists every ENI and IP as "Added ENI…"; and a CNI ADD in an
+ * earlier transaction than aws-node's start would log a second start block.
+ */
 export function recordCniLogs(state: ClusterState, events: readonly SimEvent[]): void {
   // a CNI ADD that takes a pool's last address makes ipamd grow the pool: the engine does it
   // inside the ADD, ipamd does it afterwards (its pool monitor), so the ADD is logged first
@@ -223,11 +271,13 @@ export function recordCniLogs(state: ClusterState, events: readonly SimEvent[]):
   )
   if (relevant.length === 0) return
   const sorted = relevant.sort((a, b) => a.at - b.at || order(a) - order(b))
+  const { starts, covered } = freshStarts(state, sorted)
+  for (const [name, at] of starts) ipamdStart(state, state.nodes[name]!, at)
   for (const e of sorted) {
     switch (e.type) {
       case 'container.start': {
         const node = state.nodes[e.node]
-        if (node && e.namespace === 'kube-system' && e.container === 'aws-node')
+        if (node && e.namespace === 'kube-system' && e.container === 'aws-node' && !covered.has(e))
           ipamdStart(state, node, e.at)
         break
       }
@@ -236,7 +286,7 @@ export function recordCniLogs(state: ClusterState, events: readonly SimEvent[]):
         const node = state.nodes[e.node]
         // before aws-node runs, the pool is what its start reports (ipamd fills it as the node
         // boots: a simplification of net/ipam/ipamd.ts)
-        if (node?.cniLogs?.ipamd.length)
+        if (node?.cniLogs?.ipamd.length && !starts.has(e.node))
           poolGrew(node, e.at, e.networkInterfaceId, e.ips, e.type === 'ec2.attachEni')
         break
       }
