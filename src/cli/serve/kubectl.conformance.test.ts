@@ -214,7 +214,9 @@ describe.skipIf(!kubectl)('kubectl get pods -w', () => {
       watch.stderr.on('data', collect)
       const until = (re: RegExp) =>
         new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`no ${re} in:\n${seen}`)), 10_000)
+          // generous: a real kubectl starting up (discovery, then the watch) on a loaded 2-core
+          // machine while the rest of the suite runs in parallel
+          const timer = setTimeout(() => reject(new Error(`no ${re} in:\n${seen}`)), 30_000)
           wake = () => {
             if (!re.test(seen)) return
             clearTimeout(timer)
@@ -235,5 +237,5 @@ describe.skipIf(!kubectl)('kubectl get pods -w', () => {
     } finally {
       await t.server.close()
     }
-  })
+  }, 90_000)
 })

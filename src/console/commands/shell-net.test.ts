@@ -407,3 +407,19 @@ describe('an internet host’s answers cross the routers traceroute shows as * *
     expect(ping).toContain(`ttl=${128 - routersBeyondNode - 1} `)
   })
 })
+
+describe('nslookup of an internet name', () => {
+  it('prints the forwarded A and AAAA answers, non-authoritative', () => {
+    const c = session(1)
+    text(c, 'kubectl run bb --image=busybox -- sleep 3600')
+    text(c, 'sleep 20')
+    const out = text(c, 'kubectl exec bb -- nslookup example.com')
+    expect(out).toContain(
+      'Non-authoritative answer:\nName:\texample.com\nAddress: 104.20.23.154\nName:\texample.com\nAddress: 172.66.147.243\n\nNon-authoritative answer:\nName:\texample.com\nAddress: 2606:4700:10::6814:179a\n',
+    )
+    // a host with no AAAA record: the second answer is empty
+    expect(text(c, 'kubectl exec bb -- nslookup checkip.amazonaws.com')).toMatch(
+      /Address: 44\.193\.128\.70\n\nNon-authoritative answer:\n?$/,
+    )
+  })
+})

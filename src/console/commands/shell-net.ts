@@ -292,6 +292,7 @@ const nslookup: CommandSpec = {
         for (const ip of a.addrs) lines.push(out(`Name:\t${r.name}`), out(`Address: ${ip}`))
         lines.push(out(''))
         if (nonAuth) lines.push(out('Non-authoritative answer:'))
+        for (const ip of a.aaaa ?? []) lines.push(out(`Name:\t${r.name}`), out(`Address: ${ip}`))
         lines.push(out(''))
       }
       // a failed query (NXDOMAIN) makes the exit status 1 (BusyBox 1.35 binary against a local DNS

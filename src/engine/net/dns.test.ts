@@ -87,6 +87,7 @@ describe('CoreDNS answers', () => {
     expect(coreDnsAnswer(s, 'example.com')).toEqual({
       rcode: 'NOERROR',
       addrs: ['104.20.23.154', '172.66.147.243'],
+      aaaa: ['2606:4700:10::6814:179a', '2606:4700:10::ac42:93f3'],
     })
     expect(coreDnsAnswer(s, 'no-such-host.example.org').rcode).toBe('NXDOMAIN')
     expect(vpcResolverIp(s)).toBe('192.168.0.2')

@@ -55,7 +55,9 @@ export function searchCandidates(name: string, conf: ResolvConf, libc: 'musl' | 
   return libc === 'musl' ? [name] : [name, ...expanded]
 }
 
-export type Answer = { rcode: 'NOERROR'; addrs: string[] } | { rcode: 'NXDOMAIN' }
+/** A DNS answer: the A records, and the AAAA records an internet name also has (a pod on an IPv4
+ * cluster cannot use them, but `nslookup` prints them). */
+export type Answer = { rcode: 'NOERROR'; addrs: string[]; aaaa?: string[] } | { rcode: 'NXDOMAIN' }
 
 /** What CoreDNS answers for an A query, from the cluster's Services, pods and the VPC resolver. */
 export function coreDnsAnswer(state: ClusterState, name: string): Answer {

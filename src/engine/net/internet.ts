@@ -9,9 +9,10 @@ import type { Response } from './http.ts'
 // packet to an address outside it is lost past the internet gateway.
 // Simplified: the routers between the internet gateway and a host are not simulated (traceroute
 // prints `* * *` for them: workloads/traceroute.ts); TLS is a handshake described, not performed
-// (curl -v prints it from workloads/curlTls.ts; the page is the same as over http); the hosts have
-// IPv4 addresses only (the real example.com and dns.google also have AAAA records; pods on an IPv4
-// EKS cluster cannot use them); a name has no CNAME chain (checkip.amazonaws.com really is a CNAME
+// (curl -v prints it from workloads/curlTls.ts; the page is the same as over http); AAAA records are
+// answered (nslookup prints them) but IPv6 is not routed: an IPv4 EKS cluster's pods have no IPv6
+// address, and curl prints `IPv6: (none)` because getaddrinfo's AI_ADDRCONFIG leaves IPv6 out on a host
+// without an IPv6 address; a name has no CNAME chain (checkip.amazonaws.com really is a CNAME
 // to checkip.check-ip.aws.a2z.com and then to a regional name).
 
 /** Routers between the internet gateway and an internet host that Cutaway does not simulate: each
@@ -28,6 +29,8 @@ export interface InternetHost {
   name: string
   /** its A records */
   addrs: string[]
+  /** its AAAA records (printed by nslookup; unreachable from an IPv4 cluster's pods) */
+  aaaa?: string[]
   tcp: number[]
   udp: number[]
   kind: InternetHostKind
@@ -50,6 +53,8 @@ const HOSTS: readonly InternetHost[] = [
   {
     name: 'example.com',
     addrs: ['104.20.23.154', '172.66.147.243'],
+    // Cloudflare's IPv6 addresses for the same two edges (2606:4700:10::<the IPv4 address in hex>)
+    aaaa: ['2606:4700:10::6814:179a', '2606:4700:10::ac42:93f3'],
     tcp: [80, 443],
     udp: [],
     kind: 'web',
@@ -69,6 +74,7 @@ const HOSTS: readonly InternetHost[] = [
   {
     name: 'dns.google',
     addrs: ['8.8.8.8', '8.8.4.4'],
+    aaaa: ['2001:4860:4860::8888', '2001:4860:4860::8844'],
     tcp: [53, 443],
     udp: [53],
     kind: 'dns',
@@ -96,9 +102,10 @@ export function internetHostByIp(ip: string): InternetHost | undefined {
 /** What a public resolver (8.8.8.8, or Route 53 Resolver recursing) answers for an A query. */
 export function internetDnsAnswer(
   name: string,
-): { rcode: 'NOERROR'; addrs: string[] } | { rcode: 'NXDOMAIN' } {
+): { rcode: 'NOERROR'; addrs: string[]; aaaa?: string[] } | { rcode: 'NXDOMAIN' } {
   const h = internetHostByName(name)
-  return h ? { rcode: 'NOERROR', addrs: [...h.addrs] } : { rcode: 'NXDOMAIN' }
+  if (!h) return { rcode: 'NXDOMAIN' }
+  return { rcode: 'NOERROR', addrs: [...h.addrs], ...(h.aaaa ? { aaaa: [...h.aaaa] } : {}) }
 }
 
 /** Is `name` one that would be looked up on the internet (not the cluster's, not the VPC's)? */
