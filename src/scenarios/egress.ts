@@ -145,7 +145,7 @@ export const egress = {
     {
       id: 'snat',
       title: 'The rule that rewrites, and the entry that remembers',
-      say: 'Open a shell on `client`’s node (`ssh` and the NODE that `kubectl get pod client -o wide` shows) and print the VPC CNI’s chain: `iptables -t nat -S AWS-SNAT-CHAIN-0`. The first rule RETURNs for the VPC CIDR `192.168.0.0/16`; everything else is SNATed to the node’s primary IP, with `--random-fully` picking the port. Then `conntrack -L`: the example.com entry pairs the pod’s tuple with a reply addressed to the node IP.',
+      say: 'Open a shell on `client`’s node: `ssh`, then the name in the NODE column of `kubectl get pod client -o wide`. Print the VPC CNI’s chain: `iptables -t nat -S AWS-SNAT-CHAIN-0`. The first rule RETURNs for the VPC CIDR `192.168.0.0/16`; everything else is SNATed to the node’s primary IP, with `--random-fully` picking the port. Then `conntrack -L`: the example.com entry pairs the pod’s tuple with a reply addressed to the node IP.',
       highlight: [CLIENT],
       complete: { command: 'conntrack -L', mode: 'node' },
       hints: [
