@@ -71,9 +71,20 @@ test('a learner watches a deployment land on the map, inspects a pod and navigat
   await map.resetView.click()
   await expect.poll(() => map.transform()).toBe(home)
 
-  // objects are focusable buttons: Tab to the control plane and press Enter
+  // objects are buttons behind one tab stop (roving tabindex): Tab reaches the last one focused,
+  // arrow keys move between them, Home goes to the first, the control plane; Enter selects
+  const focusables = map.svg.locator('[role="button"]')
+  await expect(focusables.and(page.locator('[tabindex="0"]'))).toHaveCount(1)
+  expect(await focusables.count()).toBeGreaterThan(10)
   await map.svg.focus()
   await page.keyboard.press('Tab')
+  await expect(focusables.and(page.locator(':focus'))).toHaveCount(1)
+  await page.keyboard.press('Home')
+  await expect(page.getByTestId('map.control-plane')).toBeFocused()
+  await page.keyboard.press('ArrowRight')
+  await expect(page.getByTestId('map.control-plane')).not.toBeFocused()
+  await expect(focusables.and(page.locator(':focus'))).toHaveAttribute('tabindex', '0')
+  await page.keyboard.press('ArrowLeft')
   await expect(page.getByTestId('map.control-plane')).toBeFocused()
   await page.keyboard.press('Enter')
   await expect(map.details).toContainText('you cannot ssh to it or read etcd directly')

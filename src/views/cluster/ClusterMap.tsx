@@ -131,6 +131,7 @@ function MapCanvas({ panZoomRef }: { panZoomRef: { current: PanZoom | null } }) 
   const ui = useUiStore()
   const cluster = useSim((s) => s.cluster)
   const selected = useUi((s) => s.selected)
+  const [activeKey, setActiveKey] = useState<string | null>(null)
   const highlighted = useUi((s) => s.highlighted)
   const concealed = useUi((s) => s.concealed)
   const reduced = useReducedMotion()
@@ -261,6 +262,10 @@ function MapCanvas({ panZoomRef }: { panZoomRef: { current: PanZoom | null } }) 
     if (item?.ref) ui.getState().select(item.ref)
   }
   function onKeyDown(e: KeyboardEvent<SVGSVGElement>) {
+    if (moveFocus(e)) {
+      e.preventDefault()
+      return
+    }
     const pz = panZoomRef.current
     switch (e.key) {
       case 'Enter':
@@ -309,6 +314,42 @@ function MapCanvas({ panZoomRef }: { panZoomRef: { current: PanZoom | null } }) 
     if ((cur && refKey(cur)) !== (ref && refKey(ref))) ui.getState().hover(ref)
   }
 
+  // Roving tabindex (WAI-ARIA APG): the map's objects are one tab stop, the last one focused (or the
+  // first); arrow keys move between them in reading order, Home/End to the ends. Arrow keys on the
+  // map itself still pan.
+  const isConcealed = (item: LayoutItem) =>
+    concealed.length > 0 && item.matchKeys.some((k) => concealed.includes(k.split('/')[0]!))
+  const focusable = layout.items.filter((i) => !!i.ref && !isConcealed(i))
+  const tabbableKey =
+    (activeKey && focusable.some((i) => i.key === activeKey) ? activeKey : focusable[0]?.key) ??
+    null
+  function focusItem(item: LayoutItem | undefined) {
+    if (!item) return
+    setActiveKey(item.key)
+    panZoomRef.current?.reveal(item)
+    const el = svgRef.current?.querySelector<SVGGElement>(`[data-key="${CSS.escape(item.key)}"]`)
+    el?.focus()
+  }
+  /** Arrow keys on a focused object: the next or previous one, or an end (true when handled). */
+  function moveFocus(e: KeyboardEvent<SVGSVGElement>): boolean {
+    const current = itemFrom(e)
+    if (!current || e.target === svgRef.current) return false
+    const i = focusable.findIndex((f) => f.key === current.key)
+    if (i < 0) return false
+    const next: Record<string, number> = {
+      ArrowRight: i + 1,
+      ArrowDown: i + 1,
+      ArrowLeft: i - 1,
+      ArrowUp: i - 1,
+      Home: 0,
+      End: focusable.length - 1,
+    }
+    const to = next[e.key]
+    if (to === undefined) return false
+    focusItem(focusable[Math.max(0, Math.min(focusable.length - 1, to))])
+    return true
+  }
+
   const related =
     selectedKey && /^(ReplicaSet|Deployment|DaemonSet)\//.test(selectedKey) ? selectedKey : null
   const internet = layout.byKey.get('internet')
@@ -323,14 +364,18 @@ function MapCanvas({ panZoomRef }: { panZoomRef: { current: PanZoom | null } }) 
         height={size.height || '100%'}
         tabIndex={0}
         role="group"
-        aria-label="Cluster map. Tab to objects, Enter selects. Plus and minus zoom, arrow keys pan, 0 resets the view."
+        aria-label="Cluster map. Tab to its objects, arrow keys move between them, Enter selects. On the map itself, arrow keys pan, plus and minus zoom, 0 resets the view."
         aria-describedby="map-summary"
         data-testid="map.svg"
         onClick={(e) => activate(itemFrom(e))}
         onKeyDown={onKeyDown}
         onPointerOver={hoverFrom}
         onPointerLeave={() => ui.getState().hover(null)}
-        onFocus={hoverFrom}
+        onFocus={(e) => {
+          hoverFrom(e)
+          const item = itemFrom(e)
+          if (item && e.target !== svgRef.current) setActiveKey(item.key)
+        }}
         onBlur={() => ui.getState().hover(null)}
       >
         <defs>
@@ -366,10 +411,8 @@ function MapCanvas({ panZoomRef }: { panZoomRef: { current: PanZoom | null } }) 
                 highlighted.length > 0 &&
                 item.matchKeys.some((k) => highlighted.some((h) => matchesTarget(k, h)))
               }
-              isConcealed={
-                concealed.length > 0 &&
-                item.matchKeys.some((k) => concealed.includes(k.split('/')[0]!))
-              }
+              isConcealed={isConcealed(item)}
+              isTabbable={item.key === tabbableKey}
             />
           ))}
         </g>

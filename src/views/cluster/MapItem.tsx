@@ -26,6 +26,8 @@ export interface MapItemProps {
   isHighlighted?: boolean
   /** a lesson hides it until a question is answered */
   isConcealed?: boolean
+  /** the map's one tab stop among its objects (roving tabindex) */
+  isTabbable?: boolean
 }
 
 function Ring({ item }: { item: LayoutItem }) {
@@ -262,7 +264,14 @@ const SELECTABLE_TEST_ID: Partial<Record<LayoutItem['type'], (i: LayoutItem) => 
   apiServer: (i) => `apiserver.${i.ref?.name}`,
 }
 
-function MapItemView({ item, isSelected, isRelated, isHighlighted, isConcealed }: MapItemProps) {
+function MapItemView({
+  item,
+  isSelected,
+  isRelated,
+  isHighlighted,
+  isConcealed,
+  isTabbable,
+}: MapItemProps) {
   const selectable = !!item.ref && !isConcealed
   const cls = [
     'map-item',
@@ -286,7 +295,7 @@ function MapItemView({ item, isSelected, isRelated, isHighlighted, isConcealed }
       {...(selectable
         ? {
             role: 'button',
-            tabIndex: 0,
+            tabIndex: isTabbable ? 0 : -1,
             'aria-label': ariaLabel(item),
             'aria-pressed': isSelected,
           }
@@ -305,5 +314,6 @@ export const MapItem = memo(
     a.isSelected === b.isSelected &&
     a.isRelated === b.isRelated &&
     a.isHighlighted === b.isHighlighted &&
-    a.isConcealed === b.isConcealed,
+    a.isConcealed === b.isConcealed &&
+    a.isTabbable === b.isTabbable,
 )
