@@ -170,6 +170,28 @@ export type SimEvent = Base &
         ips: string[]
       }
     | {
+        /** ipamd freed a surplus ENI: DetachNetworkInterface + DeleteNetworkInterface; its primary
+         * and secondary IPs go back to the subnet (net/ipam/ipamd.ts tryFreeENI) */
+        type: 'ec2.detachEni'
+        instanceId: string
+        node: string
+        networkInterfaceId: string
+        attachmentId: string
+        deviceIndex: number
+        interface: string
+        privateIp: string
+        /** the secondary IPs that went with it */
+        ips: string[]
+      }
+    | {
+        /** ipamd gave surplus secondary IPs back (UnassignPrivateIpAddresses; WARM_IP_TARGET mode) */
+        type: 'ec2.unassignPrivateIps'
+        instanceId: string
+        node: string
+        networkInterfaceId: string
+        ips: string[]
+      }
+    | {
         /** the CNI ADD (or DEL) for a pod sandbox, step by step: kubelet -> containerd -> aws-cni ->
          * ipamd -> veth, address, routes, ip rules (net/ipam/cni.ts) */
         type: 'cni.add' | 'cni.del'
@@ -314,6 +336,8 @@ export function layerOf(e: SimEvent): Layer {
     case 'kms.encrypt':
     case 'ec2.attachEni':
     case 'ec2.assignPrivateIps':
+    case 'ec2.detachEni':
+    case 'ec2.unassignPrivateIps':
       return 'aws'
     default:
       return assertNever(e)

@@ -208,7 +208,7 @@ export const cni = {
       complete: { command: 'aws ec2 describe-network-interfaces' },
       hints: [
         `ipamd’s own view of the same pool, from the node: \`curl -s localhost:61679/v1/enis\` starts with \`"TotalIPs":10,"AssignedIPs":3\`. ipamd listens on 127.0.0.1 only: \`curl http://${NODE_IP}:61679/v1/enis\` is refused at once.`,
-        'The second ENI’s description is `aws-K8S-i-…`: ipamd created it, and it is deleted with the instance.',
+        'The second ENI’s description is `aws-K8S-i-…`: ipamd created it, and deletes it again once it is surplus (or EC2 does, with the instance).',
         '`aws ec2 describe-subnets` shows `AvailableIpAddressCount` of the subnet going down by one for every address ipamd takes, used or warm.',
       ],
       notes: {

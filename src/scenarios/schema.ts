@@ -34,6 +34,8 @@ const EVENT_TYPES = [
   'packet.hop',
   'ec2.attachEni',
   'ec2.assignPrivateIps',
+  'ec2.detachEni',
+  'ec2.unassignPrivateIps',
   'cni.add',
   'cni.del',
 ] as const satisfies readonly SimEventType[]

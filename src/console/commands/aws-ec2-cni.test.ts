@@ -76,3 +76,29 @@ describe('aws ec2 and the VPC CNI', () => {
     expect(count()).toBe(before - 6)
   })
 })
+
+describe('aws ec2 after ipamd shrinks the pool', () => {
+  it('the freed ENI leaves describe-network-interfaces and its 6 addresses return to AvailableIpAddressCount', () => {
+    const sim = createSimulation({ seed: 3, config: { nodeCount: 1, instanceType: 't3.medium' } })
+    const c = new Console(sim, { settleAfterCommands: true })
+    const node = Object.values(sim.state.nodes)[0]!
+    const enis = () =>
+      json(
+        c,
+        `aws ec2 describe-network-interfaces --filters Name=attachment.instance-id,Values=${node.instanceId}`,
+      ).NetworkInterfaces as { NetworkInterfaceId: string; Attachment: { DeviceIndex: number } }[]
+    const available = () =>
+      json(c, `aws ec2 describe-subnets --subnet-ids ${node.subnetId}`).Subnets[0]
+        .AvailableIpAddressCount as number
+    c.run('kubectl create deployment web --image=nginx --replicas=12')
+    sim.advance(120_000)
+    expect(enis()).toHaveLength(3)
+    const full = available()
+    c.run('kubectl scale deployment web --replicas=1')
+    sim.advance(200_000)
+    const left = enis()
+    expect(left).toHaveLength(2)
+    expect(left.map((e) => e.Attachment.DeviceIndex)).toContain(0)
+    expect(available()).toBe(full + 6)
+  })
+})

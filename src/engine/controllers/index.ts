@@ -13,6 +13,7 @@ import { runLifecycle } from '../aws/terminate.ts'
 import { runNodeGroupWork } from '../aws/nodegroups.ts'
 import { fluentBitTick } from '../shipping/tick.ts'
 import { syncKubeProxy } from '../net/kubeproxy/sync.ts'
+import { ipamdPoolCheck } from '../net/ipam/ipamd.ts'
 
 // Who reconciles what. The kube-controller-manager's controllers and the scheduler run in the
 // AWS-managed control plane; the kubelet runs on each node.
@@ -53,6 +54,9 @@ export function runWork(ctx: Ctx, work: WorkItem): void {
       return
     case 'node.heartbeat':
       nodeHeartbeat(ctx, work.node)
+      return
+    case 'ipamd.pool':
+      ipamdPoolCheck(ctx, work.node)
       return
     default:
       assertNever(work)

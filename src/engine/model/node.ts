@@ -195,6 +195,13 @@ export interface IpamdState {
    * then one more per interface in creation order, never reused */
   ifindex: Record<string, number>
   nextIfindex: number
+  /** device number by ENI id, once an ENI has been freed (a hole in the device numbers: ens6 gone,
+   * ens7 still ens7); absent while `enis` index = device number (net/ipam/ipamd.ts eniDevice) */
+  devices?: Record<string, number>
+  /** ENIs ipamd has detached and deleted so far (seeds the ids of later ones) */
+  freedEnis?: number
+  /** when ipamd last decreased the pool (lastDecreaseIPPool: at most once per 30 s) */
+  lastDecreaseAt?: number
 }
 
 /** kube-proxy's memory of its last successful sync on one node: what partial syncs diff against. */

@@ -42,6 +42,8 @@ export type WorkItem =
   | { kind: 'aws.lifecycle'; step: LifecycleStep; instanceId: string; node: string }
   /** a managed node group's Auto Scaling group launches an instance, or the group finishes deleting (aws/nodegroups.ts) */
   | { kind: 'aws.nodegroup'; step: 'launch' | 'deleted'; nodegroup: string; subnetId?: string }
+  /** ipamd's pool monitor looks at one node's warm pool, to shrink it (net/ipam/ipamd.ts) */
+  | { kind: 'ipamd.pool'; node: string }
 
 export type LifecycleStep =
   | 'shutdown' // the OS goes down: kubelet, containers and the node's disk with it

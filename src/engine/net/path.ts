@@ -15,7 +15,7 @@ import {
 import { emptyNetfilter } from './netfilter/model.ts'
 import { hostVeth, isNodeAddress, routeOnHost, type HostRoute } from './route.ts'
 import { decisionLabel } from './policy.ts'
-import { eniInterface } from './ipam/ipamd.ts'
+import { eniDevice, eniInterface } from './ipam/ipamd.ts'
 import { internetHostByName } from './internet.ts'
 import { fromInternet, fromVpcService, vpcForward, type VpcResult } from './vpc.ts'
 
@@ -325,8 +325,9 @@ function leaveHost(
     }
   }
   const eni = (node.ipamd?.enis ?? [])
+    .filter((id) => eniInterface(eniDevice(node.ipamd!, id)) === route.iface)
     .map((id) => state.aws.enis[id])
-    .find((e, device) => e && eniInterface(device) === route.iface)
+    .find((e) => e)
   const r = vpcForward(
     state,
     {

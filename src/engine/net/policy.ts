@@ -2,7 +2,7 @@ import type { ClusterState } from '../model/state.ts'
 import type { NodeRuntime, PodRuntime } from '../model/node.ts'
 import { vethName } from '../node/util.ts'
 import { cidrContains, intToIp, ipToInt, parseCidr } from './ip.ts'
-import { eniInterface, eniRouteTable } from './ipam/ipamd.ts'
+import { eniDevice, eniInterface, eniRouteTable } from './ipam/ipamd.ts'
 
 // A node's policy routing as the VPC CNI leaves it (FIDELITY §5.4; amazon-vpc-cni-k8s
 // pkg/networkutils/network.go, cmd/routed-eni-cni-plugin/driver/driver.go): the ip rules and the
@@ -101,7 +101,8 @@ export function nodeEnis(
   state: ClusterState,
   node: NodeRuntime,
 ): { device: number; dev: string; ip: string; eniId: string; subnetId: string }[] {
-  return (node.ipamd?.enis ?? []).flatMap((id, device) => {
+  return (node.ipamd?.enis ?? []).flatMap((id) => {
+    const device = eniDevice(node.ipamd!, id)
     const e = state.aws.enis[id]
     return e
       ? [
@@ -120,7 +121,7 @@ export function nodeEnis(
 /** The route table a pod's address selects with rule 1536: its ENI's (main for the primary ENI). */
 export function podTable(node: NodeRuntime, ip: string): number {
   const a = node.ipamd?.ips[ip]
-  return a ? eniRouteTable(node.ipamd!.enis.indexOf(a.eniId)) : MAIN_TABLE
+  return a ? eniRouteTable(eniDevice(node.ipamd!, a.eniId)) : MAIN_TABLE
 }
 
 /** `ip rule` of the node's host namespace, in priority order. */

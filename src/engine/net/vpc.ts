@@ -3,7 +3,7 @@ import type { NatGateway, NatTranslation, Route, RouteTable } from '../model/aws
 import type { NodeRuntime } from '../model/node.ts'
 import { nextFloat } from '../random.ts'
 import { cidrContains, intToIp, parseCidr } from './ip.ts'
-import { eniInterface } from './ipam/ipamd.ts'
+import { eniDevice, eniInterface } from './ipam/ipamd.ts'
 import { internetHostByIp, type InternetHost } from './internet.ts'
 import { headersOf, type Headers, type Packet } from './netfilter/evaluate.ts'
 import type { Hop } from './path.ts'
@@ -89,15 +89,13 @@ export function eniHolder(
 ): { node: NodeRuntime; iface: string } | undefined {
   for (const node of Object.values(state.nodes)) {
     if (node.ip === ip) return { node, iface: eniInterface(0) }
-    const device = (node.ipamd?.enis ?? []).findIndex(
-      (id) => state.aws.enis[id]?.privateIpAddress === ip,
-    )
-    if (device >= 0) return { node, iface: eniInterface(device) }
+    const id = (node.ipamd?.enis ?? []).find((id) => state.aws.enis[id]?.privateIpAddress === ip)
+    if (id) return { node, iface: eniInterface(eniDevice(node.ipamd!, id)) }
   }
   const owner = podByIp(state, ip)
   if (!owner) return undefined
   const a = owner.node.ipamd?.ips[ip]
-  const device = a ? owner.node.ipamd!.enis.indexOf(a.eniId) : 0
+  const device = a ? eniDevice(owner.node.ipamd!, a.eniId) : 0
   return { node: owner.node, iface: eniInterface(Math.max(0, device)) }
 }
 

@@ -46,6 +46,10 @@ export function describeEvent(e: SimEvent): string {
       return `${e.node}: ipamd attached ${e.networkInterfaceId} as ${e.interface} (device ${e.deviceIndex}, primary ${e.privateIp}) with ${e.ips.length} secondary IPs`
     case 'ec2.assignPrivateIps':
       return `${e.node}: ipamd assigned ${e.ips.length} secondary IPs to ${e.networkInterfaceId}: ${e.ips.join(', ')}`
+    case 'ec2.detachEni':
+      return `${e.node}: ipamd freed surplus ENI ${e.networkInterfaceId} (${e.interface}, device ${e.deviceIndex}): DetachNetworkInterface ${e.attachmentId}, DeleteNetworkInterface; ${e.ips.length} secondary IPs and ${e.privateIp} back to the subnet`
+    case 'ec2.unassignPrivateIps':
+      return `${e.node}: ipamd unassigned ${e.ips.length} surplus secondary IPs from ${e.networkInterfaceId} (UnassignPrivateIpAddresses): ${e.ips.join(', ')}`
     case 'cni.add':
     case 'cni.del':
       return `${e.node}: CNI ${e.type === 'cni.add' ? 'ADD' : 'DEL'} ${e.namespace}/${e.pod}${e.ip ? ` ${e.ip}/32 on ${e.hostVeth}` : ''}${e.error ? ` failed: ${e.error}` : ''}`

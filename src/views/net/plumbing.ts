@@ -3,6 +3,7 @@ import type { NodeRuntime } from '../../engine/model/node.ts'
 import { maxPods } from '../../engine/aws/instanceTypes.ts'
 import {
   IP_COOLDOWN_MS,
+  eniDevice,
   eniInterface,
   eniRouteTable,
   instanceTypeOf,
@@ -78,7 +79,8 @@ export interface Plumbing {
 export function plumbingOf(state: ClusterState, node: NodeRuntime): Plumbing {
   const ipamd = node.ipamd
   const enis: EniRow[] = []
-  for (const [device, eniId] of (ipamd?.enis ?? []).entries()) {
+  for (const eniId of ipamd?.enis ?? []) {
+    const device = eniDevice(ipamd!, eniId)
     const eni = state.aws.enis[eniId]
     if (!eni) continue
     const secondary = Object.entries(ipamd!.ips)
@@ -108,7 +110,7 @@ export function plumbingOf(state: ClusterState, node: NodeRuntime): Plumbing {
     .map((p): PodNamespace => {
       const veth = vethName(p.namespace, p.name)
       const a = ipamd?.ips[p.ip]
-      const device = a ? ipamd!.enis.indexOf(a.eniId) : -1
+      const device = a ? eniDevice(ipamd!, a.eniId) : -1
       return {
         namespace: p.namespace,
         name: p.name,

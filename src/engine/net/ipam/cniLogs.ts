@@ -2,7 +2,7 @@ import type { SimEvent } from '../../events.ts'
 import type { NodeRuntime } from '../../model/node.ts'
 import type { ClusterState } from '../../model/state.ts'
 import { EPOCH_MS } from '../../time.ts'
-import { eniRouteTable, instanceTypeOf } from './ipamd.ts'
+import { eniDevice, eniRouteTable, instanceTypeOf, poolStats } from './ipamd.ts'
 
 // The VPC CNI's own log files on the node, /var/log/aws-routed-eni/ (docs/troubleshooting.md of
 // aws/amazon-vpc-cni-k8s: "debugging logs are stored in /var/log/aws-routed-eni"): ipamd.log, written
@@ -56,7 +56,7 @@ function writer(node: NodeRuntime, file: 'ipamd' | 'plugin') {
 }
 
 function deviceNumber(node: NodeRuntime, eniId: string | undefined): number {
-  const i = eniId ? (node.ipamd?.enis.indexOf(eniId) ?? -1) : -1
+  const i = eniId && node.ipamd ? eniDevice(node.ipamd, eniId) : -1
   return i < 0 ? 0 : i
 }
 
@@ -228,6 +228,68 @@ function cniEvent(
 }
 
 /**
+ * ipamd shrinking its pool (ipamd.go tryFreeENI / decreaseDatastorePool, datastore
+ * getDeletableENI / RemoveUnusedENIFromStore / DelIPv4CidrFromStore, awsutils freeENI /
+ * deleteENI / DeallocIPAddresses, v1.19 texts; the sequence matches a real ipamd.log freeing an
+ * ENI: "Trying to free ENI", "Successfully detached ENI", "Successfully deleted ENI",
+ * "Successfully freed ENI"). The pool stats are the ones after the change.
+ */
+function poolShrank(
+  state: ClusterState,
+  node: NodeRuntime,
+  e: Extract<SimEvent, { type: 'ec2.detachEni' | 'ec2.unassignPrivateIps' }>,
+): void {
+  const log = writer(node, 'ipamd')
+  const { total, assigned, cooling } = poolStats(node, e.at)
+  const at = e.at + 5
+  const eni = e.networkInterfaceId
+  if (e.type === 'ec2.unassignPrivateIps') {
+    log(at, 'debug', 'ipamd/ipamd.go:786', 'Starting to decrease pool size for network card 0')
+    for (const ip of e.ips)
+      log(
+        at + 1,
+        'info',
+        'datastore/data_store.go:623',
+        `Deleted ENI(${eni})'s IP/Prefix ${ip}/32 from datastore`,
+      )
+    log(
+      at + 2,
+      'info',
+      'awsutils/awsutils.go:1695',
+      `Trying to unassign the following IPs [${e.ips.join(' ')}] from ENI ${eni}`,
+    )
+    log(at + 60, 'debug', 'ipamd/ipamd.go:792', 'Successfully decreased IP pool')
+    return
+  }
+  const perEni = instanceTypeOf(state, node).ipv4PerEni - 1
+  log(at, 'debug', 'datastore/data_store.go:1084', `getDeletableENI: found a deletable ENI ${eni}`)
+  log(
+    at,
+    'info',
+    'datastore/data_store.go:1130',
+    `RemoveUnusedENIFromStore ${eni}: IP/Prefix address pool stats: free ${e.ips.length} addresses, total: ${total}, assigned: ${assigned}, total prefixes: 0`,
+  )
+  log(at + 1, 'debug', 'ipamd/ipamd.go:812', `Start freeing ENI ${eni} from network card 0`)
+  log(at + 1, 'info', 'awsutils/awsutils.go:1218', `Trying to free ENI: ${eni}`)
+  log(
+    at + 110,
+    'debug',
+    'awsutils/awsutils.go:1233',
+    `Found ENI ${eni} attachment id: ${e.attachmentId} `,
+  )
+  log(at + 580, 'info', 'awsutils/awsutils.go:1252', `Successfully detached ENI: ${eni}`)
+  log(at + 2580, 'debug', 'awsutils/awsutils.go:1292', `Trying to delete ENI: ${eni}`)
+  log(at + 2740, 'info', 'awsutils/awsutils.go:1312', `Successfully deleted ENI: ${eni}`)
+  log(at + 2740, 'info', 'awsutils/awsutils.go:1265', `Successfully freed ENI: ${eni}`)
+  log(
+    at + 2741,
+    'debug',
+    'ipamd/ipamd.go:689',
+    `IP pool stats: Total IPs/Prefixes = ${total}/0, AssignedIPs/CooldownIPs: ${assigned}/${cooling}, c.maxIPsPerENI = ${perEni}`,
+  )
+}
+
+/**
  * Where ipamd's start block goes on nodes whose ipamd.log is still empty: at aws-node's start, or,
  * when the engine ran a CNI ADD first (at boot it places CoreDNS before aws-node's container
  * starts, which a real node cannot: the ADD waits for ipamd's gRPC server), just before that ADD.
@@ -288,6 +350,12 @@ export function recordCniLogs(state: ClusterState, events: readonly SimEvent[]):
         // boots: a simplification of net/ipam/ipamd.ts)
         if (node?.cniLogs?.ipamd.length && !starts.has(e.node))
           poolGrew(node, e.at, e.networkInterfaceId, e.ips, e.type === 'ec2.attachEni')
+        break
+      }
+      case 'ec2.detachEni':
+      case 'ec2.unassignPrivateIps': {
+        const node = state.nodes[e.node]
+        if (node?.cniLogs?.ipamd.length) poolShrank(state, node, e)
         break
       }
       case 'cni.add':

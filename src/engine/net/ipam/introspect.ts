@@ -1,7 +1,7 @@
 import type { NodeRuntime } from '../../model/node.ts'
 import type { ClusterState } from '../../model/state.ts'
 import { hashInt, utcParts } from '../../node/util.ts'
-import { eniRouteTable } from './ipamd.ts'
+import { eniDevice, eniRouteTable } from './ipamd.ts'
 
 // ipamd's introspection endpoint, `curl http://localhost:61679/v1/enis` on the node
 // (aws/amazon-vpc-cni-k8s pkg/ipamd/introspect.go: json.Marshal of the datastore's ENIInfos, so
@@ -28,7 +28,8 @@ export function ipamdEnis(state: ClusterState, node: NodeRuntime): string {
   const ipamd = node.ipamd
   if (!ipamd) return '{"TotalIPs":0,"AssignedIPs":0,"ENIs":{}}'
   const ips = Object.entries(ipamd.ips)
-  const enis = ipamd.enis.map((id, device) => {
+  const enis = ipamd.enis.map((id) => {
+    const device = eniDevice(ipamd, id)
     const cidrs = ips
       .filter(([, a]) => a.eniId === id)
       .map(([ip, a]): [string, unknown] => {

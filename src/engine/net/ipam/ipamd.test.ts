@@ -122,7 +122,9 @@ describe('ipamd warm pool (docs/eni-and-ip-target.md examples)', () => {
 describe('ipamd addresses', () => {
   it('a released IP cools down for 30 s before another pod gets it', () => {
     const t = new TestCluster({ seed: 3, config: { nodeCount: 1 } })
-    const node = freshIpamd(t, 't3.small', { WARM_IP_TARGET: '1', MINIMUM_IP_TARGET: '1' })
+    // MINIMUM_IP_TARGET=3 (the primary ENI's 3 secondary IPs) keeps ipamd from unassigning the
+    // cooled-down surplus, which it would with MINIMUM_IP_TARGET=1 (shrink.test.ts)
+    const node = freshIpamd(t, 't3.small', { WARM_IP_TARGET: '1', MINIMUM_IP_TARGET: '3' })
     const [ip] = addPods(t, node, 1)
     t.sim.transact((ctx) => releasePodIp(ctx, ctx.state.nodes[node]!, ip!))
     const next = addPods(t, node, 1, 1)
@@ -132,50 +134,90 @@ describe('ipamd addresses', () => {
     expect(addPods(t, node, 1, 2)[0]).toBe(ip)
   })
 
-  it('never hands out an ENI primary IP, nor one address twice (random churn, several nodes)', () => {
-    const t = new TestCluster({ seed: 5, config: { nodeCount: 2 } })
-    const nodes = Object.keys(t.state.nodes)
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.boolean(), fc.nat(1), fc.nat(40)), { maxLength: 60 }),
-        (ops) => {
-          const held: Record<string, string> = {}
-          let i = 0
-          for (const [add, n, wait] of ops) {
-            const node = nodes[n]!
-            if (add) {
-              const got = addPods(t, node, 1, 1000 + i++)
-              if (got[0]) held[got[0]] = node
-            } else {
-              const ip = Object.keys(held).find((k) => held[k] === node)
-              if (ip) {
-                t.sim.transact((ctx) => releasePodIp(ctx, ctx.state.nodes[node]!, ip))
-                delete held[ip]
+  it.each([
+    ['WARM_ENI_TARGET=1', {}],
+    ['WARM_IP_TARGET=2', { WARM_IP_TARGET: '2' }],
+  ])(
+    'never hands out an ENI primary IP, nor one address twice (random churn with growing and shrinking, several nodes, %s)',
+    (_mode, env: Record<string, string>) => {
+      const t = new TestCluster({ seed: 5, config: { nodeCount: 2, instanceType: 't3.small' } })
+      t.sim.transact((ctx) => setEnv(ctx, env))
+      const nodes = Object.keys(t.state.nodes)
+      fc.assert(
+        fc.property(
+          // t3.small (3 IPs per ENI) grows and shrinks often; waits up to 100 s: past the cooldown, the 30 s decrease interval and an ENI's first minute
+          fc.array(fc.tuple(fc.boolean(), fc.nat(1), fc.nat(100)), { maxLength: 60 }),
+          (ops) => {
+            const held: Record<string, string> = {}
+            let i = 0
+            for (const [add, n, wait] of ops) {
+              const node = nodes[n]!
+              if (add) {
+                const got = addPods(t, node, 1, 1000 + i++)
+                if (got[0]) held[got[0]] = node
+              } else {
+                const ip = Object.keys(held).find((k) => held[k] === node)
+                if (ip) {
+                  t.sim.transact((ctx) => releasePodIp(ctx, ctx.state.nodes[node]!, ip))
+                  delete held[ip]
+                }
+              }
+              t.advance(wait * 1000)
+            }
+            const primaries = new Set(
+              Object.values(t.state.aws.enis).map((e) => e.privateIpAddress),
+            )
+            const seen = new Set<string>()
+            for (const nd of Object.values(t.state.nodes) as NodeRuntime[])
+              for (const [ip, a] of Object.entries(nd.ipamd!.ips)) {
+                if (!a.pod) continue
+                expect(primaries.has(ip)).toBe(false)
+                expect(seen.has(ip)).toBe(false)
+                seen.add(ip)
+              }
+            // and every pod IP the kubelet holds is a secondary IP of its own node's ENIs
+            for (const nd of Object.values(t.state.nodes) as NodeRuntime[])
+              for (const p of Object.values(nd.pods))
+                if (!p.hostNetwork) expect(nd.ipamd!.ips[p.ip]?.pod?.name).toBe(p.name)
+            // after shrinking, ipamd and EC2 still agree: the primary ENI stays, every ENI ipamd
+            // holds exists, is attached to the instance and carries exactly ipamd's addresses, each
+            // one recorded as taken in the subnet; device numbers are distinct
+            for (const nd of Object.values(t.state.nodes) as NodeRuntime[]) {
+              const ipamd = nd.ipamd!
+              const inst = t.state.aws.instances[nd.instanceId]!
+              expect(ipamd.enis[0]).toBe(inst.eniIds[0])
+              expect([...ipamd.enis].sort()).toEqual([...inst.eniIds].sort())
+              const devices = ipamd.enis.map((id) => t.state.aws.enis[id]!.deviceIndex)
+              expect(new Set(devices).size).toBe(devices.length)
+              expect(devices).toEqual([...devices].sort((a, b) => a - b))
+              for (const id of ipamd.enis) {
+                const eni = t.state.aws.enis[id]!
+                const mine = Object.keys(ipamd.ips).filter((ip) => ipamd.ips[ip]!.eniId === id)
+                expect([...eni.secondaryIps].sort()).toEqual(mine.sort())
+                for (const ip of [eni.privateIpAddress, ...mine])
+                  expect(t.state.aws.addresses[ip]).toBeDefined()
               }
             }
-            t.advance(wait * 1000)
-          }
-          const primaries = new Set(Object.values(t.state.aws.enis).map((e) => e.privateIpAddress))
-          const seen = new Set<string>()
-          for (const nd of Object.values(t.state.nodes) as NodeRuntime[])
-            for (const [ip, a] of Object.entries(nd.ipamd!.ips)) {
-              if (!a.pod) continue
-              expect(primaries.has(ip)).toBe(false)
-              expect(seen.has(ip)).toBe(false)
-              seen.add(ip)
-            }
-          // and every pod IP the kubelet holds is a secondary IP of its own node's ENIs
-          for (const nd of Object.values(t.state.nodes) as NodeRuntime[])
-            for (const p of Object.values(nd.pods))
-              if (!p.hostNetwork) expect(nd.ipamd!.ips[p.ip]?.pod?.name).toBe(p.name)
-          // cleanup for the next run
-          for (const [ip, node] of Object.entries(held))
-            t.sim.transact((ctx) => releasePodIp(ctx, ctx.state.nodes[node]!, ip))
-        },
-      ),
-      { numRuns: 25 },
-    )
-  })
+            // a freed ENI's addresses went back to the subnet, unless EC2 handed them out again
+            for (const e of t.events)
+              if (e.type === 'ec2.detachEni')
+                for (const ip of [e.privateIp, ...e.ips])
+                  for (const nd of Object.values(t.state.nodes) as NodeRuntime[])
+                    if (nd.ipamd!.ips[ip])
+                      expect(t.state.aws.enis[nd.ipamd!.ips[ip]!.eniId]).toBeDefined()
+            // cleanup for the next run
+            for (const [ip, node] of Object.entries(held))
+              t.sim.transact((ctx) => releasePodIp(ctx, ctx.state.nodes[node]!, ip))
+          },
+        ),
+        { numRuns: 25 },
+      )
+      // the churn did shrink the pool at some point
+      expect(
+        t.events.some((e) => e.type === 'ec2.detachEni' || e.type === 'ec2.unassignPrivateIps'),
+      ).toBe(true)
+    },
+  )
 })
 
 describe('max pods (misc/eni-max-pods.txt)', () => {

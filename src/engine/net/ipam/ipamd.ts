@@ -1,11 +1,11 @@
 import type { Ctx } from '../../context.ts'
-import { emit } from '../../context.ts'
+import { emit, schedule } from '../../context.ts'
 import type { ClusterState } from '../../model/state.ts'
 import type { IpamdAddress, IpamdState, NodeRuntime } from '../../model/node.ts'
 import type { Eni } from '../../model/aws.ts'
 import { getObject } from '../../apiserver/store.ts'
 import { INSTANCE_TYPES, type InstanceType } from '../../aws/instanceTypes.ts'
-import { allocateAddressSeeded } from '../../aws/vpc.ts'
+import { allocateAddressSeeded, releaseIp } from '../../aws/vpc.ts'
 import { hashHex } from '../../node/util.ts'
 import { rfc3339 } from '../../time.ts'
 import { snatConfigFromEnv, vpcCniHostRulesUpdate } from '../kubeproxy/baseline.ts'
@@ -19,12 +19,19 @@ import { nodeNetworkReady } from '../../aws/nodegroups.ts'
 //
 // Simplified, and said so: the real ipamd checks the pool every 5 s (ipPoolMonitorInterval) and an
 // ENI takes a few seconds to attach; here the pool is topped up at once after every ADD and DEL,
-// so an ENI is attached in the same instant the pool runs low. The pool never shrinks (ipamd frees
-// surplus ENIs and IPs at most every 30 s; that is not modelled). Which free address a pod gets is
-// the first one in device order (the real datastore walks a Go map, so the ENI is arbitrary).
+// so an ENI is attached in the same instant the pool runs low. The pool shrinks through
+// ipamdPoolCheck (below), run on the simulated clock when something may have become freeable
+// rather than every 5 s. Which free address a pod gets is the first one in device order (the real
+// datastore walks a Go map, so the ENI is arbitrary).
 
 /** IP_COOLDOWN_PERIOD: a released address is not handed out again for 30 s (A-readme). */
 export const IP_COOLDOWN_MS = 30_000
+/** decreaseIPPoolInterval (pkg/ipamd/ipamd.go): WARM_IP_TARGET surplus is unassigned at most every 30 s */
+export const DECREASE_IP_POOL_INTERVAL_MS = 30_000
+/** minENILifeTime (pkg/ipamd/api/v1 / datastore): an ENI younger than a minute is never freed */
+export const MIN_ENI_LIFE_MS = 60_000
+/** ipPoolMonitorInterval: after freeing an ENI, ipamd looks again on its next tick */
+const POOL_MONITOR_MS = 5_000
 
 export interface IpamdConfig {
   warmEniTarget: number
@@ -58,6 +65,11 @@ export function instanceTypeOf(state: ClusterState, node: NodeRuntime): Instance
 /** AL2023 names the ENI in device slot N `ens<5+N>` (ens5 primary, ens6, ens7 …: FIDELITY §5.4). */
 export function eniInterface(deviceNumber: number): string {
   return `ens${5 + deviceNumber}`
+}
+
+/** The device number of an ENI ipamd holds (its slot: ens<5+N>, route table N + 1). */
+export function eniDevice(ipamd: IpamdState, eniId: string): number {
+  return ipamd.devices?.[eniId] ?? ipamd.enis.indexOf(eniId)
 }
 
 /** The route table ipamd gives a secondary ENI: device number + 1 (primary: main, 254). */
@@ -187,8 +199,12 @@ function attachEni(ctx: Ctx, node: NodeRuntime): string | undefined {
   const ipamd = node.ipamd!
   const inst = state.aws.instances[node.instanceId]
   if (!inst) return undefined
-  const device = ipamd.enis.length
-  const seed = `${node.instanceId}/eni/${device}/${inst.eniIds.length}`
+  // the lowest free slot (after a freed ENI, a hole among the device numbers)
+  const used = new Set(ipamd.enis.map((id) => eniDevice(ipamd, id)))
+  let device = 0
+  while (used.has(device)) device++
+  // freed ENIs count in the seed: EC2 never hands out a deleted ENI's id again
+  const seed = `${node.instanceId}/eni/${device}/${inst.eniIds.length}${ipamd.freedEnis ? `/${ipamd.freedEnis}` : ''}`
   const eniId = `eni-0${hashHex(seed, 16)}`
   const ip = allocateAddressSeeded(state, node.subnetId, eniId, `${seed}/primary`)
   if (!ip) return undefined // InsufficientFreeAddressesInSubnet
@@ -207,7 +223,9 @@ function attachEni(ctx: Ctx, node: NodeRuntime): string | undefined {
   }
   state.aws.enis[eniId] = eni
   inst.eniIds.push(eniId)
+  if (ipamd.devices) ipamd.devices[eniId] = device
   ipamd.enis.push(eniId)
+  ipamd.enis.sort((a, b) => eniDevice(ipamd, a) - eniDevice(ipamd, b))
   ipamd.ifindex[eniId] = ipamd.nextIfindex++
   return eniId
 }
@@ -240,14 +258,14 @@ export function assignPodIp(
   const { state } = ctx
   const ipamd = node.ipamd
   if (!ipamd) return { ok: false, error: 'add cmd: Error received from AddNetwork gRPC call' }
-  for (const [device, eniId] of ipamd.enis.entries())
+  for (const eniId of ipamd.enis)
     for (const [ip, a] of Object.entries(ipamd.ips)) {
       if (a.eniId !== eniId || a.pod || cooling(a, state.now)) continue
       a.pod = { ...pod }
       a.assignedAt = state.now
       delete a.unassignedAt
       reconcilePool(ctx, node)
-      return { ok: true, ip, eniId, deviceNumber: device }
+      return { ok: true, ip, eniId, deviceNumber: eniDevice(ipamd, eniId) }
     }
   // nothing free: the pool may be able to grow (ipamd would do so on its next check)
   reconcilePool(ctx, node)
@@ -262,6 +280,9 @@ export function releasePodIp(ctx: Ctx, node: NodeRuntime, ip: string): void {
   delete a.pod
   a.unassignedAt = ctx.state.now
   reconcilePool(ctx, node)
+  // the pool may now be too big: look once this address has cooled down (earlier it blocks both
+  // freeing its ENI and, here, unassigning it)
+  schedulePoolCheck(ctx, node, IP_COOLDOWN_MS)
 }
 
 /** Where an address lives on this node, for the CNI's routes and rules. */
@@ -271,7 +292,7 @@ export function addressInfo(
 ): { eniId: string; deviceNumber: number } | undefined {
   const a = node.ipamd?.ips[ip]
   if (!a) return undefined
-  return { eniId: a.eniId, deviceNumber: node.ipamd!.enis.indexOf(a.eniId) }
+  return { eniId: a.eniId, deviceNumber: eniDevice(node.ipamd!, a.eniId) }
 }
 
 /**
@@ -283,6 +304,8 @@ export function addressInfo(
  */
 export function awsNodeStarted(ctx: Ctx, node: NodeRuntime, env: Record<string, string>): void {
   reconcilePool(ctx, node)
+  // a lower WARM_* target may leave the pool too big
+  schedulePoolCheck(ctx, node, 0)
   // aws-node writes /etc/cni/net.d/10-aws.conflist: a node that registered NotReady turns Ready
   // (simplified: at once; the kubelet notices within its ~5 s runtime status check)
   nodeNetworkReady(ctx, node.name)
@@ -301,4 +324,180 @@ export function awsNodeStarted(ctx: Ctx, node: NodeRuntime, env: Record<string, 
       writer: 'aws-node',
       rules: text.split('\n').filter((l) => /^-[AI] /.test(l)).length,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shrinking the pool (pkg/ipamd/ipamd.go updateIPPoolIfRequired, v1.19): on each pool-monitor tick
+// ipamd grows the pool if it is too low; else, in WARM_IP_TARGET/MINIMUM_IP_TARGET mode, if it is
+// too high and the last decrease was at least decreaseIPPoolInterval (30 s) ago, it unassigns the
+// surplus (decreaseDatastorePool -> tryUnassignCidrsFromAll -> UnassignPrivateIpAddresses); then,
+// if shouldRemoveExtraENIs (WARM_ENI_TARGET: available >= (target + 1) * IPs per ENI; always in
+// WARM_IP_TARGET mode), tryFreeENI frees at most one ENI that getDeletableENI accepts (not the
+// primary, not younger than minENILifeTime, no IP in cooldown, no pod, not needed for
+// WARM_IP_TARGET/MINIMUM_IP_TARGET): DetachNetworkInterface + DeleteNetworkInterface.
+//
+// Simplified, and said so: instead of a 5 s ticker the check is a background work item on the
+// simulated clock, queued when an address is released (for when its cooldown ends) and when
+// aws-node starts; it re-queues itself for the moment the next blocker clears (an address's
+// cooldown, an ENI's first minute, the 30 s decrease interval) or 5 s after freeing an ENI, and
+// not at all when nothing can change, so the event queue stays quiet. The deletable ENI and the
+// surplus addresses are taken in device order (the real datastore walks a Go map); addresses
+// still cooling down are not unassigned (the real FindFreeableCidrs would take them too).
+
+function warmIpMode(cfg: IpamdConfig): boolean {
+  return cfg.warmIpTarget !== undefined || cfg.minimumIpTarget !== undefined
+}
+
+function schedulePoolCheck(ctx: Ctx, node: NodeRuntime, delayMs: number): void {
+  schedule(
+    ctx,
+    delayMs,
+    { kind: 'ipamd.pool', node: node.name },
+    { background: true, dedupKey: `ipamd.pool/${node.name}` },
+  )
+}
+
+/** ipamd's pool monitor, one tick: grow, unassign surplus IPs, free one surplus ENI. */
+export function ipamdPoolCheck(ctx: Ctx, nodeName: string): void {
+  const { state } = ctx
+  const node = state.nodes[nodeName]
+  const ipamd = node?.ipamd
+  if (!node || !ipamd) return
+  const now = state.now
+  const t = instanceTypeOf(state, node)
+  const cfg = ipamdConfig(state)
+  const perEni = t.ipv4PerEni - 1
+  reconcilePool(ctx, node)
+  let wake = Infinity
+  const coolEnd = (a: IpamdAddress) =>
+    cooling(a, now) ? a.unassignedAt! + IP_COOLDOWN_MS : -Infinity
+
+  if (warmIpMode(cfg)) {
+    // datastoreTargetState's `over`: free addresses beyond WARM_IP_TARGET, never below MINIMUM_IP_TARGET
+    const s = poolStats(node, now)
+    const over = Math.max(
+      0,
+      Math.min(s.available - (cfg.warmIpTarget ?? 0), s.total - (cfg.minimumIpTarget ?? 0)),
+    )
+    if (over > 0) {
+      const last = ipamd.lastDecreaseAt
+      if (last !== undefined && now - last < DECREASE_IP_POOL_INTERVAL_MS)
+        wake = Math.min(wake, last + DECREASE_IP_POOL_INTERVAL_MS)
+      else {
+        unassignSurplus(ctx, node, over)
+        ipamd.lastDecreaseAt = now
+        for (const a of Object.values(ipamd.ips)) if (!a.pod) wake = Math.min(wake, coolEnd(a))
+      }
+    }
+  }
+
+  const s = poolStats(node, now)
+  if (warmIpMode(cfg) || s.available >= (cfg.warmEniTarget + 1) * perEni) {
+    const freed = deletableEni(state, node, cfg, now)
+    if (freed) {
+      freeEni(ctx, node, freed)
+      wake = Math.min(wake, now + POOL_MONITOR_MS)
+    } else
+      // an ENI without pods that is too young or still has a cooling address may go later
+      for (const id of ipamd.enis.slice(1)) {
+        const ips = Object.values(ipamd.ips).filter((a) => a.eniId === id)
+        if (ips.some((a) => a.pod)) continue
+        const attachedAt = state.aws.enis[id]?.attachedAt ?? 0
+        const clear = Math.max(attachedAt + MIN_ENI_LIFE_MS, ...ips.map(coolEnd))
+        if (clear > now) wake = Math.min(wake, clear)
+      }
+  }
+  if (wake < Infinity) schedulePoolCheck(ctx, node, wake - now)
+}
+
+/** getDeletableENI (pkg/ipamd/datastore/data_store.go), in device order. */
+function deletableEni(
+  state: ClusterState,
+  node: NodeRuntime,
+  cfg: IpamdConfig,
+  now: number,
+): string | undefined {
+  const ipamd = node.ipamd!
+  const all = Object.values(ipamd.ips)
+  return ipamd.enis.find((id) => {
+    if (eniDevice(ipamd, id) === 0) return false // "cannot be deleted because it is primary"
+    const eni = all.filter((a) => a.eniId === id)
+    const others = all.filter((a) => a.eniId !== id)
+    const attachedAt = state.aws.enis[id]?.attachedAt ?? 0
+    if (now - attachedAt < MIN_ENI_LIFE_MS) return false // "too young"
+    if (eni.some((a) => cooling(a, now))) return false // "has IPs in cooling"
+    if (eni.some((a) => a.pod)) return false // "it has pods assigned"
+    if (cfg.warmIpTarget && others.filter((a) => !a.pod).length < cfg.warmIpTarget) return false
+    if (cfg.minimumIpTarget && others.length < cfg.minimumIpTarget) return false
+    return true
+  })
+}
+
+/** The EC2 attachment id ipamd looks up before DetachNetworkInterface (as describe-network-interfaces shows it). */
+export function eniAttachmentId(eniId: string): string {
+  return `eni-attach-0${hashHex(`eni-attach/${eniId}`, 16)}`
+}
+
+/** tryFreeENI's FreeENI: detach and delete the ENI; its addresses go back to the subnet. */
+function freeEni(ctx: Ctx, node: NodeRuntime, eniId: string): void {
+  const { state } = ctx
+  const ipamd = node.ipamd!
+  const eni = state.aws.enis[eniId]
+  if (!eni) return
+  const device = eniDevice(ipamd, eniId)
+  // the device numbers of the ENIs that stay no longer follow their index
+  ipamd.devices ??= Object.fromEntries(ipamd.enis.map((id, i) => [id, i]))
+  const ips = Object.keys(ipamd.ips).filter((ip) => ipamd.ips[ip]!.eniId === eniId)
+  for (const ip of ips) {
+    delete ipamd.ips[ip]
+    releaseIp(state, ip)
+  }
+  releaseIp(state, eni.privateIpAddress)
+  ipamd.enis = ipamd.enis.filter((id) => id !== eniId)
+  delete ipamd.devices[eniId]
+  delete ipamd.ifindex[eniId]
+  ipamd.freedEnis = (ipamd.freedEnis ?? 0) + 1
+  const inst = state.aws.instances[node.instanceId]
+  if (inst) inst.eniIds = inst.eniIds.filter((id) => id !== eniId)
+  delete state.aws.enis[eniId]
+  emit(ctx, {
+    type: 'ec2.detachEni',
+    instanceId: node.instanceId,
+    node: node.name,
+    networkInterfaceId: eniId,
+    attachmentId: eniAttachmentId(eniId),
+    deviceIndex: device,
+    interface: eniInterface(device),
+    privateIp: eni.privateIpAddress,
+    ips,
+  })
+}
+
+/** tryUnassignCidrsFromAll: up to `over` free (cooled-down) secondary IPs, ENI by ENI. */
+function unassignSurplus(ctx: Ctx, node: NodeRuntime, over: number): void {
+  const { state } = ctx
+  const ipamd = node.ipamd!
+  for (const eniId of [...ipamd.enis]) {
+    if (over <= 0) return
+    const free = Object.keys(ipamd.ips).filter((ip) => {
+      const a = ipamd.ips[ip]!
+      return a.eniId === eniId && !a.pod && !cooling(a, state.now)
+    })
+    const ips = free.slice(0, over)
+    if (ips.length === 0) continue
+    for (const ip of ips) {
+      delete ipamd.ips[ip]
+      releaseIp(state, ip)
+    }
+    const eni = state.aws.enis[eniId]
+    if (eni) eni.secondaryIps = eni.secondaryIps.filter((ip) => !ips.includes(ip))
+    over -= ips.length
+    emit(ctx, {
+      type: 'ec2.unassignPrivateIps',
+      instanceId: node.instanceId,
+      node: node.name,
+      networkInterfaceId: eniId,
+      ips,
+    })
+  }
 }

@@ -3,7 +3,7 @@ import type { NodeRuntime, PodRuntime } from '../../model/node.ts'
 import { hashHex } from '../../node/util.ts'
 import { vethName } from '../../node/util.ts'
 import { intToIp, ipToInt, parseCidr } from '../ip.ts'
-import { eniInterface } from './ipamd.ts'
+import { eniDevice, eniInterface } from './ipamd.ts'
 import {
   DEFAULT_TABLE,
   LOCAL_TABLE,
@@ -99,7 +99,8 @@ function nodeLinks(state: ClusterState, node: NodeRuntime): Link[] {
   const { base, size, prefix } = parseCidr(subnet?.cidrBlock ?? `${node.ip}/32`)
   const brd = intToIp(base + size - 1)
   const links: Link[] = [LO]
-  for (const [device, eniId] of (ipamd?.enis ?? []).entries()) {
+  for (const eniId of ipamd?.enis ?? []) {
+    const device = eniDevice(ipamd!, eniId)
     const eni = state.aws.enis[eniId]
     if (!eni) continue
     const ifname = eniInterface(device)
