@@ -96,4 +96,16 @@ describe('the node plumbing model', () => {
     tc.advance(31_000)
     expect(model().counts.cooling).toBe(0)
   })
+
+  it('follows ipamd when it frees a surplus ENI after a scale-down', () => {
+    const { tc, node, model } = oneNode(12)
+    expect(model().enis).toHaveLength(3)
+    tc.patch('Deployment', 'web', (d) => void (d.spec.replicas = 1))
+    tc.settle()
+    tc.advance(120_000)
+    const p = model()
+    expect(p.enis.map((e) => e.eniId)).toEqual(node().ipamd!.enis)
+    expect(p.enis).toHaveLength(2)
+    consistent(p, node())
+  })
 })

@@ -8,7 +8,6 @@ import { IP_COOLDOWN_MS, MIN_ENI_LIFE_MS, poolStats } from './ipamd.ts'
 import { ipamdEnis } from './introspect.ts'
 import { ipAddr, ipRule } from './iproute2.ts'
 import { cniLogText } from './cniLogs.ts'
-import { plumbingOf } from '../../../views/net/plumbing.ts'
 
 // ipamd shrinking its warm pool (pkg/ipamd/ipamd.go tryFreeENI / decreaseDatastorePool; FIDELITY
 // §5.2: "Observed t3.medium with 1 pod and defaults: 2 ENIs, 10 secondary IPs").
@@ -76,7 +75,6 @@ describe('ipamd shrinks the warm pool (WARM_ENI_TARGET=1)', () => {
     const intro = JSON.parse(ipamdEnis(t.state, n)) as { TotalIPs: number; ENIs: object }
     expect(intro.TotalIPs).toBe(10)
     expect(Object.keys(intro.ENIs)).not.toContain(freed.networkInterfaceId)
-    expect(plumbingOf(t.state, n).enis.map((e) => e.eniId)).toEqual(n.ipamd!.enis)
     // ipamd.log: the real messages of a freed ENI
     const log = cniLogText(n, 'ipamd')
     for (const msg of [
