@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { test, expect } from './fixtures.ts'
+import { Terminal } from './pages/Terminal.ts'
 import type { Page } from '@playwright/test'
 import { expectNoSeriousAxe } from './support/axe.ts'
 
@@ -10,25 +11,9 @@ import { expectNoSeriousAxe } from './support/axe.ts'
 // presenter's stage has no details panel). Then the packet path's "Compare with…" (pod to pod and
 // a DNS query, side by side). Screenshots: screenshots/node-network-*.png.
 
-async function run(page: Page, command: string) {
-  const input = page.getByRole('textbox', { name: 'Command' })
-  const entries = page.getByTestId('terminal.output').locator('.entry')
-  const before = await entries.count()
-  await input.fill(command)
-  await input.press('Enter')
-  await entries.nth(before).waitFor()
-}
-
-async function lastOutput(page: Page): Promise<string> {
-  return (
-    await page
-      .getByTestId('terminal.output')
-      .locator('.entry')
-      .last()
-      .locator('pre.line')
-      .allInnerTexts()
-  ).join('\n')
-}
+// the console's page object (pages/Terminal.ts), as these specs call it
+const run = (page: Page, command: string) => new Terminal(page).run(command)
+const lastOutput = async (page: Page) => (await new Terminal(page).lastOutput()).join('\n')
 
 const used = (text: string) => Number(/^(\d+) of \d+ secondary IPs used/.exec(text)?.[1] ?? NaN)
 

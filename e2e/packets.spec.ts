@@ -1,5 +1,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import { test, expect } from './fixtures.ts'
+import { Terminal } from './pages/Terminal.ts'
+import { expectNoSeriousAxe } from './support/axe.ts'
 import type { Page } from '@playwright/test'
 
 // The packet path view in the sandbox: a Deployment behind a Service and a curl pod, made through
@@ -8,25 +10,9 @@ import type { Page } from '@playwright/test'
 // DNAT and the KUBE-SVC/KUBE-SEP rules that matched are lit; the text equivalent lists the hops;
 // the node's Network tab lists its chains; axe finds nothing serious. Screenshots: screenshots/.
 
-async function run(page: Page, command: string) {
-  const input = page.getByRole('textbox', { name: 'Command' })
-  const entries = page.getByTestId('terminal.output').locator('.entry')
-  const before = await entries.count()
-  await input.fill(command)
-  await input.press('Enter')
-  await entries.nth(before).waitFor()
-}
-
-async function lastOutput(page: Page): Promise<string> {
-  return (
-    await page
-      .getByTestId('terminal.output')
-      .locator('.entry')
-      .last()
-      .locator('pre.line')
-      .allInnerTexts()
-  ).join('\n')
-}
+// the console's page object (pages/Terminal.ts), as these specs call it
+const run = (page: Page, command: string) => new Terminal(page).run(command)
+const lastOutput = async (page: Page) => (await new Terminal(page).lastOutput()).join('\n')
 
 async function setUp(page: Page) {
   await page.goto('/sandbox?seed=1')
@@ -110,9 +96,7 @@ test('the packet path of a curl: hops, DNAT, matched rules, text equivalent, axe
   await view.getByTestId('packets.astext').click()
   await expect(text).toBeVisible()
 
-  const results = await new AxeBuilder({ page }).include('[data-testid="packets"]').analyze()
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes[0]?.target.join(' ')})`)).toEqual([])
+  await expectNoSeriousAxe(page, '[data-testid="packets"]')
 
   await page.setViewportSize({ width: 1440, height: 900 })
   await page.screenshot({ path: 'screenshots/packets-text-1440x900.png' })
@@ -148,9 +132,7 @@ test("a node's Network tab lists its chains with live counters", async ({ page }
   })
   await expect(net.locator('.proxy-chains')).toContainText('KUBE-SVC-', { timeout: 20_000 })
   await page.screenshot({ path: 'screenshots/packets-network-tab-1280x720.png' })
-  const results = await new AxeBuilder({ page }).include('[data-testid="details"]').analyze()
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes[0]?.target.join(' ')})`)).toEqual([])
+  await expectNoSeriousAxe(page, '[data-testid="details"]')
 })
 
 test('the packet path in the projector theme of a presentation', async ({ page }) => {
