@@ -3,6 +3,12 @@ import { intToIp, parseCidr } from '../net/ip.ts'
 import { nextInt } from '../random.ts'
 import { hashInt } from '../node/util.ts'
 
+/** The Amazon-provided DNS server (Route 53 Resolver): the VPC's base address plus two (192.168.0.2).
+ * https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html */
+export function vpcDnsAddress(state: ClusterState): string {
+  return intToIp(parseCidr(state.aws.vpc.cidrBlock).base + 2)
+}
+
 // Private IPv4 addresses in the VPC's subnets. AWS reserves the first four and the last address of
 // every subnet (network, VPC router, DNS, future use, broadcast), and EC2 picks a free address for
 // each new ENI or secondary IP; we pick one at random from the seeded rng, never one already in use.

@@ -1,10 +1,11 @@
 import type { Ctx } from '../context.ts'
 import type { ClusterState } from '../model/state.ts'
 import { listObjects, getObject } from '../apiserver/store.ts'
-import { cidrContains, intToIp, parseCidr } from './ip.ts'
+import { cidrContains } from './ip.ts'
 import { udpExchange, type Exchange } from './flow.ts'
 import type { Place } from './path.ts'
 import { internetDnsAnswer } from './internet.ts'
+import { vpcDnsAddress } from '../aws/vpc.ts'
 
 // Name resolution from a pod: the stub resolver in the client's libc reads /etc/resolv.conf (the
 // kubelet writes `nameserver 10.100.0.10`, `search <ns>.svc.cluster.local svc.cluster.local
@@ -117,10 +118,7 @@ export type Resolution =
   /** the nameserver's address refused (REJECT, nothing listening) */
   | { kind: 'refused'; queries: Exchange[]; elapsedMs: number }
 
-/** The Amazon-provided DNS server: the VPC's base address plus two (192.168.0.2). */
-export function vpcResolverIp(state: ClusterState): string {
-  return intToIp(parseCidr(state.aws.vpc.cidrBlock).base + 2)
-}
+export { vpcDnsAddress as vpcResolverIp } from '../aws/vpc.ts'
 
 const DNS_QUERY_BYTES = 8 + 12 + 40 // udp header + DNS header + question (typical)
 
@@ -170,7 +168,7 @@ export function resolve(
 function coreDns(ctx: Ctx, place: Place | undefined, name: string): Answer {
   if (!place || inClusterZone(name) || name.toLowerCase().replace(/\.$/, '') === 'localhost')
     return coreDnsAnswer(ctx.state, name)
-  const forwarded = query(ctx, place, vpcResolverIp(ctx.state), name)
+  const forwarded = query(ctx, place, vpcDnsAddress(ctx.state), name)
   return forwarded.answer ?? resolverAnswer(ctx.state, name)
 }
 

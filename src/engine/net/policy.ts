@@ -1,6 +1,7 @@
 import type { ClusterState } from '../model/state.ts'
 import type { NodeRuntime, PodRuntime } from '../model/node.ts'
 import { vethName } from '../node/util.ts'
+import { vpcDnsAddress } from '../aws/vpc.ts'
 import { cidrContains, intToIp, ipToInt, parseCidr } from './ip.ts'
 import { eniDevice, eniInterface, eniRouteTable } from './ipam/ipamd.ts'
 
@@ -163,7 +164,7 @@ export function nodeTable(
   const gw = subnetGateway(subnet.cidrBlock)
   const inSubnet = parseCidr(subnet.cidrBlock)
   if (table === MAIN_TABLE) {
-    const vpcDns = intToIp(parseCidr(state.aws.vpc.cidrBlock).base + 2)
+    const vpcDns = vpcDnsAddress(state)
     const dnsLocal = cidrContains(subnet.cidrBlock, vpcDns)
     const dhcp = { dev: 'ens5', proto: 'dhcp', src: node.ip, metric: 512 } as const
     return [

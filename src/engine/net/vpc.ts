@@ -2,9 +2,10 @@ import type { ClusterState } from '../model/state.ts'
 import type { NatGateway, NatTranslation, Route, RouteTable } from '../model/aws.ts'
 import type { NodeRuntime } from '../model/node.ts'
 import { nextFloat } from '../random.ts'
-import { cidrContains, intToIp, parseCidr } from './ip.ts'
+import { cidrContains } from './ip.ts'
 import { eniDevice, eniInterface } from './ipam/ipamd.ts'
 import { internetHostByIp, type InternetHost } from './internet.ts'
+import { vpcDnsAddress } from '../aws/vpc.ts'
 import { headersOf, type Headers, type Packet } from './netfilter/evaluate.ts'
 import type { Hop } from './path.ts'
 import { podByIp } from './route.ts'
@@ -43,10 +44,6 @@ export type VpcResult =
 
 /** What answers at the VPC's base + 2: the Amazon-provided DNS server (AmazonProvidedDNS). */
 export const VPC_RESOLVER = 'Route 53 Resolver'
-
-export function vpcResolverAddress(state: ClusterState): string {
-  return intToIp(parseCidr(state.aws.vpc.cidrBlock).base + 2)
-}
 
 /** Who puts the packet on the VPC: a node's ENI, or a gateway. */
 export interface VpcSender {
@@ -142,7 +139,7 @@ export function vpcForward(
     return lost(hops, `no route to ${pkt.dst} in the subnet's route table`, pkt, nodeName)
   const to = target(route)
   if (to === 'local') {
-    if (pkt.dst === vpcResolverAddress(state)) {
+    if (pkt.dst === vpcDnsAddress(state)) {
       const h = headersOf(pkt)
       hop(hops, 'vpc', `${from.label} -> VPC -> ${VPC_RESOLVER} ${pkt.dst}`, h, pkt, nodeName)
       hop(hops, 'socket', `${VPC_RESOLVER} (AmazonProvidedDNS)`, h, pkt)
